@@ -1,0 +1,21 @@
+import dagster as dg
+
+from arxiv_pipeline.assets.common import report_metadata
+from arxiv_pipeline.core.stages import fetch_listings
+from arxiv_pipeline.partitions import announcement_days, partition_day
+from arxiv_pipeline.resources import PipelineSettings
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    group_name="ingestion",
+    kinds={"duckdb", "python"},
+    description="The day's announcements as arXiv gave them: one row per paper per feed, with "
+    "announce type, full API metadata and where it came from.",
+)
+def arxiv_listings(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    config = settings.config()
+    report = fetch_listings(config, partition_day(context), settings.warehouse(), context.run_id)
+    if report.counts.get("no_announcement"):
+        context.log.info("Empty feeds: arXiv announced nothing on this day (weekend or holiday).")
+    return dg.MaterializeResult(metadata=report_metadata(report))

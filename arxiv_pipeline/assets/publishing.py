@@ -1,0 +1,35 @@
+import dagster as dg
+
+from arxiv_pipeline.assets.common import report_metadata
+from arxiv_pipeline.assets.summarization import paper_summaries
+from arxiv_pipeline.core.stages import DAILY_DIGEST, README_DIGEST, publish_markdown
+from arxiv_pipeline.partitions import announcement_days, partition_day
+from arxiv_pipeline.resources import PipelineSettings
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    deps=[paper_summaries],
+    group_name="publishing",
+    kinds={"duckdb", "markdown"},
+    description="README-style digest: statistics, ranked papers with collapsible summaries, "
+    "accounting of every paper left out, configuration. Marks its papers as seen.",
+)
+def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    report = publish_markdown(settings.config(), partition_day(context), settings.warehouse(),
+                              context.run_id, README_DIGEST)
+    return dg.MaterializeResult(metadata=report_metadata(report))
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    deps=[paper_summaries],
+    group_name="publishing",
+    kinds={"duckdb", "markdown"},
+    description="Per-category daily digest: table of contents with totals, then each "
+    "category's papers with TL;DR and a collapsible Motivation/Method/Result/Conclusion.",
+)
+def daily_digest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    report = publish_markdown(settings.config(), partition_day(context), settings.warehouse(),
+                              context.run_id, DAILY_DIGEST)
+    return dg.MaterializeResult(metadata=report_metadata(report))

@@ -1,0 +1,24 @@
+import dagster as dg
+
+from arxiv_pipeline.assets.common import report_metadata
+from arxiv_pipeline.assets.selection import paper_scores
+from arxiv_pipeline.core.stages import summarize_papers
+from arxiv_pipeline.partitions import announcement_days, partition_day
+from arxiv_pipeline.resources import PipelineSettings
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    deps=[paper_scores],
+    group_name="summarization",
+    kinds={"duckdb", "python"},
+    description="Structured summary (tldr, motivation, method, result, conclusion) of the top "
+    "digest.summarize_top papers, or the error that stopped it, with the summarizer's name.",
+)
+def paper_summaries(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    report = summarize_papers(settings.config(), partition_day(context), settings.warehouse(),
+                              context.run_id)
+    if report.counts.get("failed"):
+        context.log.warning(f"{report.counts['failed']} summaries failed; those papers keep "
+                            "their abstract in the digest.")
+    return dg.MaterializeResult(metadata=report_metadata(report))

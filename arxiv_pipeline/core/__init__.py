@@ -1,0 +1,1 @@
+"""The pipeline's logic in plain Python: no Dagster import anywhere under this package."""

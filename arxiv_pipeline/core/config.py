@@ -1,0 +1,253 @@
+"""The one user-facing configuration file, validated at load time.
+
+Every problem is reported with the dotted key it concerns and what would be accepted, e.g.
+``digest.max_papers: must be at least 1 (got 0)``. Secrets never live here: the LLM key is read
+from the environment only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from arxiv_pipeline.core.taxonomy import ARCHIVES, CATEGORIES
+
+CONFIG_ENV_VAR = "ARXIV_PIPELINE_CONFIG"
+CONFIG_FILE_NAME = "arxiv_pipeline.yaml"
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "default_config.yaml"
+
+AnnounceType = Literal["new", "cross", "replace", "replace-cross"]
+
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "zh": "Simplified Chinese",
+    "zh-TW": "Traditional Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "it": "Italian",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names every bad key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KeywordsConfig(_Section):
+    include: list[str] = Field(
+        default_factory=list,
+        description="Whole words or phrases (case-insensitive) that make a paper relevant. "
+        "A trailing * matches any ending (quantiz*); plurals match (LLM matches LLMs).",
+    )
+    exclude: list[str] = Field(default_factory=list, description="Terms that drop a paper.")
+    authors: list[str] = Field(
+        default_factory=list, description="Followed authors: always kept and boosted."
+    )
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Optional per-keyword weight (default 1.0)."
+    )
+
+    @field_validator("include", "exclude", "authors")
+    @classmethod
+    def _non_blank(cls, terms: list[str]) -> list[str]:
+        cleaned = [t.strip() for t in terms]
+        for term in cleaned:
+            if not term or term == "*":
+                raise ValueError("entries must be non-empty words or phrases")
+        return cleaned
+
+    @field_validator("weights")
+    @classmethod
+    def _positive_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        for term, weight in weights.items():
+            if weight <= 0:
+                raise ValueError(f"weight of {term!r} must be greater than 0 (got {weight})")
+        return weights
+
+
+class FilterConfig(_Section):
+    announce_types: list[AnnounceType] = Field(default_factory=lambda: ["new", "cross"])
+    require_keyword: bool = Field(
+        True, description="Drop papers that match no include keyword (when any are configured)."
+    )
+    resurface_new_versions: bool = Field(
+        False, description="Let a paper shown before come back when a new version is announced."
+    )
+
+    @field_validator("announce_types")
+    @classmethod
+    def _some_types(cls, types: list[str]) -> list[str]:
+        if not types:
+            raise ValueError("list at least one of new, cross, replace, replace-cross")
+        return types
+
+
+class ScoringConfig(_Section):
+    title_weight: float = Field(2.0, ge=0)
+    abstract_weight: float = Field(1.0, ge=0)
+    author_boost: float = Field(5.0, ge=0)
+
+
+class DigestConfig(_Section):
+    title: str = "arXiv Digest"
+    max_papers: int = Field(30, ge=1, le=2000, description="Papers kept in the digest.")
+    summarize_top: int = Field(10, ge=0, le=2000, description="How many get a summary.")
+    abstract_chars: int = Field(300, ge=50, le=10000)
+
+
+class SummaryConfig(_Section):
+    language: str = Field("en", description="Language of summaries.")
+    summarizer: Literal["extractive"] = "extractive"
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)} (got {value!r})")
+        return value
+
+
+class SourceConfig(_Section):
+    kind: Literal["replay", "arxiv"] = Field(
+        "replay", description="replay: the bundled recordings (offline); arxiv: live arXiv."
+    )
+    replay_dir: str | None = Field(
+        None, description="Folder of recorded days; default: the sample days in the package."
+    )
+    contact_email: str | None = Field(
+        None, description="Sent in the User-Agent to arXiv, as its terms of use ask."
+    )
+
+
+class StorageConfig(_Section):
+    database: str = "data/arxiv_pipeline.duckdb"
+    output_dir: str = "data/digests"
+
+
+class PipelineConfig(_Section):
+    categories: list[str] = Field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.LG"])
+    keywords: KeywordsConfig = Field(default_factory=KeywordsConfig)
+    filter: FilterConfig = Field(default_factory=FilterConfig)
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
+    summary: SummaryConfig = Field(default_factory=SummaryConfig)
+    source: SourceConfig = Field(default_factory=SourceConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    # Folder that relative paths are resolved against (the config file's folder).
+    _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, cats: list[str]) -> list[str]:
+        if not cats:
+            raise ValueError("list at least one arXiv category, e.g. cs.LG")
+        for cat in cats:
+            if cat not in CATEGORIES and cat not in ARCHIVES:
+                close = difflib.get_close_matches(cat, sorted(CATEGORIES | ARCHIVES), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ValueError(f"{cat!r} is not an arXiv category{hint}")
+        if len(set(cats)) != len(cats):
+            raise ValueError("categories are listed more than once")
+        return cats
+
+    def resolve(self, path: str) -> Path:
+        p = Path(os.path.expanduser(path))
+        return p if p.is_absolute() else (self._base_dir / p).resolve()
+
+    @property
+    def base_dir(self) -> Path:
+        return self._base_dir
+
+    @property
+    def database_path(self) -> Path:
+        return self.resolve(self.storage.database)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.storage.output_dir)
+
+    def interests_fingerprint(self) -> str:
+        """A stable text of everything that changes which papers are selected and how."""
+        return self.model_dump_json(include={"categories", "keywords", "filter", "scoring",
+                                             "digest", "summary"})
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc[:-1]:
+        field = current.model_fields.get(part) if isinstance(part, str) else None
+        if field is None or not (isinstance(field.annotation, type)
+                                 and issubclass(field.annotation, BaseModel)):
+            return []
+        current = field.annotation
+    return list(current.model_fields)
+
+
+def _format_errors(err: ValidationError, source: str) -> str:
+    lines = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        if e["type"] == "extra_forbidden":
+            allowed = _allowed_keys(PipelineConfig, loc)
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            lines.append(f"  {key}: unknown key{hint}; allowed here: {', '.join(allowed)}")
+            continue
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] not in ("value_error", "missing"):
+            msg = f"{msg} (got {e.get('input')!r})"
+        lines.append(f"  {key}: {msg}")
+    return f"invalid configuration in {source}:\n" + "\n".join(lines)
+
+
+def parse_config(data: Any, base_dir: Path | None = None, source: str = "config") -> PipelineConfig:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"invalid configuration in {source}: expected a mapping of keys at the top")
+    try:
+        config = PipelineConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_errors(err, source)) from None
+    config._base_dir = (base_dir or Path.cwd()).resolve()
+    return config
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The file to use: an explicit path, $ARXIV_PIPELINE_CONFIG, ./arxiv_pipeline.yaml, or the default."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(CONFIG_ENV_VAR)
+    if env:
+        return Path(env)
+    local = Path.cwd() / CONFIG_FILE_NAME
+    return local if local.exists() else DEFAULT_CONFIG_PATH
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
+    cfg_path = find_config_path(path)
+    if not cfg_path.exists():
+        raise ConfigError(f"configuration file {cfg_path} does not exist; "
+                          f"copy {DEFAULT_CONFIG_PATH} there or set {CONFIG_ENV_VAR}")
+    try:
+        data = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{cfg_path} is not valid YAML: {err}") from None
+    # The packaged default resolves its relative paths against the working directory.
+    base = Path.cwd() if cfg_path.resolve() == DEFAULT_CONFIG_PATH else cfg_path.resolve().parent
+    return parse_config(data, base_dir=base, source=str(cfg_path))
+

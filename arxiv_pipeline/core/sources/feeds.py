@@ -1,0 +1,198 @@
+"""Parsing arXiv's two response formats: the announcement RSS and the API's Atom pages.
+
+Both are untrusted input: a malformed document raises ``FeedFormatError``; a single bad item is
+skipped and reported, never taking the rest of the feed with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import feedparser
+
+from arxiv_pipeline.core.models import ANNOUNCE_TYPES, ARXIV_ID, CATEGORY_NAME, Listing
+
+
+class FeedFormatError(ValueError):
+    """A response that is not the feed it should be (HTML error page, broken XML...)."""
+
+
+class ArxivApiError(RuntimeError):
+    """The API answered with its Atom error entry (e.g. a malformed id_list)."""
+
+
+_RSS_DESCRIPTION = re.compile(
+    r"^\s*arXiv:(?P<id>\S+?)v(?P<version>\d+)\s+Announce Type:\s*(?P<type>[\w-]+)\s*"
+    r"(?:Abstract:\s*)?(?P<abstract>.*)$",
+    re.S,
+)
+_API_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)v(?P<version>\d+)$")
+_WS = re.compile(r"\s+")
+
+
+def clean_text(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+@dataclass(frozen=True)
+class RssItem:
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    abstract: str
+    categories: list[str]
+    announce_type: str
+
+
+@dataclass
+class RssFeed:
+    announce_date: date | None
+    build_date: datetime | None
+    items: list[RssItem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ApiRecord:
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    abstract: str
+    primary_category: str
+    categories: list[str]
+    published: datetime | None
+    updated: datetime | None
+    comment: str | None
+    journal_ref: str | None
+    doi: str | None
+
+
+@dataclass
+class ApiPage:
+    total_results: int
+    records: list[ApiRecord] = field(default_factory=list)
+
+
+def _parse_xml(content: bytes, what: str) -> Any:
+    if not content.strip():
+        raise FeedFormatError(f"{what}: empty response body")
+    head = content[:512].lstrip().lower()
+    if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
+        raise FeedFormatError(f"{what}: got an HTML page instead of a feed")
+    parsed = feedparser.parse(content)
+    if parsed.bozo and not parsed.entries and not parsed.feed:
+        raise FeedFormatError(f"{what}: not a valid feed ({parsed.get('bozo_exception')})")
+    if parsed.bozo and isinstance(parsed.get("bozo_exception"), Exception):
+        exc = parsed["bozo_exception"]
+        # A character-encoding override is harmless; broken XML is not.
+        if "CharacterEncoding" not in type(exc).__name__:
+            raise FeedFormatError(f"{what}: malformed XML ({exc})")
+    return parsed
+
+
+def _categories(entry: Any) -> list[str]:
+    terms = [t.get("term") or "" for t in entry.get("tags", [])]
+    return list(dict.fromkeys(t for t in terms if CATEGORY_NAME.match(t)))
+
+
+def _rfc822_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_rss(content: bytes, what: str = "arXiv RSS") -> RssFeed:
+    """Parse an rss.arxiv.org feed; an empty channel is a day without announcements."""
+    parsed = _parse_xml(content, what)
+    pub = _rfc822_date(parsed.feed.get("published"))
+    feed = RssFeed(announce_date=pub.date() if pub else None,
+                   build_date=_rfc822_date(parsed.feed.get("updated")))
+    for entry in parsed.entries:
+        match = _RSS_DESCRIPTION.match(entry.get("summary", "") or "")
+        kind = entry.get("arxiv_announce_type") or (match.group("type") if match else None)
+        if match is None or kind not in ANNOUNCE_TYPES or not ARXIV_ID.match(match.group("id")):
+            feed.skipped.append(f"{entry.get('id', '?')}: unrecognised id, description or type")
+            continue
+        creators = entry.get("author", "") or ""
+        feed.items.append(RssItem(
+            arxiv_id=match.group("id"),
+            version=int(match.group("version")),
+            title=clean_text(entry.get("title")),
+            authors=[a.strip() for a in creators.split(",") if a.strip()],
+            abstract=clean_text(match.group("abstract")),
+            categories=_categories(entry),
+            announce_type=kind,
+        ))
+    return feed
+
+
+def _iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def parse_api_page(content: bytes, what: str = "arXiv API") -> ApiPage:
+    """Parse one export.arxiv.org/api/query Atom page."""
+    parsed = _parse_xml(content, what)
+    entries = parsed.entries
+    if len(entries) == 1 and "api/errors" in (entries[0].get("id") or ""):
+        raise ArxivApiError(f"{what}: {clean_text(entries[0].get('summary'))}")
+    total = parsed.feed.get("opensearch_totalresults")
+    page = ApiPage(total_results=int(total) if total and str(total).isdigit() else len(entries))
+    for entry in entries:
+        match = _API_ID.search(entry.get("id") or "")
+        if match is None or not ARXIV_ID.match(match.group("id")):
+            continue
+        primary = (entry.get("arxiv_primary_category") or {}).get("term", "")
+        primary = primary if CATEGORY_NAME.match(primary) else ""
+        page.records.append(ApiRecord(
+            arxiv_id=match.group("id"),
+            version=int(match.group("version")),
+            title=clean_text(entry.get("title")),
+            authors=[clean_text(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
+            abstract=clean_text(entry.get("summary")),
+            primary_category=primary,
+            categories=_categories(entry),
+            published=_iso(entry.get("published")),
+            updated=_iso(entry.get("updated")),
+            comment=clean_text(entry.get("arxiv_comment")) or None,
+            journal_ref=clean_text(entry.get("arxiv_journal_ref")) or None,
+            doi=clean_text(entry.get("arxiv_doi")) or None,
+        ))
+    return page
+
+
+def merge_listing(item: RssItem, record: ApiRecord | None, listed_in: str) -> Listing:
+    """The feed decides what was announced (id, version, type); the API adds the full record."""
+    if record is None or record.version != item.version:
+        # Without a matching API record the RSS fields stand; its first category is the primary.
+        return Listing(
+            arxiv_id=item.arxiv_id, version=item.version, title=item.title, authors=item.authors,
+            abstract=item.abstract,
+            primary_category=item.categories[0] if item.categories else listed_in,
+            categories=item.categories, announce_type=item.announce_type, listed_in=listed_in,
+            metadata_source="rss",
+        )
+    return Listing(
+        arxiv_id=item.arxiv_id, version=item.version, title=record.title or item.title,
+        authors=record.authors or item.authors, abstract=record.abstract or item.abstract,
+        primary_category=record.primary_category or (item.categories or [listed_in])[0],
+        categories=record.categories or item.categories, announce_type=item.announce_type,
+        listed_in=listed_in, published=record.published, updated=record.updated,
+        comment=record.comment, journal_ref=record.journal_ref, doi=record.doi,
+        metadata_source="api",
+    )

@@ -1,0 +1,242 @@
+"""One function per pipeline stage: read the day's input from the store, compute, write the
+day's output back. Dagster assets call these and only add metadata; the CLI and tests can call
+them directly too."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.digest import DigestDay, build_digest_day
+from arxiv_pipeline.core.records import (
+    candidate_from_row,
+    candidate_row,
+    listing_from_row,
+    listing_row,
+    score_row,
+    summary_row,
+)
+from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
+from arxiv_pipeline.core.scoring import SCORER_NAME, SCORER_VERSION, keyword_scores
+from arxiv_pipeline.core.selection import select_candidates
+from arxiv_pipeline.core.sources import PaperSource, source_from_config
+from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.core.summarizers import PaperText, Summarizer, summarizer_from_config
+
+README_DIGEST = "readme"
+DAILY_DIGEST = "daily"
+DIGEST_FILES = {README_DIGEST: "README.md", DAILY_DIGEST: "daily_digest.md"}
+
+
+@dataclass
+class StageReport:
+    """What a stage did, for logs and the UI."""
+
+    rows: int
+    counts: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    preview: str = ""
+    paths: list[Path] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def config_hash(config: PipelineConfig) -> str:
+    return hashlib.sha256(config.interests_fingerprint().encode()).hexdigest()[:16]
+
+
+def fetch_listings(
+    config: PipelineConfig, day: date, store: Warehouse, run_id: str | None,
+    source: PaperSource | None = None,
+) -> StageReport:
+    start = time.perf_counter()
+    source = source or source_from_config(config)
+    # Fetch everything before touching the store: a failed fetch leaves stored days untouched.
+    result = source.fetch_day(day, config.categories)
+    rows = [{**listing_row(item), "source": result.source, "fetched_at": result.fetched_at,
+             "run_id": run_id} for item in result.listings]
+    store.replace_day("arxiv_listings", day, rows)
+    store.replace_day("feed_reports", day, [
+        {"category": f.category, "status": f.status, "items": f.items, "detail": f.detail,
+         "source": result.source, "fetched_at": result.fetched_at, "run_id": run_id}
+        for f in result.feeds
+    ])
+    per_type: dict[str, int] = {}
+    for item in result.listings:
+        per_type[item.announce_type] = per_type.get(item.announce_type, 0) + 1
+    return StageReport(
+        rows=len(rows),
+        counts={
+            "unique_papers": result.unique_papers,
+            "api_requests": result.api_requests,
+            "by_announce_type": per_type,
+            "feeds": {f.category: f"{f.status} ({f.items})" for f in result.feeds},
+            "source": result.source,
+            "no_announcement": bool(result.feeds) and all(f.status == "empty" for f in result.feeds),
+        },
+        seconds=time.perf_counter() - start,
+    )
+
+
+def decide_candidates(config: PipelineConfig, day: date, store: Warehouse,
+                      run_id: str | None) -> StageReport:
+    start = time.perf_counter()
+    listings = [listing_from_row(r) for r in store.read_day("arxiv_listings", day)]
+    candidates = select_candidates(listings, config, store.seen_before(day))
+    decided_at, chash = _now(), config_hash(config)
+    store.replace_day("candidate_papers", day, [
+        {**candidate_row(c), "config_hash": chash, "run_id": run_id, "decided_at": decided_at}
+        for c in candidates
+    ])
+    reasons: dict[str, int] = {}
+    for c in candidates:
+        key = c.reason or "kept"
+        reasons[key] = reasons.get(key, 0) + 1
+    return StageReport(
+        rows=len(candidates),
+        counts={"listed_rows": len(listings), "kept": reasons.get("kept", 0), "outcomes": reasons},
+        seconds=time.perf_counter() - start,
+    )
+
+
+def score_papers(config: PipelineConfig, day: date, store: Warehouse,
+                 run_id: str | None) -> StageReport:
+    start = time.perf_counter()
+    candidates = [candidate_from_row(r) for r in store.read_day("candidate_papers", day)]
+    scores = keyword_scores(candidates, config)
+    scored_at = _now()
+    store.replace_day("paper_scores", day, [
+        {**score_row(s), "scorer": SCORER_NAME, "scorer_version": SCORER_VERSION,
+         "run_id": run_id, "scored_at": scored_at}
+        for s in scores
+    ])
+    selected = [s for s in scores if s.selected]
+    top = "\n".join(f"{s.rank}. {s.arxiv_id} — {s.score:g} ({', '.join(s.matched_keywords)})"
+                    for s in selected[:10])
+    return StageReport(
+        rows=len(scores),
+        counts={"selected": len(selected), "below_cutoff": len(scores) - len(selected),
+                "max_score": max((s.score for s in scores), default=0.0)},
+        seconds=time.perf_counter() - start,
+        preview=top,
+    )
+
+
+def summarize_papers(
+    config: PipelineConfig, day: date, store: Warehouse, run_id: str | None,
+    summarizer: Summarizer | None = None,
+) -> StageReport:
+    start = time.perf_counter()
+    summarizer = summarizer or summarizer_from_config(config)
+    limit = config.digest.summarize_top
+    top = store.query(
+        "SELECT s.rank, c.arxiv_id, c.version, c.title, c.abstract, c.primary_category "
+        "FROM paper_scores s JOIN candidate_papers c USING (announce_date, arxiv_id) "
+        "WHERE s.announce_date = ? AND s.selected ORDER BY s.rank LIMIT ?",
+        [day, limit],
+    )
+    papers = [PaperText(r["arxiv_id"], r["version"], r["title"], r["abstract"],
+                        r["primary_category"]) for r in top]
+    outcomes = summarizer.summarize(papers, config.summary.language)
+    rank_of = {r["arxiv_id"]: r["rank"] for r in top}
+    created_at = _now()
+    store.replace_day("paper_summaries", day, [
+        {**summary_row(o, rank_of[o.arxiv_id]), "run_id": run_id, "created_at": created_at}
+        for o in outcomes
+    ])
+    failed = [o for o in outcomes if not o.ok]
+    return StageReport(
+        rows=len(outcomes),
+        counts={
+            "summarized": len(outcomes) - len(failed), "failed": len(failed),
+            "summarizer": f"{summarizer.name} v{summarizer.version}",
+            "prompt_tokens": sum(o.prompt_tokens for o in outcomes),
+            "completion_tokens": sum(o.completion_tokens for o in outcomes),
+        },
+        seconds=time.perf_counter() - start,
+    )
+
+
+def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
+    meta = store.query(
+        "SELECT max(fetched_at) AS fetched_at, list(DISTINCT source ORDER BY source) AS sources "
+        "FROM arxiv_listings WHERE announce_date = ?", [day])[0]
+    notes = [f"feed {r['category']}: {r['status']}" + (f" ({r['detail']})" if r["detail"] else "")
+             for r in store.read_day("feed_reports", day, order_by="category")
+             if r["status"] != "ok"]
+    return build_digest_day(
+        config, day,
+        candidates=store.read_day("candidate_papers", day),
+        scores=store.read_day("paper_scores", day, order_by="rank"),
+        summaries=store.read_day("paper_summaries", day),
+        listings_meta=meta, feed_notes=notes,
+    )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a crash never leaves half a digest."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def publish_markdown(config: PipelineConfig, day: date, store: Warehouse, run_id: str | None,
+                     kind: str) -> StageReport:
+    """Render one digest format for the day, store it, and write it under the output dir.
+
+    The day's file lives in ``<output_dir>/<date>/``; the top-level copy always shows the newest
+    day, so backfilling an old day never replaces today's page.
+    """
+    start = time.perf_counter()
+    digest = load_digest_day(config, day, store)
+    if kind == README_DIGEST:
+        text = render_readme_digest(digest, config.digest.abstract_chars)
+    elif kind == DAILY_DIGEST:
+        text = render_daily_digest(digest)
+    else:
+        raise ValueError(f"unknown digest kind {kind!r}")
+    name = DIGEST_FILES[kind]
+    day_path = config.output_dir / day.isoformat() / name
+    write_atomic(day_path, text)
+    latest = store.latest_digest_day(kind)
+    store.replace_day("digests", day, [
+        {"path": str(day_path), "content": text,
+         "sha256": hashlib.sha256(text.encode()).hexdigest(), "papers": len(digest.papers),
+         "run_id": run_id, "rendered_at": _now()},
+    ], where={"kind": kind})
+    paths = [day_path]
+    if latest is None or day >= latest:
+        latest_path = config.output_dir / name
+        write_atomic(latest_path, text)
+        paths.append(latest_path)
+    if kind == README_DIGEST:
+        store.mark_seen(day, [(p.arxiv_id, p.version) for p in digest.papers], run_id)
+    preview = "\n".join(
+        f"{p.rank}. **{p.title}** ({p.primary_category}, score {p.score:g})"
+        + (f" — {p.summary.tldr}" if p.summary else "")
+        for p in digest.papers[:5]
+    )
+    return StageReport(
+        rows=len(digest.papers),
+        counts={"papers": len(digest.papers), "summarized": digest.summarized,
+                "failed_summaries": digest.failed_summaries, "bytes": len(text.encode()),
+                "sections": len(digest.sections())},
+        seconds=time.perf_counter() - start,
+        preview=preview,
+        paths=paths,
+    )

@@ -1,0 +1,264 @@
+"""The DuckDB file every stage reads from and writes to.
+
+Each stage owns one table keyed by ``announce_date``; a stage's write replaces that day's rows in
+one transaction, so a rerun leaves exactly one copy of every row, other days are untouched, and a
+stage that fails before writing leaves what was stored as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, str] = {
+    "arxiv_listings": """
+        announce_date DATE NOT NULL,
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        versioned_id VARCHAR NOT NULL,
+        listed_in VARCHAR NOT NULL,
+        announce_type VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        authors VARCHAR[] NOT NULL,
+        abstract VARCHAR NOT NULL,
+        primary_category VARCHAR NOT NULL,
+        categories VARCHAR[] NOT NULL,
+        published TIMESTAMPTZ,
+        updated TIMESTAMPTZ,
+        comment VARCHAR,
+        journal_ref VARCHAR,
+        doi VARCHAR,
+        metadata_source VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        fetched_at TIMESTAMPTZ NOT NULL,
+        run_id VARCHAR,
+        PRIMARY KEY (announce_date, arxiv_id, listed_in)
+    """,
+    "feed_reports": """
+        announce_date DATE NOT NULL,
+        category VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        items INTEGER NOT NULL,
+        detail VARCHAR,
+        source VARCHAR NOT NULL,
+        fetched_at TIMESTAMPTZ NOT NULL,
+        run_id VARCHAR,
+        PRIMARY KEY (announce_date, category)
+    """,
+    "candidate_papers": """
+        announce_date DATE NOT NULL,
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        versioned_id VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        authors VARCHAR[] NOT NULL,
+        abstract VARCHAR NOT NULL,
+        primary_category VARCHAR NOT NULL,
+        categories VARCHAR[] NOT NULL,
+        announce_type VARCHAR NOT NULL,
+        listed_in VARCHAR[] NOT NULL,
+        published TIMESTAMPTZ,
+        updated TIMESTAMPTZ,
+        comment VARCHAR,
+        journal_ref VARCHAR,
+        doi VARCHAR,
+        metadata_source VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        reason VARCHAR,
+        reason_detail VARCHAR,
+        followed_authors VARCHAR[] NOT NULL,
+        config_hash VARCHAR NOT NULL,
+        run_id VARCHAR,
+        decided_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (announce_date, arxiv_id)
+    """,
+    "paper_scores": """
+        announce_date DATE NOT NULL,
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        score DOUBLE NOT NULL,
+        keyword_score DOUBLE NOT NULL,
+        author_boost DOUBLE NOT NULL,
+        matched_keywords VARCHAR[] NOT NULL,
+        title_hits VARCHAR[] NOT NULL,
+        abstract_hits VARCHAR[] NOT NULL,
+        followed_authors VARCHAR[] NOT NULL,
+        rank INTEGER NOT NULL,
+        selected BOOLEAN NOT NULL,
+        reason VARCHAR,
+        scorer VARCHAR NOT NULL,
+        scorer_version VARCHAR NOT NULL,
+        run_id VARCHAR,
+        scored_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (announce_date, arxiv_id)
+    """,
+    "paper_summaries": """
+        announce_date DATE NOT NULL,
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        status VARCHAR NOT NULL,
+        tldr VARCHAR,
+        motivation VARCHAR,
+        method VARCHAR,
+        result VARCHAR,
+        conclusion VARCHAR,
+        language VARCHAR NOT NULL,
+        summarizer VARCHAR NOT NULL,
+        summarizer_version VARCHAR NOT NULL,
+        model VARCHAR,
+        prompt_version VARCHAR,
+        error VARCHAR,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        run_id VARCHAR,
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (announce_date, arxiv_id)
+    """,
+    "digests": """
+        announce_date DATE NOT NULL,
+        kind VARCHAR NOT NULL,
+        path VARCHAR NOT NULL,
+        content VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        papers INTEGER NOT NULL,
+        run_id VARCHAR,
+        rendered_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (announce_date, kind)
+    """,
+    # Papers that made it into a day's digest; later days leave them out as already seen.
+    "seen_papers": """
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        shown_on DATE NOT NULL,
+        run_id VARCHAR,
+        PRIMARY KEY (arxiv_id, version, shown_on)
+    """,
+}
+
+
+class StoreBusyError(RuntimeError):
+    """Another process held the DuckDB file for longer than we were willing to wait."""
+
+
+class Warehouse:
+    """A DuckDB file with the pipeline's tables. Cheap to create; connects per operation."""
+
+    def __init__(self, path: str | Path, lock_timeout_s: float = 120.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout_s = lock_timeout_s
+        self._schema_ready = False
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        # DuckDB lets one process write a file at a time; concurrent runs wait their turn.
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    if "lock" in str(exc).lower():
+                        raise StoreBusyError(
+                            f"{self.path} stayed locked by another process for "
+                            f"{self.lock_timeout_s:.0f}s: {exc}"
+                        ) from exc
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._open(read_only=False)
+        try:
+            conn.execute("SET TimeZone = 'UTC'")
+            if not self._schema_ready:
+                self._create_schema(conn)
+                self._schema_ready = True
+            yield conn
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
+        for name, columns in TABLES.items():
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
+        if not conn.execute("SELECT count(*) FROM schema_info").fetchone()[0]:
+            conn.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
+
+    @staticmethod
+    def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        frame = pd.DataFrame.from_records(list(rows))
+        columns = ", ".join(frame.columns)
+        conn.register("incoming_rows", frame)
+        try:
+            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_rows")
+        finally:
+            conn.unregister("incoming_rows")
+
+    def replace_day(self, table: str, day: date, rows: Sequence[Mapping[str, Any]],
+                    where: Mapping[str, Any] | None = None) -> int:
+        """Swap in one day's rows for a table (optionally only those matching ``where``), atomically."""
+        if table not in TABLES or "announce_date" not in TABLES[table]:
+            raise ValueError(f"{table} is not a per-day table")
+        where = dict(where or {})
+        condition = "".join(f" AND {column} = ?" for column in where)
+        with self.connect() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                conn.execute(f"DELETE FROM {table} WHERE announce_date = ?{condition}",
+                             [day, *where.values()])
+                self._insert(conn, table, [{**r, **where, "announce_date": day} for r in rows])
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    def read_day(self, table: str, day: date, order_by: str | None = None) -> list[dict[str, Any]]:
+        order = f" ORDER BY {order_by}" if order_by else ""
+        return self.query(f"SELECT * FROM {table} WHERE announce_date = ?{order}", [day])
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            cursor = conn.execute(sql, params or [])
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def seen_before(self, day: date) -> dict[str, set[int]]:
+        """Versions of each paper shown in a digest of an earlier day."""
+        seen: dict[str, set[int]] = {}
+        for row in self.query("SELECT arxiv_id, version FROM seen_papers WHERE shown_on < ?", [day]):
+            seen.setdefault(row["arxiv_id"], set()).add(row["version"])
+        return seen
+
+    def mark_seen(self, day: date, papers: Sequence[tuple[str, int]], run_id: str | None) -> None:
+        with self.connect() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                conn.execute("DELETE FROM seen_papers WHERE shown_on = ?", [day])
+                self._insert(conn, "seen_papers", [
+                    {"arxiv_id": a, "version": v, "shown_on": day, "run_id": run_id}
+                    for a, v in papers
+                ])
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def latest_digest_day(self, kind: str) -> date | None:
+        rows = self.query("SELECT max(announce_date) AS d FROM digests WHERE kind = ?", [kind])
+        return rows[0]["d"] if rows else None

@@ -1,0 +1,64 @@
+"""What every summarizer takes and returns, so an LLM summarizer slots in beside the offline one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
+
+
+@dataclass(frozen=True)
+class PaperText:
+    arxiv_id: str
+    version: int
+    title: str
+    abstract: str
+    primary_category: str = ""
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.arxiv_id}v{self.version}"
+
+
+@dataclass(frozen=True)
+class StructuredSummary:
+    tldr: str
+    motivation: str
+    method: str
+    result: str
+    conclusion: str
+
+    def missing_fields(self) -> list[str]:
+        return [f for f in SUMMARY_FIELDS if not getattr(self, f).strip()]
+
+
+@dataclass(frozen=True)
+class SummaryOutcome:
+    """One paper's summary, or the error that stopped it; either way it is recorded."""
+
+    arxiv_id: str
+    version: int
+    summarizer: str
+    summarizer_version: str
+    language: str
+    summary: StructuredSummary | None = None
+    error: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None and self.error is None
+
+
+class Summarizer(Protocol):
+    name: str
+    version: str
+    # A sentence the digest shows so readers know what produced the summaries.
+    description: str
+
+    def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]: ...

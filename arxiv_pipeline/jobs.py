@@ -1,0 +1,13 @@
+"""The whole digest for one announcement day, as a partitioned job."""
+
+
+import dagster as dg
+
+from arxiv_pipeline.partitions import announcement_days
+
+daily_digest_job = dg.define_asset_job(
+    name="daily_digest_job",
+    selection=dg.AssetSelection.groups("ingestion", "selection", "summarization", "publishing"),
+    partitions_def=announcement_days,
+    description="Fetch, select, score, summarize and publish one arXiv announcement day.",
+)

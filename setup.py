@@ -1,0 +1,33 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="arxiv_pipeline",
+    version="0.1.0",
+    description="A daily, personal arXiv digest as Dagster assets stored in DuckDB.",
+    packages=find_packages(exclude=["arxiv_pipeline_tests"]),
+    package_data={
+        "arxiv_pipeline": ["default_config.yaml", "sample_data/*/*.json", "sample_data/*/*/*.xml"],
+        "arxiv_pipeline.core": ["templates/*.j2"],
+    },
+    python_requires=">=3.11,<3.14",
+    install_requires=[
+        "dagster==1.13.27",
+        "dagster-webserver==1.13.27",
+        "pandas==2.3.3",
+        "arxiv==4.0.2",
+        "openai==3.54.0",
+        "duckdb==2.0.0",
+        "feedparser==6.0.14",
+        "jinja2==3.1.6",
+        "pydantic==2.14.3",
+        "pyyaml==6.0.3",
+        "requests==2.34.2",
+    ],
+    extras_require={
+        "dev": [
+            "pytest==9.2.0",
+            "ruff==0.17.6",
+        ],
+    },
+    entry_points={"console_scripts": ["arxiv-pipeline=arxiv_pipeline.cli:main"]},
+)
