@@ -3,11 +3,8 @@
 
 import dagster as dg
 
-from arxiv_pipeline.partitions import announcement_days
-
 daily_digest_job = dg.define_asset_job(
     name="daily_digest_job",
     selection=dg.AssetSelection.groups("ingestion", "selection", "summarization", "publishing"),
-    partitions_def=announcement_days,
     description="Fetch, select, score, summarize and publish one arXiv announcement day.",
 )

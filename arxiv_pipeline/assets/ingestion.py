@@ -15,7 +15,7 @@ from arxiv_pipeline.resources import PipelineSettings
 )
 def arxiv_listings(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     config = settings.config()
-    report = fetch_listings(config, partition_day(context), settings.warehouse(), context.run_id)
+    report = fetch_listings(config, partition_day(context), settings.warehouse(), context.run.run_id)
     if report.counts.get("no_announcement"):
         context.log.info("Empty feeds: arXiv announced nothing on this day (weekend or holiday).")
     return dg.MaterializeResult(metadata=report_metadata(report))

@@ -17,7 +17,7 @@ from arxiv_pipeline.resources import PipelineSettings
 )
 def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = publish_markdown(settings.config(), partition_day(context), settings.warehouse(),
-                              context.run_id, README_DIGEST)
+                              context.run.run_id, README_DIGEST)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -31,5 +31,5 @@ def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSetting
 )
 def daily_digest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = publish_markdown(settings.config(), partition_day(context), settings.warehouse(),
-                              context.run_id, DAILY_DIGEST)
+                              context.run.run_id, DAILY_DIGEST)
     return dg.MaterializeResult(metadata=report_metadata(report))

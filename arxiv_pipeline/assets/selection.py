@@ -17,7 +17,7 @@ from arxiv_pipeline.resources import PipelineSettings
 )
 def candidate_papers(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = decide_candidates(settings.config(), partition_day(context), settings.warehouse(),
-                               context.run_id)
+                               context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -31,5 +31,5 @@ def candidate_papers(context: dg.AssetExecutionContext, settings: PipelineSettin
 )
 def paper_scores(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = score_papers(settings.config(), partition_day(context), settings.warehouse(),
-                          context.run_id)
+                          context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))

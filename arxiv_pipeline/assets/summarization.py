@@ -17,7 +17,7 @@ from arxiv_pipeline.resources import PipelineSettings
 )
 def paper_summaries(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = summarize_papers(settings.config(), partition_day(context), settings.warehouse(),
-                              context.run_id)
+                              context.run.run_id)
     if report.counts.get("failed"):
         context.log.warning(f"{report.counts['failed']} summaries failed; those papers keep "
                             "their abstract in the digest.")

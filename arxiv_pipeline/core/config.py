@@ -156,8 +156,9 @@ class PipelineConfig(_Section):
             raise ValueError("list at least one arXiv category, e.g. cs.LG")
         for cat in cats:
             if cat not in CATEGORIES and cat not in ARCHIVES:
-                close = difflib.get_close_matches(cat, sorted(CATEGORIES | ARCHIVES), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                known = {k.casefold(): k for k in CATEGORIES | ARCHIVES}
+                close = difflib.get_close_matches(cat.casefold(), sorted(known), n=1)
+                hint = f"; did you mean {known[close[0]]!r}?" if close else ""
                 raise ValueError(f"{cat!r} is not an arXiv category{hint}")
         if len(set(cats)) != len(cats):
             raise ValueError("categories are listed more than once")

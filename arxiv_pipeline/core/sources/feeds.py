@@ -101,6 +101,12 @@ def _categories(entry: Any) -> list[str]:
     return list(dict.fromkeys(t for t in terms if CATEGORY_NAME.match(t)))
 
 
+def _build_date(channel: Any) -> datetime | None:
+    # FeedParserDict maps a missing "updated" to the pubDate (with a warning); keys() does not.
+    has_build_date = "updated" in channel.keys()  # noqa: SIM118
+    return _rfc822_date(channel["updated"]) if has_build_date else None
+
+
 def _rfc822_date(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -115,7 +121,7 @@ def parse_rss(content: bytes, what: str = "arXiv RSS") -> RssFeed:
     parsed = _parse_xml(content, what)
     pub = _rfc822_date(parsed.feed.get("published"))
     feed = RssFeed(announce_date=pub.date() if pub else None,
-                   build_date=_rfc822_date(parsed.feed.get("updated")))
+                   build_date=_build_date(parsed.feed))
     for entry in parsed.entries:
         match = _RSS_DESCRIPTION.match(entry.get("summary", "") or "")
         kind = entry.get("arxiv_announce_type") or (match.group("type") if match else None)

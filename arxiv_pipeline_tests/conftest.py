@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pytest
+import yaml
+
+from arxiv_pipeline.assets import ALL_ASSETS
+from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load_config
+from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.resources import PipelineSettings
+
+DAY_1 = date(2026, 11, 17)
+DAY_2 = date(2026, 11, 18)
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class ConfigFactory:
+    """Writes config files into a temp dir: the packaged default plus changes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / "arxiv_pipeline.yaml"
+
+    def write(self, **changes: Any) -> Path:
+        data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+        data = _merge(data, changes)
+        self.path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        return self.path
+
+    def load(self) -> PipelineConfig:
+        return load_config(self.path)
+
+
+@pytest.fixture
+def config_files(tmp_path: Path) -> ConfigFactory:
+    return ConfigFactory(tmp_path)
+
+
+@pytest.fixture
+def instance() -> dg.DagsterInstance:
+    with dg.DagsterInstance.ephemeral() as inst:
+        yield inst
+
+
+Materialize = Callable[..., dg.ExecuteInProcessResult]
+
+
+@pytest.fixture
+def materialize_day(instance: dg.DagsterInstance) -> Materialize:
+    """Materialize every asset for one day, as the UI or the schedule would."""
+
+    def run(config_path: Path, day: date, raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            ALL_ASSETS,
+            partition_key=day.isoformat(),
+            resources={"settings": PipelineSettings(config_path=str(config_path))},
+            instance=instance,
+            raise_on_error=raise_on_error,
+        )
+
+    return run
+
+
+def warehouse_for(config_path: Path) -> Warehouse:
+    return Warehouse(load_config(config_path).database_path)

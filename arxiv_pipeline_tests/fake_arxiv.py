@@ -1,0 +1,142 @@
+"""An HTTP server on 127.0.0.1 that speaks arXiv's RSS and API protocols from the recordings.
+
+``/rss/cs.AI+cs.LG`` merges the recorded per-category feeds the way arXiv's combined feed does
+(one item per paper); ``/api/query`` answers ``id_list`` look-ups with ``start``/``max_results``
+paging and a truthful ``opensearch:totalResults``. Tests can queue faults (status, headers,
+body, delay) that are served before the normal answers.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+from xml.etree import ElementTree as ET
+
+from arxiv_pipeline.core.sources.replay import SAMPLE_DATA_DIR
+
+ATOM = "http://www.w3.org/2005/Atom"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+ET.register_namespace("", ATOM)
+ET.register_namespace("arxiv", "http://arxiv.org/schemas/atom")
+ET.register_namespace("opensearch", OPENSEARCH)
+ET.register_namespace("dc", "http://purl.org/dc/elements/1.1/")
+ET.register_namespace("atom", ATOM)
+
+
+@dataclass
+class Fault:
+    status: int = 503
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0
+    path_prefix: str = "/"
+
+
+class FakeArxiv:
+    def __init__(self, day: str, root: Path = SAMPLE_DATA_DIR) -> None:
+        self.folder = root / day
+        self.faults: deque[Fault] = deque()
+        self.requests: list[tuple[float, str]] = []
+        self._lock = threading.Lock()
+        self._entries = self._load_entries()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeArxiv:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _load_entries(self) -> dict[str, ET.Element]:
+        entries = {}
+        for page in sorted((self.folder / "api").glob("*.xml")):
+            for entry in ET.parse(page).getroot().iter(f"{{{ATOM}}}entry"):
+                entry_id = entry.findtext(f"{{{ATOM}}}id", "")
+                entries[entry_id.rsplit("/", 1)[-1].rsplit("v", 1)[0]] = entry
+        return entries
+
+    def rss(self, categories: list[str]) -> bytes:
+        trees = [ET.parse(self.folder / "rss" / f"{c}.xml") for c in categories
+                 if (self.folder / "rss" / f"{c}.xml").exists()]
+        if not trees:
+            return b"<?xml version='1.0'?><rss version='2.0'><channel><title>none</title></channel></rss>"
+        merged = copy.deepcopy(trees[0].getroot())
+        channel = merged.find("channel")
+        for item in channel.findall("item"):
+            channel.remove(item)
+        channel.find("title").text = f"{', '.join(categories)} updates on arXiv.org"
+        seen: set[str] = set()
+        for tree in trees:
+            for item in tree.getroot().find("channel").findall("item"):
+                guid = item.findtext("guid", "")
+                if guid not in seen:
+                    seen.add(guid)
+                    channel.append(copy.deepcopy(item))
+        return ET.tostring(merged, encoding="utf-8", xml_declaration=True)
+
+    def api(self, id_list: list[str], start: int, max_results: int) -> bytes:
+        found = [self._entries[i] for i in id_list if i in self._entries]
+        feed = ET.Element(f"{{{ATOM}}}feed")
+        ET.SubElement(feed, f"{{{ATOM}}}title").text = "arXiv Query"
+        ET.SubElement(feed, f"{{{OPENSEARCH}}}totalResults").text = str(len(found))
+        ET.SubElement(feed, f"{{{OPENSEARCH}}}startIndex").text = str(start)
+        ET.SubElement(feed, f"{{{OPENSEARCH}}}itemsPerPage").text = str(max_results)
+        for entry in found[start : start + max_results]:
+            feed.append(copy.deepcopy(entry))
+        return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
+                      content_type: str = "application/xml") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                with fake._lock:
+                    fake.requests.append((time.monotonic(), self.path))
+                    fault = None
+                    if fake.faults and self.path.startswith(fake.faults[0].path_prefix):
+                        fault = fake.faults.popleft()
+                if fault is not None:
+                    if fault.delay_s:
+                        time.sleep(fault.delay_s)
+                    self._send(fault.status, fault.body, fault.headers, "text/html")
+                    return
+                url = urlparse(self.path)
+                if url.path.startswith("/rss/"):
+                    self._send(200, fake.rss(unquote(url.path[len("/rss/"):]).split("+")))
+                elif url.path == "/api/query":
+                    q = parse_qs(url.query)
+                    ids = [i for i in q.get("id_list", [""])[0].split(",") if i]
+                    ids = [i.rsplit("v", 1)[0] if "v" in i.split(".")[-1] else i for i in ids]
+                    self._send(200, fake.api(ids, int(q.get("start", ["0"])[0]),
+                                             int(q.get("max_results", ["100"])[0])))
+                else:
+                    self._send(404, b"not found", content_type="text/plain")
+
+        return Handler

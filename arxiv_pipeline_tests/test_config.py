@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from arxiv_pipeline.core.config import (
+    DEFAULT_CONFIG_PATH,
+    ConfigError,
+    PipelineConfig,
+    load_config,
+    parse_config,
+)
+from arxiv_pipeline_tests.conftest import ConfigFactory
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_packaged_default_is_valid_and_matches_the_repo_config() -> None:
+    default = load_config(DEFAULT_CONFIG_PATH)
+    assert default.categories == ["cs.AI", "cs.CL", "cs.LG"]
+    assert default.source.kind == "replay"
+    repo = REPO_ROOT / "arxiv_pipeline.yaml"
+    assert yaml.safe_load(repo.read_text()) == yaml.safe_load(DEFAULT_CONFIG_PATH.read_text())
+
+
+def test_relative_paths_resolve_against_the_config_file(config_files: ConfigFactory) -> None:
+    config = load_config(config_files.write())
+    assert config.database_path == (config_files.root / "data" / "arxiv_pipeline.duckdb").resolve()
+    assert config.output_dir == (config_files.root / "data" / "digests").resolve()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"categories": ["cs.Ai"]}, ["categories", "'cs.Ai' is not an arXiv category", "'cs.AI'"]),
+        ({"categories": []}, ["categories", "at least one"]),
+        ({"categories": ["cs.LG", "cs.LG"]}, ["categories", "more than once"]),
+        ({"keywords": {"includ": ["x"]}}, ["keywords.includ", "unknown key", "'include'"]),
+        ({"colour": "blue"}, ["colour: unknown key", "categories"]),
+        ({"keywords": {"include": ["ok", " "]}}, ["keywords.include", "non-empty"]),
+        ({"keywords": {"weights": {"LLM": 0}}}, ["keywords.weights", "greater than 0"]),
+        ({"digest": {"max_papers": 0}}, ["digest.max_papers", "greater than or equal to 1", "got 0"]),
+        ({"digest": {"summarize_top": -1}}, ["digest.summarize_top", "got -1"]),
+        ({"digest": {"max_papers": "many"}}, ["digest.max_papers", "integer", "'many'"]),
+        ({"summary": {"language": "klingon"}}, ["summary.language", "en, zh", "'klingon'"]),
+        ({"filter": {"announce_types": ["new", "old"]}}, ["filter.announce_types.1", "'new'",
+                                                           "replace-cross"]),
+        ({"filter": {"announce_types": []}}, ["filter.announce_types", "at least one"]),
+        ({"filter": {"require_keyword": "sometimes"}}, ["filter.require_keyword", "boolean"]),
+        ({"scoring": {"title_weight": -1}}, ["scoring.title_weight", "greater than or equal to 0"]),
+        ({"source": {"kind": "scholar"}}, ["source.kind", "'replay'", "'arxiv'"]),
+    ],
+)
+def test_each_bad_value_names_its_key_and_what_is_allowed(data: dict, expected: list[str]) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(data, source="my.yaml")
+    message = str(info.value)
+    assert message.startswith("invalid configuration in my.yaml")
+    for fragment in expected:
+        assert fragment in message
+
+
+def test_several_problems_are_reported_together() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config({"digest": {"max_papers": 0}, "summary": {"language": "xx"}})
+    assert "digest.max_papers" in str(info.value) and "summary.language" in str(info.value)
+
+
+def test_unreadable_files_get_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("categories: [cs.LG\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(broken)
+    listy = tmp_path / "list.yaml"
+    listy.write_text("- cs.LG\n")
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_config(listy)
+
+
+def test_empty_file_means_all_defaults(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    assert load_config(empty).digest.max_papers == PipelineConfig().digest.max_papers
+
+
+def test_whole_archives_are_accepted() -> None:
+    assert parse_config({"categories": ["cs", "quant-ph"]}).categories == ["cs", "quant-ph"]
