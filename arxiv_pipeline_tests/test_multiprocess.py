@@ -1,0 +1,39 @@
+"""The UI's way of running: the multiprocess executor, each step in its own process, with
+steps that write the same DuckDB file at the same time (the two digests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, warehouse_for
+
+
+def digest_job() -> dg.JobDefinition:
+    from arxiv_pipeline.definitions import defs
+
+    return defs.resolve_job_def("daily_digest_job")
+
+
+def test_partition_runs_in_subprocesses_without_lock_errors(
+    config_files: ConfigFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    days = [DAY_1, DAY_2]
+    path = config_files.write()
+    monkeypatch.setenv("ARXIV_PIPELINE_CONFIG", str(path))
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        for day in days:
+            result = dg.execute_job(
+                dg.reconstructable(digest_job), instance=instance,
+                tags={"dagster/partition": day.isoformat()},
+            )
+            assert result.success, [e.message for e in result.all_events if e.is_failure]
+    store = warehouse_for(path)
+    kinds = store.query("SELECT announce_date, kind FROM digests ORDER BY 1, 2")
+    assert [(r["announce_date"], r["kind"]) for r in kinds] == [
+        (d, k) for d in days for k in ("daily", "readme")]
