@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from arxiv_pipeline.core.config import ConfigError, PipelineConfig, find_config_path, load_config
@@ -34,19 +34,25 @@ def _parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"--date must look like 2026-11-17 (got {text!r})") from None
 
 
-def run(config_path: Path, day: date | None) -> int:
+def _instance_home(config: PipelineConfig) -> Path:
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(config.base_dir / "data" / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        (home / "dagster.yaml").write_text(
+            "telemetry:\n  enabled: false\n"
+            "# One arXiv request at a time across runs: the arxiv_api pool holds one slot.\n"
+            "concurrency:\n  pools:\n    default_limit: 1\n",
+            encoding="utf-8",
+        )
+    return home
+
+
+def _materialize(config_path: Path, day: date) -> tuple[bool, str]:
     import dagster as dg
 
     from arxiv_pipeline.assets import ALL_ASSETS
     from arxiv_pipeline.resources import PipelineSettings
 
-    config = load_config(config_path)
-    day = day or default_day(config)
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(config.base_dir / "data" / "dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    print(f"Building the digest for {day} (config: {config_path}, source: {config.source.kind})")
     with dg.DagsterInstance.get() as instance:
         result = dg.materialize(
             ALL_ASSETS,
@@ -56,17 +62,27 @@ def run(config_path: Path, day: date | None) -> int:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
-        for event in result.get_asset_materialization_events():
-            mat = event.event_specific_data.materialization  # type: ignore[union-attr]
-            rows = mat.metadata.get("dagster/row_count")
-            print(f"  {mat.asset_key.to_user_string():<16} {rows.value if rows else '-':>5} rows")
-    if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                error = event.step_failure_data.error
-                while error.cause is not None:  # the user's exception, not Dagster's wrapper
-                    error = error.cause
-                print(f"\nFAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization  # type: ignore[union-attr]
+        rows = mat.metadata.get("dagster/row_count")
+        print(f"  {mat.asset_key.to_user_string():<16} {rows.value if rows else '-':>5} rows")
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None:  # the user's exception, not Dagster's wrapper
+                error = error.cause
+            return False, f"{event.step_key}: {error.message.strip()}"
+    return result.success, ""
+
+
+def run(config_path: Path, day: date | None) -> int:
+    config = load_config(config_path)
+    day = day or default_day(config)
+    home = _instance_home(config)
+    print(f"Building the digest for {day} (config: {config_path}, source: {config.source.kind})")
+    ok, failure = _materialize(config_path, day)
+    if not ok:
+        print(f"\nFAILED {failure}", file=sys.stderr)
         return 1
     out = config.output_dir
     print(f"\nDatabase: {config.database_path}")
@@ -75,6 +91,32 @@ def run(config_path: Path, day: date | None) -> int:
         print(f"  {out / day.isoformat() / name}")
     print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} dagster dev)")
     return 0
+
+
+def backfill(config_path: Path, start: date, end: date) -> int:
+    """Build every day from start to end, oldest first, one Dagster run per day.
+
+    Oldest first so that "already shown" means shown on an earlier day; a failed day is
+    reported and the next days still run.
+    """
+    config = load_config(config_path)
+    if end < start:
+        raise ConfigError(f"--end {end} is before --start {start}")
+    _instance_home(config)
+    failed: list[str] = []
+    day = start
+    while day <= end:
+        print(f"{day} ({day:%a})")
+        ok, failure = _materialize(config_path, day)
+        if not ok:
+            print(f"  FAILED {failure}", file=sys.stderr)
+            failed.append(f"{day}: {failure}")
+        day += timedelta(days=1)
+    total = (end - start).days + 1
+    print(f"\n{total - len(failed)} of {total} days built; digests under {config.output_dir}")
+    for line in failed:
+        print(f"FAILED {line}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def check_config(config_path: Path) -> int:
@@ -98,12 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--date", type=_parse_day, default=None,
                        help="announcement date, YYYY-MM-DD (default: the sample day offline, "
                        "today live)")
+    back_p = sub.add_parser("backfill", help="build a range of past days, oldest first")
+    back_p.add_argument("--start", type=_parse_day, required=True, help="first day, YYYY-MM-DD")
+    back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")
     sub.add_parser("check-config", help="validate the configuration and show what it selects")
     args = parser.parse_args(argv)
     config_path = find_config_path(args.config)
     try:
         if args.command == "run":
             return run(config_path, args.date)
+        if args.command == "backfill":
+            return backfill(config_path, args.start, args.end)
         return check_config(config_path)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)

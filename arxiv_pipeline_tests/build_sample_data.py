@@ -23,6 +23,7 @@ from arxiv_pipeline_tests.sample_papers import (
     DAY_1_PAPERS,
     DAY_2,
     DAY_2_PAPERS,
+    HOLIDAY,
     SamplePaper,
 )
 
@@ -176,6 +177,8 @@ def build_day(root: Path, day: str, papers: list[SamplePaper]) -> None:
 def build(root: Path) -> None:
     build_day(root, DAY_1, DAY_1_PAPERS)
     build_day(root, DAY_2, DAY_2_PAPERS)
+    # Thanksgiving: a weekday whose feeds are rebuilt empty (an arXiv holiday).
+    build_day(root, HOLIDAY, [])
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ _LONG_AUTHOR_LIST = [
 
 DAY_1 = "2026-11-17"
 DAY_2 = "2026-11-18"
+HOLIDAY = "2026-11-27"
 
 # fmt: off
 DAY_1_PAPERS: list[SamplePaper] = [

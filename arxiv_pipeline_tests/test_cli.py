@@ -47,3 +47,30 @@ def test_missing_day_fails_with_the_cause(
 def test_check_config(config_files: ConfigFactory, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(config_files.write()), "check-config"]) == 0
     assert "cs.AI, cs.CL, cs.LG" in capsys.readouterr().out
+
+
+def test_backfill_builds_each_day_oldest_first_and_reports_failures(
+    config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = config_files.write()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    # 19th and 20th were not recorded: they fail, the other days are still built.
+    code = main(["--config", str(path), "backfill", "--start", "2026-11-17", "--end", "2026-11-22"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "4 of 6 days built" in out
+    assert "FAILED 2026-11-19" in err and "FAILED 2026-11-20" in err
+    digests = config_files.root / "data" / "digests"
+    assert sorted(p.name for p in digests.iterdir() if p.is_dir()) == [
+        "2026-11-17", "2026-11-18", "2026-11-21", "2026-11-22"]
+    runs = [r for r in _runs(tmp_path / "home")]
+    assert [r.tags["dagster/partition"] for r in runs] == [
+        "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"]
+
+
+def _runs(home: Path) -> list:
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        return list(reversed(instance.get_runs()))

@@ -12,7 +12,7 @@ from arxiv_pipeline_tests.build_sample_data import build
 
 def test_recordings_match_their_builder(tmp_path: Path) -> None:
     build(tmp_path)
-    for day in ("2026-11-17", "2026-11-18"):
+    for day in ("2026-11-17", "2026-11-18", "2026-11-27"):
         cmp = filecmp.dircmp(tmp_path / day, SAMPLE_DATA_DIR / day)
         stack, diffs = [cmp], []
         while stack:

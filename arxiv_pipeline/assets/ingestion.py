@@ -10,6 +10,8 @@ from arxiv_pipeline.resources import PipelineSettings
     partitions_def=announcement_days,
     group_name="ingestion",
     kinds={"duckdb", "python"},
+    # One arXiv request at a time across concurrent runs (set the pool's limit to 1).
+    pool="arxiv_api",
     description="The day's announcements as arXiv gave them: one row per paper per feed, with "
     "announce type, full API metadata and where it came from.",
 )

@@ -11,9 +11,18 @@ import difflib
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from arxiv_pipeline.core.taxonomy import ARCHIVES, CATEGORIES
 
@@ -130,6 +139,30 @@ class SourceConfig(_Section):
     contact_email: str | None = Field(
         None, description="Sent in the User-Agent to arXiv, as its terms of use ask."
     )
+    rss_url: str = Field("https://rss.arxiv.org/rss/{}", description="{} gets cs.AI+cs.LG")
+    api_url: str = Field("https://export.arxiv.org/api/query?{}", description="{} gets the query")
+    timeout_s: float = Field(30.0, gt=0, le=600)
+    max_attempts: int = Field(5, ge=1, le=20)
+    backoff_base_s: float = Field(2.0, ge=0, le=600)
+    min_interval_s: float = Field(3.0, ge=0, le=600, description="Seconds between requests.")
+    id_batch: int = Field(200, ge=1, le=500, description="Ids per API id_list request.")
+    page_size: int = Field(2000, ge=1, le=2000, description="Results per API page in backfills.")
+
+    @field_validator("rss_url", "api_url")
+    @classmethod
+    def _url_template(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or value.count("{}") != 1:
+            raise ValueError(f"must be an http(s) URL with one {{}} placeholder (got {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _polite_to_arxiv(self) -> SourceConfig:
+        hosts = {urlparse(self.rss_url).hostname or "", urlparse(self.api_url).hostname or ""}
+        if self.min_interval_s < 3.0 and any(h == "arxiv.org" or h.endswith(".arxiv.org")
+                                             for h in hosts):
+            raise ValueError("min_interval_s must be at least 3 against arxiv.org "
+                             "(arXiv's terms of use)")
+        return self
 
 
 class StorageConfig(_Section):

@@ -15,6 +15,7 @@ from typing import Any
 
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.digest import DigestDay, build_digest_day
+from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.core.records import (
     candidate_from_row,
     candidate_row,
@@ -65,6 +66,17 @@ def fetch_listings(
     rows = [{**listing_row(item), "source": result.source, "fetched_at": result.fetched_at,
              "run_id": run_id} for item in result.listings]
     store.replace_day("arxiv_listings", day, rows)
+    best: dict[str, Listing] = {}
+    for item in result.listings:
+        if item.arxiv_id not in best or item.version > best[item.arxiv_id].version:
+            best[item.arxiv_id] = item
+    store.upsert_papers([
+        {"arxiv_id": i.arxiv_id, "latest_version": i.version, "title": i.title,
+         "primary_category": i.primary_category, "first_announced": day, "last_announced": day,
+         "last_announce_type": i.announce_type, "replaced": i.version > 1,
+         "updated_at": result.fetched_at}
+        for i in best.values()
+    ])
     store.replace_day("feed_reports", day, [
         {"category": f.category, "status": f.status, "items": f.items, "detail": f.detail,
          "source": result.source, "fetched_at": result.fetched_at, "run_id": run_id}
@@ -82,6 +94,7 @@ def fetch_listings(
             "feeds": {f.category: f"{f.status} ({f.items})" for f in result.feeds},
             "source": result.source,
             "no_announcement": bool(result.feeds) and all(f.status == "empty" for f in result.feeds),
+            "replacements": sum(1 for i in best.values() if i.version > 1),
         },
         seconds=time.perf_counter() - start,
     )

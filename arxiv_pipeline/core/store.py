@@ -135,6 +135,18 @@ TABLES: dict[str, str] = {
         rendered_at TIMESTAMPTZ NOT NULL,
         PRIMARY KEY (announce_date, kind)
     """,
+    # One row per paper across days: its newest version, and when it was first and last announced.
+    "papers": """
+        arxiv_id VARCHAR PRIMARY KEY,
+        latest_version INTEGER NOT NULL,
+        title VARCHAR NOT NULL,
+        primary_category VARCHAR NOT NULL,
+        first_announced DATE NOT NULL,
+        last_announced DATE NOT NULL,
+        last_announce_type VARCHAR NOT NULL,
+        replaced BOOLEAN NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+    """,
     # Papers that made it into a day's digest; later days leave them out as already seen.
     "seen_papers": """
         arxiv_id VARCHAR NOT NULL,
@@ -258,6 +270,33 @@ class Warehouse:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    def upsert_papers(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Record each paper's newest version; replaying an older day never rolls one back."""
+        if not rows:
+            return
+        with self.connect() as conn:
+            conn.register("incoming_papers", pd.DataFrame.from_records(list(rows)))
+            try:
+                conn.execute("""
+                    INSERT INTO papers SELECT arxiv_id, latest_version, title, primary_category,
+                        first_announced, last_announced, last_announce_type, replaced, updated_at
+                    FROM incoming_papers
+                    ON CONFLICT (arxiv_id) DO UPDATE SET
+                        title = CASE WHEN EXCLUDED.latest_version >= papers.latest_version
+                                     THEN EXCLUDED.title ELSE papers.title END,
+                        primary_category = CASE WHEN EXCLUDED.latest_version >= papers.latest_version
+                                     THEN EXCLUDED.primary_category ELSE papers.primary_category END,
+                        latest_version = greatest(papers.latest_version, EXCLUDED.latest_version),
+                        first_announced = least(papers.first_announced, EXCLUDED.first_announced),
+                        last_announce_type = CASE WHEN EXCLUDED.last_announced >= papers.last_announced
+                                     THEN EXCLUDED.last_announce_type ELSE papers.last_announce_type END,
+                        last_announced = greatest(papers.last_announced, EXCLUDED.last_announced),
+                        replaced = papers.replaced OR EXCLUDED.replaced,
+                        updated_at = EXCLUDED.updated_at
+                """)
+            finally:
+                conn.unregister("incoming_papers")
 
     def latest_digest_day(self, kind: str) -> date | None:
         rows = self.query("SELECT max(announce_date) AS d FROM digests WHERE kind = ?", [kind])

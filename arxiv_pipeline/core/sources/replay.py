@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing
+from arxiv_pipeline.core.sources.calendar import is_announcement_day
 from arxiv_pipeline.core.sources.feeds import ApiRecord, merge_listing, parse_api_page, parse_rss
 
 SAMPLE_DATA_DIR = Path(__file__).resolve().parents[2] / "sample_data"
@@ -37,6 +38,10 @@ class ReplaySource:
     def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult:
         folder = self.root / day.isoformat()
         manifest_path = folder / "manifest.json"
+        if not manifest_path.is_file() and not is_announcement_day(day):
+            return FetchResult(day, f"{self.name}:calendar", datetime.combine(day, time(), UTC), [],
+                               [FeedReport(c, "empty", 0, f"arXiv announces nothing on {day:%A}s")
+                                for c in categories])
         if not manifest_path.is_file():
             days = ", ".join(d.isoformat() for d in self.available_days()) or "none"
             raise ReplayDayMissing(

@@ -1,0 +1,148 @@
+"""Every request to arXiv goes through here: one at a time, ≥3 s apart across the process, with a
+timeout, and retried with exponential backoff (honouring ``Retry-After``) on 429/5xx, timeouts,
+dropped connections and the 200-with-an-HTML-body pages arXiv serves when it is overloaded.
+
+The ``arxiv`` package has no timeout and retries without backoff; ``PoliteSession`` replaces its
+session so its requests get all of the above too.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_TOTAL_RESULTS = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
+
+
+class ArxivRequestError(RuntimeError):
+    """arXiv did not answer usefully after every try; names the URL, status and tries."""
+
+    def __init__(self, url: str, status: int | None, attempts: int, detail: str) -> None:
+        self.url, self.status, self.attempts = url, status, attempts
+        what = f"HTTP {status}" if status is not None else "no response"
+        super().__init__(f"arXiv request failed after {attempts} tries ({what}: {detail}): {url}")
+
+
+@dataclass
+class RateLimiter:
+    """At most one request in flight, and at least ``min_interval_s`` between request starts."""
+
+    min_interval_s: float = 3.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _last_start: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __enter__(self) -> RateLimiter:
+        self._lock.acquire()
+        if self._last_start is not None:
+            wait = self._last_start + self.min_interval_s - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+        self._last_start = self.clock()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+# Shared by every arXiv client in the process, as arXiv's terms ask.
+ARXIV_RATE_LIMITER = RateLimiter()
+
+
+def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now())
+    except (TypeError, ValueError):
+        return None
+
+
+def looks_like_html(body: bytes) -> bool:
+    head = body[:512].lstrip().lower()
+    return head.startswith(b"<!doctype html") or head.startswith(b"<html")
+
+
+class PoliteSession(requests.Session):
+    def __init__(
+        self,
+        user_agent: str,
+        limiter: RateLimiter = ARXIV_RATE_LIMITER,
+        timeout_s: float = 30.0,
+        max_attempts: int = 5,
+        backoff_base_s: float = 2.0,
+        backoff_max_s: float = 120.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__()
+        self.headers["User-Agent"] = user_agent
+        self.limiter = limiter
+        self.timeout_s = timeout_s
+        self.max_attempts = max_attempts
+        self.backoff_base_s = backoff_base_s
+        self.backoff_max_s = backoff_max_s
+        self._sleep = sleep
+        self.attempts_made = 0
+        self.retries: list[str] = []
+        self.last_total_results: int | None = None
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        exp = min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1))
+        delay = exp * (0.5 + random.random() / 2)  # jitter: concurrent clients spread out
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.backoff_max_s))
+        return delay
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout_s)
+        # The arxiv package sends its own User-Agent; arXiv asks for one that names us.
+        headers = {k: v for k, v in (kwargs.get("headers") or {}).items() if k.lower() != "user-agent"}
+        kwargs["headers"] = {**headers, "User-Agent": self.headers["User-Agent"]}
+        url_text = url.decode() if isinstance(url, bytes) else url
+        status: int | None = None
+        detail = ""
+        for attempt in range(1, self.max_attempts + 1):
+            retry_after = None
+            self.attempts_made += 1
+            try:
+                with self.limiter:
+                    resp = super().request(method, url, *args, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                status, detail = None, f"{type(exc).__name__}: {exc}"
+            else:
+                status = resp.status_code
+                if status in RETRY_STATUSES:
+                    detail = resp.reason or "retryable status"
+                    retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
+                elif status != 200:
+                    # 400 and friends will not get better by asking again.
+                    raise ArxivRequestError(url_text, status, attempt, _snippet(resp.content))
+                elif not resp.content.strip() or looks_like_html(resp.content):
+                    detail = "empty body" if not resp.content.strip() else "HTML page instead of a feed"
+                else:
+                    match = _TOTAL_RESULTS.search(resp.content[:4096])
+                    self.last_total_results = int(match.group(1)) if match else None
+                    return resp
+            if attempt < self.max_attempts:
+                delay = self._backoff(attempt, retry_after)
+                self.retries.append(f"try {attempt}: {detail}; waiting {delay:.1f}s")
+                self._sleep(delay)
+        raise ArxivRequestError(url_text, status, self.max_attempts, detail)
+
+
+def _snippet(body: bytes) -> str:
+    text = re.sub(rb"<[^>]+>", b" ", body[:2000]).decode("utf-8", "replace")
+    return " ".join(text.split())[:300] or "no body"

@@ -1,0 +1,96 @@
+"""`arxiv_listings` through Dagster: live arXiv (a local server), backfills, failures, versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+from arxiv_pipeline.assets import ALL_ASSETS
+from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
+from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
+
+
+def live_config(config_files: ConfigFactory, server: FakeArxiv, **source: object):
+    return config_files.write(source={
+        "kind": "arxiv", "rss_url": f"{server.base_url}/rss/{{}}",
+        "api_url": f"{server.base_url}/api/query?{{}}", "min_interval_s": 0, "backoff_base_s": 0,
+        "page_size": 7, **source,
+    })
+
+
+def test_backfill_of_three_days_makes_three_partitions(
+    config_files: ConfigFactory, instance: dg.DagsterInstance
+) -> None:
+    days = [date(2026, 11, 16), DAY_1, DAY_2]
+    with FakeArxiv(None) as server:
+        path = live_config(config_files, server)
+        for day in days:  # what `dagster asset materialize --partition-range` runs, day by day
+            result = dg.materialize(ALL_ASSETS, selection=["arxiv_listings"],
+                                    partition_key=day.isoformat(), instance=instance,
+                                    resources={"settings": PipelineSettings(config_path=str(path))})
+            assert result.success
+    store = warehouse_for(path)
+    per_day = {d: {r["arxiv_id"] for r in store.read_day("arxiv_listings", d)} for d in days}
+    assert all(per_day.values())
+    assert not per_day[days[0]] & per_day[days[1]] and not per_day[days[1]] & per_day[days[2]]
+    assert "2611.10021" in per_day[DAY_1] and "2611.11006" in per_day[DAY_2]
+    reports = store.query("SELECT announce_date, source, detail FROM feed_reports ORDER BY 1")
+    assert [r["announce_date"] for r in reports] == days
+    assert all(r["source"] == "arxiv:backfill" and "submittedDate" in r["detail"] for r in reports)
+    materializations = instance.fetch_materializations(dg.AssetKey("arxiv_listings"), limit=10)
+    assert {r.partition_key for r in materializations.records} == {d.isoformat() for d in days}
+
+
+def test_a_failed_fetch_keeps_the_stored_day(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    with FakeArxiv(None) as server:
+        path = live_config(config_files, server, max_attempts=2)
+        assert materialize_day(path, DAY_1).success
+        store = warehouse_for(path)
+        before = store.read_day("arxiv_listings", DAY_1, order_by="arxiv_id, listed_in")
+        digest_before = store.read_day("digests", DAY_1, order_by="kind")
+        for _ in range(2):
+            server.faults.append(Fault(429, b"Rate exceeded", {"Retry-After": "0"}))
+        result = materialize_day(path, DAY_1, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "HTTP 429" in failure.step_failure_data.error.cause.message
+    assert store.read_day("arxiv_listings", DAY_1, order_by="arxiv_id, listed_in") == before
+    assert store.read_day("digests", DAY_1, order_by="kind") == digest_before
+
+
+def test_weekend_partitions_are_empty_by_design(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    with FakeArxiv(None) as server:
+        path = live_config(config_files, server)
+        result = materialize_day(path, date(2026, 11, 21))
+        assert server.requests == []
+    assert result.success
+    mat = next(e for e in result.get_asset_materialization_events()
+               if e.asset_key.to_user_string() == "arxiv_listings").materialization
+    assert mat.metadata["no_announcement"].value is True
+    readme = (config_files.root / "data" / "digests" / "2026-11-21" / "README.md").read_text()
+    assert "No paper matched" in readme and "arXiv announces nothing on Saturdays" in readme
+
+
+def test_replaced_papers_update_the_stored_row(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    path = config_files.write(filter={"announce_types": ["new", "cross", "replace", "replace-cross"]})
+    materialize_day(path, DAY_1)
+    materialize_day(path, DAY_2)
+    materialize_day(path, DAY_1)  # replaying the older day must not roll the version back
+    store = warehouse_for(path)
+    row = store.query("SELECT * FROM papers WHERE arxiv_id = '2611.10001'")[0]
+    assert row["latest_version"] == 2 and row["replaced"] is True
+    assert row["first_announced"] == DAY_1 and row["last_announced"] == DAY_2
+    assert row["last_announce_type"] == "replace"
+    old = store.query("SELECT * FROM papers WHERE arxiv_id = '2609.08765'")[0]
+    assert old["latest_version"] == 3 and old["replaced"] is True
+    # With replacements wanted, the replaced paper shows up in the digest marked as such.
+    readme = (config_files.root / "data" / "digests" / "2026-11-17" / "README.md").read_text()
+    assert "**Type**: replace" in readme
