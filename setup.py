@@ -19,6 +19,7 @@ setup(
         "duckdb==2.0.0",
         "feedparser==6.0.14",
         "jinja2==3.1.6",
+        "lxml==6.1.3",
         "pydantic==2.14.3",
         "pyyaml==6.0.3",
         "requests==2.34.2",

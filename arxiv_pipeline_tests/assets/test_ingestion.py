@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import dagster as dg
+import pytest
 
 from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.resources import PipelineSettings
@@ -94,3 +95,34 @@ def test_replaced_papers_update_the_stored_row(
     # With replacements wanted, the replaced paper shows up in the digest marked as such.
     readme = (config_files.root / "data" / "digests" / "2026-11-17" / "README.md").read_text()
     assert "**Type**: replace" in readme
+
+
+@pytest.mark.parametrize(
+    ("faults", "succeeds"),
+    [
+        ([Fault(503, b"", {"Retry-After": "0"})], True),
+        ([Fault(200, b"<!DOCTYPE html><html>Rate exceeded</html>")], True),
+        ([Fault(200, b"", delay_s=1.0)], True),  # hangs past the timeout, then answers
+        ([Fault(200, b"<?xml version='1.0'?><feed><entry><id>cut")], True),
+        ([Fault(200, b"<?xml version='1.0'?><feed><entry><id>cut")] * 2, False),
+        ([Fault(500, b"")] * 2, False),
+    ],
+    ids=["503-retry-after", "html-page", "hang", "malformed-xml", "malformed-xml-storm", "500-storm"],
+)
+def test_faults_never_lose_or_duplicate_rows(
+    config_files: ConfigFactory, materialize_day: Materialize, faults: list[Fault], succeeds: bool
+) -> None:
+    with FakeArxiv(None) as server:
+        path = live_config(config_files, server, max_attempts=2, timeout_s=0.5)
+        assert materialize_day(path, DAY_1).success
+        store = warehouse_for(path)
+        before = store.read_day("arxiv_listings", DAY_1, order_by="arxiv_id, listed_in")
+        server.faults.extend(Fault(f.status, f.body, f.headers, f.delay_s, "/api/") for f in faults)
+        result = materialize_day(path, DAY_1, raise_on_error=False)
+    assert result.success is succeeds
+    after = store.read_day("arxiv_listings", DAY_1, order_by="arxiv_id, listed_in")
+    strip = [{k: v for k, v in r.items() if k not in ("run_id", "fetched_at")} for r in before]
+    assert [{k: v for k, v in r.items() if k not in ("run_id", "fetched_at")} for r in after] == strip
+    assert len({(r["arxiv_id"], r["listed_in"]) for r in after}) == len(after)
+    if not succeeds:
+        assert [r["run_id"] for r in after] == [r["run_id"] for r in before]

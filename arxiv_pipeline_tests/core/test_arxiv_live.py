@@ -10,7 +10,7 @@ import pytest
 
 from arxiv_pipeline.core.selection import deduplicate
 from arxiv_pipeline.core.sources.arxiv_live import ArxivSource, NotAnnouncedYetError
-from arxiv_pipeline.core.sources.feeds import FeedFormatError
+from arxiv_pipeline.core.sources.feeds import FeedFormatError, parse_rss
 from arxiv_pipeline.core.sources.http import ArxivRequestError, RateLimiter
 from arxiv_pipeline.core.sources.replay import ReplaySource
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
@@ -154,12 +154,21 @@ def test_api_errors_are_not_retried_and_name_the_cause() -> None:
         assert sum(p.startswith("/api/") for _, p in server.requests) == 1
 
 
-def test_malformed_feed_raises_a_format_error() -> None:
+def test_a_cut_off_feed_is_retried_and_never_read_as_empty() -> None:
+    cut = b"<?xml version='1.0'?><rss><channel><item><title>cut"
     with FakeArxiv("2026-11-17") as server:
-        server.faults.append(Fault(200, b"<?xml version='1.0'?><rss><channel><item><title>cut",
-                                   path_prefix="/rss/"))
-        with pytest.raises(FeedFormatError, match="malformed"):
-            source(server, "2026-11-17T06:00:00+00:00").fetch_day(DAY_1, CATEGORIES)
+        server.faults.append(Fault(200, cut, path_prefix="/rss/"))
+        result = source(server, "2026-11-17T06:00:00+00:00").fetch_day(DAY_1, CATEGORIES)
+        assert len(result.listings) > 40
+        server.faults.extend([Fault(200, cut, path_prefix="/api/")] * 2)
+        src = source(server, "2026-11-22T06:00:00+00:00", max_attempts=2)
+        with pytest.raises(ArxivRequestError, match="malformed XML"):
+            src.fetch_day(DAY_1, CATEGORIES)
+
+
+def test_feed_parser_rejects_broken_documents_it_is_handed() -> None:
+    with pytest.raises(FeedFormatError, match="malformed"):
+        parse_rss(b"<?xml version='1.0'?><rss><channel><item><title>cut")
 
 
 def test_rate_limit_spaces_requests_three_seconds_apart() -> None:

@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
+from lxml import etree
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _TOTAL_RESULTS = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
@@ -69,6 +70,18 @@ def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time)
         return max(0.0, parsedate_to_datetime(value).timestamp() - now())
     except (TypeError, ValueError):
         return None
+
+
+# No entity expansion, no network: responses are untrusted.
+_STRICT_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def malformed_xml(body: bytes) -> str | None:
+    try:
+        etree.fromstring(body, parser=_STRICT_XML)
+    except etree.XMLSyntaxError as exc:
+        return str(exc)
+    return None
 
 
 def looks_like_html(body: bytes) -> bool:
@@ -132,6 +145,9 @@ class PoliteSession(requests.Session):
                     raise ArxivRequestError(url_text, status, attempt, _snippet(resp.content))
                 elif not resp.content.strip() or looks_like_html(resp.content):
                     detail = "empty body" if not resp.content.strip() else "HTML page instead of a feed"
+                elif (xml_error := malformed_xml(resp.content)) is not None:
+                    # The arxiv package would read a cut-off page as "no results"; never accept one.
+                    detail = f"malformed XML ({xml_error})"
                 else:
                     match = _TOTAL_RESULTS.search(resp.content[:4096])
                     self.last_total_results = int(match.group(1)) if match else None
