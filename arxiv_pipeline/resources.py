@@ -15,6 +15,8 @@ class PipelineSettings(dg.ConfigurableResource):
 
     config_path: str
     database_path: str | None = None
+    # From an EnvVar only; when unset, the variable named by llm.api_key_env is read at call time.
+    llm_api_key: str | None = None
 
     _config: PipelineConfig | None = PrivateAttr(default=None)
 
@@ -23,6 +25,9 @@ class PipelineSettings(dg.ConfigurableResource):
         if self._config is None:
             self._config = load_config(self.config_path)
         return self._config
+
+    def api_key(self) -> str | None:
+        return self.llm_api_key or self.config().llm_api_key()
 
     def warehouse(self) -> Warehouse:
         return Warehouse(self.database_path or self.config().database_path)
@@ -37,4 +42,5 @@ def default_settings() -> PipelineSettings:
     return PipelineSettings(
         config_path=env_or_default("ARXIV_PIPELINE_CONFIG", str(find_config_path())),
         database_path=env_or_default("ARXIV_PIPELINE_DATABASE", None),
+        llm_api_key=env_or_default("ARXIV_PIPELINE_LLM_API_KEY", None),
     )

@@ -13,11 +13,14 @@ from arxiv_pipeline.resources import PipelineSettings
     group_name="summarization",
     kinds={"duckdb", "python"},
     description="Structured summary (tldr, motivation, method, result, conclusion) of the top "
-    "digest.summarize_top papers, or the error that stopped it, with the summarizer's name.",
+    "digest.summarize_top papers, or the error that stopped it, with the summarizer, model and "
+    "prompt version. LLM answers are cached per paper version, model, prompt and language.",
+    # Keeps LLM calls under the endpoint's limits across concurrent runs.
+    pool="llm",
 )
 def paper_summaries(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = summarize_papers(settings.config(), partition_day(context), settings.warehouse(),
-                              context.run.run_id)
+                              context.run.run_id, api_key=settings.api_key())
     if report.counts.get("failed"):
         context.log.warning(f"{report.counts['failed']} summaries failed; those papers keep "
                             "their abstract in the digest.")

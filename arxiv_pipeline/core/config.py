@@ -119,7 +119,12 @@ class DigestConfig(_Section):
 
 class SummaryConfig(_Section):
     language: str = Field("en", description="Language of summaries.")
-    summarizer: Literal["extractive"] = "extractive"
+    summarizer: Literal["auto", "llm", "extractive"] = Field(
+        "auto", description="auto: the LLM when an API key is set, else extractive."
+    )
+    long_summary_top: int = Field(
+        0, ge=0, le=200, description="How many top papers also get a long-form LLM summary."
+    )
 
     @field_validator("language")
     @classmethod
@@ -165,6 +170,71 @@ class SourceConfig(_Section):
         return self
 
 
+class ModelPrice(_Section):
+    input_per_million: float = Field(ge=0)
+    output_per_million: float = Field(ge=0)
+
+
+class LLMConfig(_Section):
+    """Any OpenAI-compatible chat-completions endpoint: OpenAI, DeepSeek, DashScope, vLLM, Ollama."""
+
+    base_url: str = Field("https://api.openai.com/v1")
+    model: str = Field("gpt-4o-mini", min_length=1)
+    api_key_env: str = Field(
+        "OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable holding the key (never the key itself).",
+    )
+    max_concurrency: int = Field(8, ge=1, le=256)
+    requests_per_minute: int = Field(500, ge=1)
+    tokens_per_minute: int = Field(200_000, ge=100)
+    timeout_s: float = Field(60.0, gt=0, le=900)
+    max_attempts: int = Field(4, ge=1, le=20)
+    backoff_base_s: float = Field(1.0, ge=0, le=300)
+    max_abstract_tokens: int = Field(1200, ge=50, le=32_000)
+    max_output_tokens: int = Field(1200, ge=64, le=32_000)
+    temperature: float = Field(0.2, ge=0, le=2)
+    json_mode: Literal["auto", "json_schema", "json_object", "off"] = Field(
+        "auto", description="auto tries json_schema, then json_object, then plain parsing."
+    )
+    prices: dict[str, ModelPrice] = Field(
+        default_factory=dict, description="USD per million tokens, per model, for cost estimates."
+    )
+    prompts_dir: str | None = Field(
+        None, description="A folder of your own prompt files (summary.v1.md ...) to use instead."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https:// (got {value!r})")
+        return value.rstrip("/")
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _not_a_key(cls, value: str) -> str:
+        if value.startswith("sk-"):
+            raise ValueError("put the NAME of an environment variable here, never the key itself")
+        return value
+
+
+class RankingConfig(_Section):
+    """Optional LLM ranking, combined with the keyword score; keyword-only by default."""
+
+    llm_weight: float = Field(0.0, ge=0, description="0 turns LLM ranking off.")
+    keyword_weight: float = Field(1.0, ge=0)
+    interests: str = Field("", description="Free text: what you want to read about.")
+    batch_size: int = Field(8, ge=1, le=50, description="Papers per ranking call.")
+    top_candidates: int = Field(100, ge=1, le=2000, description="Best keyword hits sent to the LLM.")
+
+    @model_validator(mode="after")
+    def _interests_when_on(self) -> RankingConfig:
+        if self.llm_weight > 0 and not self.interests.strip():
+            raise ValueError("set ranking.interests (a sentence about what you want to read) "
+                             "when ranking.llm_weight is above 0")
+        return self
+
+
 class StorageConfig(_Section):
     database: str = "data/arxiv_pipeline.duckdb"
     output_dir: str = "data/digests"
@@ -178,6 +248,8 @@ class PipelineConfig(_Section):
     digest: DigestConfig = Field(default_factory=DigestConfig)
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
     source: SourceConfig = Field(default_factory=SourceConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    ranking: RankingConfig = Field(default_factory=RankingConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     # Folder that relative paths are resolved against (the config file's folder).
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
@@ -216,7 +288,11 @@ class PipelineConfig(_Section):
     def interests_fingerprint(self) -> str:
         """A stable text of everything that changes which papers are selected and how."""
         return self.model_dump_json(include={"categories", "keywords", "filter", "scoring",
-                                             "digest", "summary"})
+                                             "digest", "summary", "ranking", "llm"})
+
+    def llm_api_key(self) -> str | None:
+        """The key, read from the environment at the moment it is needed; never stored."""
+        return os.environ.get(self.llm.api_key_env) or None
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -37,6 +37,12 @@ class DigestPaper:
     summary_status: str  # "ok", "failed" or "none" (ranked below digest.summarize_top)
     summary_error: str | None
     summarizer: str | None
+    model: str | None = None
+    long_summary: str | None = None
+
+    @property
+    def summary_label(self) -> str:
+        return f"by {self.model}" if self.model else (self.summarizer or "")
 
     @property
     def versioned_id(self) -> str:
@@ -148,6 +154,8 @@ def build_digest_day(
             summary_status=summ["status"] if summ else "none",
             summary_error=summ["error"] if summ else None,
             summarizer=summ["summarizer"] if summ else None,
+            model=summ["model"] if summ else None,
+            long_summary=summ.get("long_summary") if summ else None,
         ))
     notes = sorted({describe_summarizer(s["summarizer"], s["model"]) for s in summaries})
     meta = listings_meta or {}

@@ -55,7 +55,8 @@ def score_from_row(row: Mapping[str, Any]) -> PaperScore:
     return PaperScore(**values)
 
 
-def summary_row(outcome: SummaryOutcome, rank: int) -> dict[str, Any]:
+def summary_row(outcome: SummaryOutcome, rank: int, cached: bool = False,
+                long_summary: str | None = None, long_error: str | None = None) -> dict[str, Any]:
     fields = {f: getattr(outcome.summary, f) if outcome.summary else None for f in SUMMARY_FIELDS}
     return {
         "arxiv_id": outcome.arxiv_id, "version": outcome.version, "rank": rank,
@@ -63,7 +64,28 @@ def summary_row(outcome: SummaryOutcome, rank: int) -> dict[str, Any]:
         "summarizer": outcome.summarizer, "summarizer_version": outcome.summarizer_version,
         "model": outcome.model, "prompt_version": outcome.prompt_version, "error": outcome.error,
         "prompt_tokens": outcome.prompt_tokens, "completion_tokens": outcome.completion_tokens,
+        "cached": cached, "long_summary": long_summary, "long_summary_error": long_error,
     }
+
+
+def cache_row(outcome: SummaryOutcome) -> dict[str, Any]:
+    assert outcome.summary is not None and outcome.model and outcome.prompt_version
+    return {
+        "arxiv_id": outcome.arxiv_id, "version": outcome.version, "kind": "structured",
+        "model": outcome.model, "prompt_version": outcome.prompt_version,
+        "language": outcome.language,
+        **{f: getattr(outcome.summary, f) for f in SUMMARY_FIELDS},
+        "prompt_tokens": outcome.prompt_tokens, "completion_tokens": outcome.completion_tokens,
+    }
+
+
+def outcome_from_cache(row: Mapping[str, Any], summarizer: str) -> SummaryOutcome:
+    return SummaryOutcome(
+        arxiv_id=row["arxiv_id"], version=row["version"], summarizer=summarizer,
+        summarizer_version=row["prompt_version"], language=row["language"],
+        summary=StructuredSummary(**{f: row[f] for f in SUMMARY_FIELDS}), model=row["model"],
+        prompt_version=row["prompt_version"],
+    )
 
 
 def summary_from_row(row: Mapping[str, Any]) -> StructuredSummary | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from arxiv_pipeline.core.digest import DigestDay
-from arxiv_pipeline.core.text import latex_to_text, md_inline, readable, truncate
+from arxiv_pipeline.core.text import latex_to_text, md_block, md_inline, readable, truncate
 
 
 def _author_list(authors: Sequence[str], limit: int) -> str:
@@ -28,6 +28,7 @@ def _environment() -> Environment:
     env.filters["md"] = readable
     env.filters["md_trunc"] = lambda text, n: md_inline(truncate(latex_to_text(text or ""), n))
     env.filters["author_list"] = _author_list
+    env.filters["md_block"] = md_block
     return env
 
 

@@ -17,10 +17,12 @@ from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.digest import DigestDay, build_digest_day
 from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.core.records import (
+    cache_row,
     candidate_from_row,
     candidate_row,
     listing_from_row,
     listing_row,
+    outcome_from_cache,
     score_row,
     summary_row,
 )
@@ -144,39 +146,113 @@ def score_papers(config: PipelineConfig, day: date, store: Warehouse,
     )
 
 
+def _cached(store: Warehouse, kind: str, model: str, prompt_version: str, language: str,
+            papers: list[PaperText]) -> dict[tuple[str, int], dict[str, Any]]:
+    if not papers:
+        return {}
+    rows = store.query(
+        "SELECT * FROM summary_cache WHERE kind = ? AND model = ? AND prompt_version = ? "
+        "AND language = ? AND list_contains(?, arxiv_id || 'v' || version)",
+        [kind, model, prompt_version, language, [p.versioned_id for p in papers]],
+    )
+    return {(r["arxiv_id"], r["version"]): r for r in rows}
+
+
+def record_llm_calls(store: Warehouse, day: date, run_id: str | None, chat: Any) -> dict[str, Any]:
+    """Store every call the run made and sum them up for the run's metadata."""
+    from arxiv_pipeline.core.llm.client import UsageTotals
+
+    calls = list(chat.calls)
+    now = _now()
+    store.append("llm_calls", [
+        {"announce_date": day, "run_id": run_id, "purpose": c.purpose, "paper_ids": c.paper_ids,
+         "model": c.model, "status": c.status, "attempts": c.attempts,
+         "prompt_tokens": c.prompt_tokens, "completion_tokens": c.completion_tokens,
+         "seconds": c.seconds, "json_mode": c.json_mode, "recorded_at": now}
+        for c in calls
+    ])
+    totals = UsageTotals.of(calls)
+    cost = chat.estimated_cost(totals.prompt_tokens, totals.completion_tokens)
+    return {
+        "llm_calls": totals.calls, "llm_failed_calls": totals.failed_calls,
+        "llm_attempts": totals.attempts, "prompt_tokens": totals.prompt_tokens,
+        "completion_tokens": totals.completion_tokens,
+        "estimated_cost_usd": round(cost, 6) if cost is not None else "no price configured",
+        "model": chat.model, "json_mode": chat.json_mode,
+    }
+
+
 def summarize_papers(
     config: PipelineConfig, day: date, store: Warehouse, run_id: str | None,
-    summarizer: Summarizer | None = None,
+    summarizer: Summarizer | None = None, api_key: str | None = None,
 ) -> StageReport:
+    """Summarize the day's top papers; LLM answers come from the cache when already paid for."""
     start = time.perf_counter()
-    summarizer = summarizer or summarizer_from_config(config)
-    limit = config.digest.summarize_top
+    summarizer = summarizer or summarizer_from_config(config, api_key)
+    language = config.summary.language
     top = store.query(
         "SELECT s.rank, c.arxiv_id, c.version, c.title, c.abstract, c.primary_category "
         "FROM paper_scores s JOIN candidate_papers c USING (announce_date, arxiv_id) "
         "WHERE s.announce_date = ? AND s.selected ORDER BY s.rank LIMIT ?",
-        [day, limit],
+        [day, config.digest.summarize_top],
     )
     papers = [PaperText(r["arxiv_id"], r["version"], r["title"], r["abstract"],
                         r["primary_category"]) for r in top]
-    outcomes = summarizer.summarize(papers, config.summary.language)
     rank_of = {r["arxiv_id"]: r["rank"] for r in top}
+    chat = getattr(summarizer, "chat", None)
+    counts: dict[str, Any] = {"summarizer": f"{summarizer.name} {summarizer.version}"}
+
+    cached: dict[tuple[str, int], dict[str, Any]] = {}
+    if chat is not None:
+        cached = _cached(store, "structured", chat.model, summarizer.version, language, papers)
+    misses = [p for p in papers if (p.arxiv_id, p.version) not in cached]
+    fresh = {(o.arxiv_id, o.version): o for o in summarizer.summarize(misses, language)}
+    if chat is not None:
+        store.upsert("summary_cache", [{**cache_row(o), "created_at": _now()}
+                                       for o in fresh.values() if o.ok])
+    outcomes = [outcome_from_cache(cached[key], summarizer.name) if key in cached else fresh[key]
+                for key in ((p.arxiv_id, p.version) for p in papers)]
+
+    # Long-form summaries for the very top, also paid for once.
+    long_texts: dict[str, tuple[str | None, str | None]] = {}
+    k = config.summary.long_summary_top if chat is not None else 0
+    long_papers = [p for p, o in zip(papers, outcomes, strict=True) if o.ok][:k]
+    if long_papers:
+        long_version = summarizer.long_prompt.version  # type: ignore[attr-defined]
+        hits = _cached(store, "long", chat.model, long_version, language, long_papers)
+        todo = [p for p in long_papers if (p.arxiv_id, p.version) not in hits]
+        results = summarizer.long_summaries(todo, language)  # type: ignore[attr-defined]
+        store.upsert("summary_cache", [
+            {"arxiv_id": p.arxiv_id, "version": p.version, "kind": "long", "model": chat.model,
+             "prompt_version": long_version, "language": language, "long_summary": text,
+             "prompt_tokens": pt, "completion_tokens": ct, "created_at": _now()}
+            for p, (text, _err, pt, ct) in zip(todo, results, strict=True) if text
+        ])
+        for p in long_papers:
+            hit = hits.get((p.arxiv_id, p.version))
+            if hit:
+                long_texts[p.arxiv_id] = (hit["long_summary"], None)
+        for p, (text, err, _pt, _ct) in zip(todo, results, strict=True):
+            long_texts[p.arxiv_id] = (text, err)
+
     created_at = _now()
     store.replace_day("paper_summaries", day, [
-        {**summary_row(o, rank_of[o.arxiv_id]), "run_id": run_id, "created_at": created_at}
+        {**summary_row(o, rank_of[o.arxiv_id], cached=(o.arxiv_id, o.version) in cached,
+                       long_summary=long_texts.get(o.arxiv_id, (None, None))[0],
+                       long_error=long_texts.get(o.arxiv_id, (None, None))[1]),
+         "run_id": run_id, "created_at": created_at}
         for o in outcomes
     ])
     failed = [o for o in outcomes if not o.ok]
-    return StageReport(
-        rows=len(outcomes),
-        counts={
-            "summarized": len(outcomes) - len(failed), "failed": len(failed),
-            "summarizer": f"{summarizer.name} v{summarizer.version}",
-            "prompt_tokens": sum(o.prompt_tokens for o in outcomes),
-            "completion_tokens": sum(o.completion_tokens for o in outcomes),
-        },
-        seconds=time.perf_counter() - start,
-    )
+    counts.update({"summarized": len(outcomes) - len(failed), "failed": len(failed),
+                   "cache_hits": len(cached), "long_summaries": sum(1 for t, _ in long_texts.values() if t)})
+    if chat is not None:
+        counts.update(record_llm_calls(store, day, run_id, chat))
+    else:
+        counts.update({"llm_calls": 0, "prompt_tokens": 0, "completion_tokens": 0})
+    if failed:
+        counts["failures"] = {f"{o.arxiv_id}v{o.version}": o.error for o in failed}
+    return StageReport(rows=len(outcomes), counts=counts, seconds=time.perf_counter() - start)
 
 
 def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:

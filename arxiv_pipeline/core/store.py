@@ -7,6 +7,7 @@ stage that fails before writing leaves what was stored as it was.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -95,6 +96,10 @@ TABLES: dict[str, str] = {
         rank INTEGER NOT NULL,
         selected BOOLEAN NOT NULL,
         reason VARCHAR,
+        llm_relevance DOUBLE,
+        llm_novelty DOUBLE,
+        llm_reason VARCHAR,
+        llm_error VARCHAR,
         scorer VARCHAR NOT NULL,
         scorer_version VARCHAR NOT NULL,
         run_id VARCHAR,
@@ -120,9 +125,60 @@ TABLES: dict[str, str] = {
         error VARCHAR,
         prompt_tokens INTEGER NOT NULL,
         completion_tokens INTEGER NOT NULL,
+        cached BOOLEAN,
+        long_summary VARCHAR,
+        long_summary_error VARCHAR,
         run_id VARCHAR,
         created_at TIMESTAMPTZ NOT NULL,
         PRIMARY KEY (announce_date, arxiv_id)
+    """,
+    # LLM answers, paid for once per paper version, model, prompt version and language.
+    "summary_cache": """
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        model VARCHAR NOT NULL,
+        prompt_version VARCHAR NOT NULL,
+        language VARCHAR NOT NULL,
+        tldr VARCHAR,
+        motivation VARCHAR,
+        method VARCHAR,
+        result VARCHAR,
+        conclusion VARCHAR,
+        long_summary VARCHAR,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (arxiv_id, version, kind, model, prompt_version, language)
+    """,
+    "ranking_cache": """
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        model VARCHAR NOT NULL,
+        prompt_version VARCHAR NOT NULL,
+        interests_hash VARCHAR NOT NULL,
+        relevance DOUBLE NOT NULL,
+        novelty DOUBLE NOT NULL,
+        reason VARCHAR,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (arxiv_id, version, model, prompt_version, interests_hash)
+    """,
+    # Every LLM call made, with its tokens: the cost log.
+    "llm_calls": """
+        announce_date DATE NOT NULL,
+        run_id VARCHAR,
+        purpose VARCHAR NOT NULL,
+        paper_ids VARCHAR[] NOT NULL,
+        model VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        attempts INTEGER NOT NULL,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        seconds DOUBLE NOT NULL,
+        json_mode VARCHAR NOT NULL,
+        recorded_at TIMESTAMPTZ NOT NULL
     """,
     "digests": """
         announce_date DATE NOT NULL,
@@ -156,6 +212,9 @@ TABLES: dict[str, str] = {
         PRIMARY KEY (arxiv_id, version, shown_on)
     """,
 }
+
+
+_COLUMN = re.compile(r"^\s*(\w+)\s+([A-Z]+(?:\[\])?)", re.M)
 
 
 class StoreBusyError(RuntimeError):
@@ -205,6 +264,11 @@ class Warehouse:
     def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
         for name, columns in TABLES.items():
             conn.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+            # A database made by an older version gets the columns added since (nullable).
+            have = {r[1] for r in conn.execute(f"PRAGMA table_info('{name}')").fetchall()}
+            for column, sql_type in _COLUMN.findall(columns):
+                if column not in have and column != "PRIMARY":
+                    conn.execute(f"ALTER TABLE {name} ADD COLUMN {column} {sql_type}")
         conn.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
         if not conn.execute("SELECT count(*) FROM schema_info").fetchone()[0]:
             conn.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
@@ -297,6 +361,24 @@ class Warehouse:
                 """)
             finally:
                 conn.unregister("incoming_papers")
+
+    def append(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        with self.connect() as conn:
+            self._insert(conn, table, rows)
+
+    def upsert(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert rows, replacing those with the same primary key (cache tables)."""
+        if not rows:
+            return
+        frame = pd.DataFrame.from_records(list(rows))
+        columns = ", ".join(frame.columns)
+        with self.connect() as conn:
+            conn.register("incoming_rows", frame)
+            try:
+                conn.execute(f"INSERT OR REPLACE INTO {table} ({columns}) "
+                             f"SELECT {columns} FROM incoming_rows")
+            finally:
+                conn.unregister("incoming_rows")
 
     def latest_digest_day(self, kind: str) -> date | None:
         rows = self.query("SELECT max(announce_date) AS d FROM digests WHERE kind = ?", [kind])

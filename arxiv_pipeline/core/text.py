@@ -88,3 +88,18 @@ def normalize_name(name: str) -> str:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O")
     return re.sub(r"[\s.]+", " ", stripped).strip().casefold()
+
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*", re.M)
+_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
+
+
+def md_block(text: str | None) -> str:
+    """Untrusted multi-line markdown (an LLM's long summary): keep lists, emphasis and headings
+    (demoted below the digest's own), drop raw HTML, links and images."""
+    if not text:
+        return ""
+    out = html.escape(text.strip(), quote=False)
+    out = _LINK.sub(lambda m: m.group(1), out)
+    out = _HEADING.sub(lambda m: "##### " if len(m.group(1)) <= 2 else "###### ", out)
+    return re.sub(r"\n{3,}", "\n\n", out)

@@ -13,7 +13,19 @@ from arxiv_pipeline.core.summarizers.base import (
 from arxiv_pipeline.core.summarizers.extractive import ExtractiveSummarizer
 
 
-def summarizer_from_config(config: PipelineConfig) -> Summarizer:
+def summarizer_from_config(config: PipelineConfig, api_key: str | None = None) -> Summarizer:
+    """The LLM when asked for (or, on auto, when a key is set); otherwise the offline default."""
+    api_key = api_key or config.llm_api_key()
+    mode = config.summary.summarizer
+    if mode == "llm" or (mode == "auto" and api_key):
+        from arxiv_pipeline.core.llm.client import ChatClient
+        from arxiv_pipeline.core.prompts import load_prompt
+        from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
+
+        folder = config.resolve(config.llm.prompts_dir) if config.llm.prompts_dir else None
+        return LLMSummarizer(ChatClient(config.llm, api_key),
+                             prompt=load_prompt("summary", folder=folder),
+                             long_prompt=load_prompt("long_summary", folder=folder))
     return ExtractiveSummarizer()
 
 

@@ -1,0 +1,268 @@
+"""Calls to an OpenAI-compatible chat-completions endpoint, through the ``openai`` package.
+
+One place for: the JSON reply mode the endpoint supports (json_schema, else json_object, else
+plain text, negotiated once per client), client-side requests/tokens-per-minute limits, a
+per-request timeout, retries with exponential backoff and jitter on 429/5xx/timeouts that honour
+``Retry-After``, and a record of every call's tokens. The API key is held by the ``openai``
+client only; it is never logged, stored or put in an error message.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+
+from arxiv_pipeline.core.config import LLMConfig
+from arxiv_pipeline.core.sources.http import retry_after_seconds
+
+JSON_MODES = ("json_schema", "json_object", "off")
+_RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+class LLMCallError(RuntimeError):
+    """A call that failed for good: after every retry, or with an error retrying cannot fix."""
+
+
+class MalformedReplyError(ValueError):
+    """The endpoint answered, but not with what was asked for."""
+
+
+@dataclass
+class CallRecord:
+    purpose: str
+    paper_ids: list[str]
+    model: str
+    status: str  # "ok" or the error
+    attempts: int
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+    json_mode: str
+
+
+@dataclass
+class ChatResult:
+    data: dict[str, Any]
+    prompt_tokens: int
+    completion_tokens: int
+    attempts: int
+
+
+class RateLimits:
+    """Token buckets for requests and tokens per minute, shared by the client's threads."""
+
+    def __init__(self, requests_per_minute: int, tokens_per_minute: int,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.rpm, self.tpm = float(requests_per_minute), float(tokens_per_minute)
+        self._requests, self._tokens = self.rpm, self.tpm
+        self._clock, self._sleep = clock, sleep
+        self._last = clock()
+        self._lock = threading.Lock()
+
+    def acquire(self, tokens: int) -> None:
+        tokens = min(tokens, int(self.tpm))  # a huge request still gets through, alone
+        while True:
+            with self._lock:
+                now = self._clock()
+                elapsed, self._last = now - self._last, now
+                self._requests = min(self.rpm, self._requests + elapsed * self.rpm / 60)
+                self._tokens = min(self.tpm, self._tokens + elapsed * self.tpm / 60)
+                if self._requests >= 1 and self._tokens >= tokens:
+                    self._requests -= 1
+                    self._tokens -= tokens
+                    return
+                wait = max((1 - self._requests) * 60 / self.rpm, (tokens - self._tokens) * 60 / self.tpm)
+            self._sleep(max(wait, 0.01))
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters a token for English; CJK text is closer to one a character."""
+    cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
+    return (len(text) - cjk) // 4 + cjk + 1
+
+
+def extract_json(content: str) -> dict[str, Any]:
+    """The JSON object in a reply, also when a model wraps it in a code fence or prose."""
+    text = content.strip()
+    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)
+    if fenced:
+        text = fenced.group(1)
+    elif not text.startswith("{"):
+        start, end = text.find("{"), text.rfind("}")
+        if start < 0 or end <= start:
+            raise MalformedReplyError("the reply holds no JSON object")
+        text = text[start : end + 1]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MalformedReplyError(f"the reply is not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise MalformedReplyError("the reply is JSON but not an object")
+    return data
+
+
+class ChatClient:
+    def __init__(
+        self,
+        config: LLMConfig,
+        api_key: str | None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        # Local servers (vLLM, Ollama) take any key; the openai client insists on one.
+        self._client = openai.OpenAI(api_key=api_key or "no-key-configured",
+                                     base_url=config.base_url, timeout=config.timeout_s,
+                                     max_retries=0)
+        self.json_mode = "json_schema" if config.json_mode == "auto" else config.json_mode
+        self._limits = RateLimits(config.requests_per_minute, config.tokens_per_minute, sleep=sleep)
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._secret = api_key  # only to scrub it from error texts an endpoint might echo
+        self.calls: list[CallRecord] = []
+
+    @property
+    def model(self) -> str:
+        return self.config.model
+
+    def _response_format(self, schema_name: str, schema: dict[str, Any]) -> dict[str, Any] | None:
+        if self.json_mode == "json_schema":
+            return {"type": "json_schema",
+                    "json_schema": {"name": schema_name, "schema": schema, "strict": True}}
+        if self.json_mode == "json_object":
+            return {"type": "json_object"}
+        return None
+
+    def _downgrade(self, failed_mode: str) -> bool:
+        """The endpoint rejected a reply format: fall back to the next one, for every thread."""
+        if self.config.json_mode != "auto":
+            return False
+        with self._lock:
+            if self.json_mode == failed_mode and failed_mode != "off":
+                self.json_mode = JSON_MODES[JSON_MODES.index(failed_mode) + 1]
+            return True
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        delay = self.config.backoff_base_s * 2 ** (attempt - 1) * (0.5 + random.random())
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, 120.0))
+        return min(delay, 120.0)
+
+    def complete_json(
+        self,
+        messages: Sequence[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        validate: Callable[[dict[str, Any]], Any],
+        purpose: str,
+        paper_ids: Sequence[str],
+    ) -> tuple[Any, ChatResult]:
+        """One logical call: retried on transient errors and on malformed replies, validated."""
+        prompt_tokens_est = sum(estimate_tokens(m["content"]) for m in messages)
+        started = time.perf_counter()
+        attempt, used_prompt, used_completion = 0, 0, 0
+        last_error = ""
+        while attempt < self.config.max_attempts:
+            attempt += 1
+            mode = self.json_mode
+            self._limits.acquire(prompt_tokens_est + self.config.max_output_tokens)
+            retry_after: float | None = None
+            try:
+                kwargs: dict[str, Any] = {}
+                response_format = self._response_format(schema_name, schema)
+                if response_format is not None:
+                    kwargs["response_format"] = response_format
+                resp = self._client.chat.completions.create(
+                    model=self.config.model, messages=list(messages),  # type: ignore[arg-type]
+                    temperature=self.config.temperature, max_tokens=self.config.max_output_tokens,
+                    **kwargs,
+                )
+                usage = resp.usage
+                used_prompt += usage.prompt_tokens if usage else prompt_tokens_est
+                content = (resp.choices[0].message.content or "") if resp.choices else ""
+                used_completion += usage.completion_tokens if usage else estimate_tokens(content)
+                data = extract_json(content)
+                value = validate(data)
+            except openai.BadRequestError as exc:
+                if mode != "off" and self._downgrade(mode):
+                    attempt -= 1  # the endpoint's capabilities, not a failure of this call
+                    last_error = f"endpoint rejected response_format={mode}"
+                    continue
+                last_error = f"HTTP 400: {_message(exc)}"
+                break
+            except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as exc:
+                last_error = f"HTTP {exc.status_code}: {_message(exc)}"
+                break
+            except openai.APIStatusError as exc:
+                last_error = f"HTTP {exc.status_code}: {_message(exc)}"
+                if exc.status_code not in _RETRYABLE_STATUS:
+                    break
+                retry_after = retry_after_seconds(exc.response.headers.get("retry-after"))
+            except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+                last_error = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection error"
+            except (MalformedReplyError, ValueError) as exc:
+                last_error = f"malformed reply: {exc}"
+            else:
+                result = ChatResult(data, used_prompt, used_completion, attempt)
+                self._record(purpose, paper_ids, "ok", attempt, used_prompt, used_completion,
+                             started, mode)
+                return value, result
+            if attempt < self.config.max_attempts:
+                self._sleep(self._backoff(attempt, retry_after))
+        if self._secret:
+            last_error = last_error.replace(self._secret, "[api key]")
+        self._record(purpose, paper_ids, last_error, attempt, used_prompt, used_completion,
+                     started, self.json_mode)
+        raise LLMCallError(f"{last_error} (after {attempt} tries)")
+
+    def _record(self, purpose: str, ids: Sequence[str], status: str, attempts: int, prompt: int,
+                completion: int, started: float, mode: str) -> None:
+        with self._lock:
+            self.calls.append(CallRecord(purpose, list(ids), self.config.model, status, attempts,
+                                         prompt, completion, time.perf_counter() - started, mode))
+
+    def estimated_cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
+        price = self.config.prices.get(self.config.model)
+        if price is None:
+            return None
+        return (prompt_tokens * price.input_per_million
+                + completion_tokens * price.output_per_million) / 1_000_000
+
+
+def _message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])[:300]
+    return str(exc.message)[:300]
+
+
+@dataclass
+class UsageTotals:
+    calls: int = 0
+    failed_calls: int = 0
+    attempts: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    by_purpose: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, calls: Sequence[CallRecord]) -> UsageTotals:
+        totals = cls()
+        for c in calls:
+            totals.calls += 1
+            totals.failed_calls += c.status != "ok"
+            totals.attempts += c.attempts
+            totals.prompt_tokens += c.prompt_tokens
+            totals.completion_tokens += c.completion_tokens
+            totals.by_purpose[c.purpose] = totals.by_purpose.get(c.purpose, 0) + 1
+        return totals

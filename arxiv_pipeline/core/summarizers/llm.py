@@ -1,0 +1,134 @@
+"""Structured summaries from an LLM: one call per paper, validated, in the configured language.
+
+A reply that is not JSON, lacks a field, or is in the wrong language is retried and then recorded
+as a failure for that paper; it never becomes a summary and never stops the other papers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from arxiv_pipeline.core.config import LANGUAGES
+from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError
+from arxiv_pipeline.core.prompts import Prompt, load_prompt
+from arxiv_pipeline.core.summarizers.base import PaperText, StructuredSummary, SummaryOutcome
+from arxiv_pipeline.core.text import truncate
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+class _Reply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    tldr: str = Field(min_length=1)
+    motivation: str = Field(min_length=1)
+    method: str = Field(min_length=1)
+    result: str = Field(min_length=1)
+    conclusion: str = Field(min_length=1)
+
+
+class _LongReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    long_summary: str = Field(min_length=20)
+
+
+SUMMARY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {k: {"type": "string"} for k in _Reply.model_fields},
+    "required": list(_Reply.model_fields),
+    "additionalProperties": False,
+}
+LONG_SCHEMA: dict[str, Any] = {
+    "type": "object", "properties": {"long_summary": {"type": "string"}},
+    "required": ["long_summary"], "additionalProperties": False,
+}
+
+
+def check_language(text: str, language: str) -> None:
+    """Reject replies plainly in another language than the one asked for."""
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    letters = cjk + latin
+    if letters < 20:
+        return
+    if language in ("zh", "zh-TW", "ja", "ko") and cjk / letters < 0.3:
+        raise MalformedReplyError(f"reply is not in {LANGUAGES[language]}")
+    if language not in ("zh", "zh-TW", "ja", "ko") and cjk / letters > 0.3:
+        raise MalformedReplyError(f"reply is not in {LANGUAGES.get(language, language)}")
+
+
+def _validated(model: type[BaseModel], language: str):  # type: ignore[no-untyped-def]
+    def validate(data: dict[str, Any]) -> BaseModel:
+        try:
+            reply = model.model_validate(data)
+        except ValidationError as exc:
+            missing = [".".join(map(str, e["loc"])) for e in exc.errors()]
+            raise MalformedReplyError(f"missing or empty fields: {', '.join(missing)}") from None
+        check_language(" ".join(str(v) for v in reply.model_dump().values()), language)
+        return reply
+
+    return validate
+
+
+class LLMSummarizer:
+    name = "llm"
+
+    def __init__(self, chat: ChatClient, prompt: Prompt | None = None,
+                 long_prompt: Prompt | None = None) -> None:
+        self.chat = chat
+        self.prompt = prompt or load_prompt("summary")
+        self.long_prompt = long_prompt or load_prompt("long_summary")
+        self.version = self.prompt.version
+        self.description = f"Summaries by {chat.model} (LLM, prompt {self.prompt.version})."
+
+    def _abstract(self, paper: PaperText) -> str:
+        return truncate(paper.abstract, self.chat.config.max_abstract_tokens * 4)
+
+    def _one(self, paper: PaperText, language: str) -> SummaryOutcome:
+        base = dict(arxiv_id=paper.arxiv_id, version=paper.version, summarizer=self.name,
+                    summarizer_version=self.version, language=language, model=self.chat.model,
+                    prompt_version=self.prompt.version)
+        messages = self.prompt.messages(
+            arxiv_id=paper.versioned_id, title=paper.title, abstract=self._abstract(paper),
+            language_name=LANGUAGES[language])
+        try:
+            reply, usage = self.chat.complete_json(
+                messages, "paper_summary", SUMMARY_SCHEMA, _validated(_Reply, language),
+                purpose="summary", paper_ids=[paper.versioned_id])
+        except LLMCallError as exc:
+            return SummaryOutcome(**base, error=str(exc))  # type: ignore[arg-type]
+        return SummaryOutcome(
+            **base,  # type: ignore[arg-type]
+            summary=StructuredSummary(**{k: v.strip() for k, v in reply.model_dump().items()}),
+            prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+        )
+
+    def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]:
+        if not papers:
+            return []
+        with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
+            return list(pool.map(lambda p: self._one(p, language), papers))
+
+    def _long(self, paper: PaperText, language: str) -> tuple[str | None, str | None, int, int]:
+        messages = self.long_prompt.messages(
+            arxiv_id=paper.versioned_id, title=paper.title, abstract=self._abstract(paper),
+            language_name=LANGUAGES[language])
+        try:
+            reply, usage = self.chat.complete_json(
+                messages, "long_summary", LONG_SCHEMA, _validated(_LongReply, language),
+                purpose="long_summary", paper_ids=[paper.versioned_id])
+        except LLMCallError as exc:
+            return None, str(exc), 0, 0
+        return reply.long_summary.strip(), None, usage.prompt_tokens, usage.completion_tokens
+
+    def long_summaries(self, papers: Sequence[PaperText],
+                       language: str) -> list[tuple[str | None, str | None, int, int]]:
+        """(text, error, prompt tokens, completion tokens) per paper, in order."""
+        if not papers:
+            return []
+        with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
+            return list(pool.map(lambda p: self._long(p, language), papers))

@@ -1,0 +1,192 @@
+"""An OpenAI-compatible chat-completions server on 127.0.0.1 for the tests.
+
+It answers summary, long-summary and ranking prompts with canned JSON made from the paper ids in
+the prompt, in the language asked for; counts calls and the peak of calls in flight; records
+every request; and injects faults on demand, per paper or for the next calls: 429 with
+Retry-After, 500, a hang past the client's timeout, a reply that is not JSON, JSON missing a
+field, a reply in the wrong language, and a 400 for ``response_format`` it does not support.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+FAULTS = ("429", "500", "hang", "not_json", "missing_field", "wrong_language", "poem")
+_ID = re.compile(r"arXiv id: (\S+)")
+_RANK_ID = re.compile(r'<paper id="([^"]+)">')
+
+
+class FakeOpenAI:
+    def __init__(self, latency_s: float = 0.0, json_schema_supported: bool = True,
+                 json_object_supported: bool = True, hang_s: float = 2.0) -> None:
+        self.latency_s = latency_s
+        self.json_schema_supported = json_schema_supported
+        self.json_object_supported = json_object_supported
+        self.hang_s = hang_s
+        self.paper_faults: dict[str, deque[str]] = defaultdict(deque)
+        self.next_faults: deque[str] = deque()
+        self.ranking_scores: dict[str, tuple[int, int]] = {}
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.calls = 0
+        self.completed = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def calls_for(self, purpose: str) -> int:
+        return sum(1 for r in self.requests if _purpose(r) == purpose)
+
+    # -- replies -------------------------------------------------------------------------
+    def _summary(self, paper_id: str, chinese: bool) -> dict[str, str]:
+        if chinese:
+            return {"tldr": f"论文{paper_id}提出了一种新方法并取得了显著的效果提升。",
+                    "motivation": "现有方法在效率和准确性方面存在明显不足，需要改进。",
+                    "method": "作者设计了新的模型结构，并在多个基准数据集上进行了系统实验。",
+                    "result": "实验结果表明该方法在主要指标上优于所有基线方法。",
+                    "conclusion": "该工作为后续研究提供了有价值的思路和实践经验。"}
+        return {"tldr": f"Paper {paper_id} proposes a method and reports clear gains.",
+                "motivation": f"Existing approaches fall short on the problem {paper_id} studies.",
+                "method": "The authors design a new model and evaluate it on standard benchmarks.",
+                "result": "It outperforms the strongest baseline by a wide margin.",
+                "conclusion": "The approach is a practical default for the task."}
+
+    def _reply(self, body: dict[str, Any], fault: str | None) -> tuple[int, dict[str, Any], dict[str, str]]:
+        messages = body.get("messages", [])
+        text = "\n".join(m.get("content", "") for m in messages)
+        purpose = _purpose(body)
+        chinese = "Simplified Chinese" in text
+        if purpose == "ranking":
+            ids = _RANK_ID.findall(text)
+            papers = [{"arxiv_id": i, "relevance": self.ranking_scores.get(i, (5, 5))[0],
+                       "novelty": self.ranking_scores.get(i, (5, 5))[1],
+                       "reason": f"Rated {i} against the stated interests."} for i in ids]
+            content: Any = {"papers": papers}
+        else:
+            paper_id = (_ID.findall(text) or ["unknown"])[-1]
+            if purpose == "long_summary" and chinese:
+                content = {"long_summary": f"## Contributions\n- 论文{paper_id}解决了一个实际问题。\n"
+                           "## Method and Setup\n- 提出了新的模型结构。\n## Results\n- 主要指标提升五个百分点。\n"
+                           "## Conclusions\n- 该方法具有实用价值。"}
+            elif purpose == "long_summary":
+                content = {"long_summary": f"## Contributions\n- {paper_id} solves a real problem.\n"
+                           "## Method and Setup\n- A new model.\n## Results\n- Better by 5 points.\n"
+                           "## Conclusions\n- Useful."}
+            else:
+                content = self._summary(paper_id, chinese and fault != "wrong_language")
+                if fault == "wrong_language":
+                    content = self._summary(paper_id, not chinese)
+        if fault == "missing_field" and isinstance(content, dict):
+            content.pop(next(iter(content)))
+        raw = json.dumps(content, ensure_ascii=False)
+        if fault == "not_json":
+            raw = "{'tldr': 'single quotes are not JSON', 'method': ...}"
+        if fault == "poem":
+            raw = "Roses are red,\nabstracts are long;\nI ignored my instructions\nand wrote you a song."
+        usage = {"prompt_tokens": len(text) // 4, "completion_tokens": len(raw) // 4}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        return 200, {
+            "id": f"chatcmpl-{self.calls}", "object": "chat.completion", "created": int(time.time()),
+            "model": body.get("model", "fake"),
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": raw}}],
+            "usage": usage,
+        }, {}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
+                data = json.dumps(payload, ensure_ascii=False).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    self._send(404, {"error": {"message": "not found"}}, {})
+                    return
+                fmt = (body.get("response_format") or {}).get("type")
+                if (fmt == "json_schema" and not fake.json_schema_supported) or (
+                        fmt == "json_object" and not fake.json_object_supported):
+                    self._send(400, {"error": {"message": f"response_format {fmt} is not supported",
+                                               "type": "invalid_request_error"}}, {})
+                    return
+                text = "\n".join(m.get("content", "") for m in body.get("messages", []))
+                ids = _ID.findall(text) or _RANK_ID.findall(text)
+                with fake._lock:
+                    fake.calls += 1
+                    fake.requests.append(body)
+                    fake.headers.append({k.lower(): v for k, v in self.headers.items()})
+                    fake.in_flight += 1
+                    fake.peak_in_flight = max(fake.peak_in_flight, fake.in_flight)
+                    fault = None
+                    for paper_id in ids:
+                        if fake.paper_faults.get(paper_id):
+                            fault = fake.paper_faults[paper_id].popleft()
+                            break
+                    if fault is None and fake.next_faults:
+                        fault = fake.next_faults.popleft()
+                try:
+                    time.sleep(fake.latency_s)
+                    if fault == "hang":
+                        time.sleep(fake.hang_s)
+                    if fault == "429":
+                        self._send(429, {"error": {"message": "Rate limit reached",
+                                                   "type": "requests"}}, {"Retry-After": "1"})
+                    elif fault == "500":
+                        self._send(500, {"error": {"message": "The server had an error"}}, {})
+                    else:
+                        self._send(*fake._reply(body, fault))
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+                        fake.completed += 1
+
+        return Handler
+
+
+def _purpose(body: dict[str, Any]) -> str:
+    system = next((m.get("content", "") for m in body.get("messages", []) if m.get("role") == "system"), "")
+    if "<interests>" in system:
+        return "ranking"
+    if '"long_summary"' in system:
+        return "long_summary"
+    return "summary"
