@@ -9,6 +9,7 @@ field, a reply in the wrong language, and a 400 for ``response_format`` it does 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -88,7 +89,8 @@ class FakeOpenAI:
             paper_id = (_ID.findall(text) or ["unknown"])[-1]
             if purpose == "long_summary" and chinese:
                 content = {"long_summary": f"## Contributions\n- 论文{paper_id}解决了一个实际问题。\n"
-                           "## Method and Setup\n- 提出了新的模型结构。\n## Results\n- 主要指标提升五个百分点。\n"
+                           "## Method and Setup\n- 提出了新的模型结构。\n"
+                           "## Results\n- 主要指标提升五个百分点。\n"
                            "## Conclusions\n- 该方法具有实用价值。"}
             elif purpose == "long_summary":
                 content = {"long_summary": f"## Contributions\n- {paper_id} solves a real problem.\n"
@@ -132,10 +134,8 @@ class FakeOpenAI:
                 for k, v in headers.items():
                     self.send_header(k, v)
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client timed out
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
