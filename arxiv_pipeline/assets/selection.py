@@ -26,10 +26,12 @@ def candidate_papers(context: dg.AssetExecutionContext, settings: PipelineSettin
     deps=[candidate_papers],
     group_name="selection",
     kinds={"duckdb", "python"},
-    description="Keyword relevance score, matched keywords and rank of every kept paper; the "
-    "top digest.max_papers are selected.",
+    description="Keyword relevance score, matched keywords and rank of every kept paper, plus "
+    "the LLM's relevance and novelty when ranking.llm_weight > 0; the top digest.max_papers "
+    "are selected.",
+    pool="llm",
 )
 def paper_scores(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = score_papers(settings.config(), partition_day(context), settings.warehouse(),
-                          context.run.run_id)
+                          context.run.run_id, api_key=settings.api_key())
     return dg.MaterializeResult(metadata=report_metadata(report))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.matching import TermMatcher
@@ -27,6 +27,10 @@ class PaperScore:
     rank: int = 0
     selected: bool = False
     reason: str | None = None
+    llm_relevance: float | None = None
+    llm_novelty: float | None = None
+    llm_reason: str | None = None
+    llm_error: str | None = None
 
 
 def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> list[PaperScore]:
@@ -50,14 +54,36 @@ def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> l
             matched_keywords=matched, title_hits=title_hits, abstract_hits=abstract_hits,
             followed_authors=cand.followed_authors,
         ))
+    return rank_scores(scored, config.digest.max_papers)
+
+
+def rank_scores(scored: Iterable[PaperScore], limit: int) -> list[PaperScore]:
     # Ties go to more title hits, then to the lower (older) arXiv id: stable across reruns.
-    scored.sort(key=lambda s: (-s.score, -len(s.title_hits), s.arxiv_id))
-    limit = config.digest.max_papers
-    ranked = []
-    for rank, s in enumerate(scored, start=1):
-        selected = rank <= limit
-        ranked.append(PaperScore(**{
-            **s.__dict__, "rank": rank, "selected": selected,
-            "reason": None if selected else REASON_BELOW_CUTOFF,
-        }))
-    return ranked
+    ordered = sorted(scored, key=lambda s: (-s.score, -len(s.title_hits), s.arxiv_id))
+    return [
+        replace(s, rank=rank, selected=rank <= limit,
+                reason=None if rank <= limit else REASON_BELOW_CUTOFF)
+        for rank, s in enumerate(ordered, start=1)
+    ]
+
+
+def combine_with_llm(
+    scores: Iterable[PaperScore],
+    ratings: Mapping[str, tuple[float, float, str]],
+    errors: Mapping[str, str],
+    config: PipelineConfig,
+) -> list[PaperScore]:
+    """score = keyword_weight × keyword score (+ author boost) + llm_weight × mean(relevance, novelty)."""
+    r = config.ranking
+    out = []
+    for s in scores:
+        base = r.keyword_weight * (s.keyword_score + s.author_boost)
+        rating = ratings.get(s.arxiv_id)
+        if rating is None:
+            out.append(replace(s, score=round(base, 4), llm_error=errors.get(s.arxiv_id)))
+            continue
+        relevance, novelty, why = rating
+        total = base + r.llm_weight * (relevance + novelty) / 2
+        out.append(replace(s, score=round(total, 4), llm_relevance=relevance, llm_novelty=novelty,
+                           llm_reason=why, llm_error=None))
+    return rank_scores(out, config.digest.max_papers)

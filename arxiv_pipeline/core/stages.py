@@ -27,8 +27,14 @@ from arxiv_pipeline.core.records import (
     summary_row,
 )
 from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
-from arxiv_pipeline.core.scoring import SCORER_NAME, SCORER_VERSION, keyword_scores
-from arxiv_pipeline.core.selection import select_candidates
+from arxiv_pipeline.core.scoring import (
+    SCORER_NAME,
+    SCORER_VERSION,
+    PaperScore,
+    combine_with_llm,
+    keyword_scores,
+)
+from arxiv_pipeline.core.selection import Candidate, select_candidates
 from arxiv_pipeline.core.sources import PaperSource, source_from_config
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.core.summarizers import PaperText, Summarizer, summarizer_from_config
@@ -123,27 +129,70 @@ def decide_candidates(config: PipelineConfig, day: date, store: Warehouse,
     )
 
 
-def score_papers(config: PipelineConfig, day: date, store: Warehouse,
-                 run_id: str | None) -> StageReport:
+def _llm_rate(config: PipelineConfig, day: date, store: Warehouse, run_id: str | None,
+              scores: list[PaperScore], candidates: list[Candidate], api_key: str | None,
+              counts: dict[str, Any]) -> list[PaperScore]:
+    """Add LLM relevance/novelty to the best keyword hits, paying once per paper and interests."""
+    from arxiv_pipeline.core.llm.client import ChatClient
+    from arxiv_pipeline.core.ranking import LLMRanker
+
+    chat = ChatClient(config.llm, api_key)
+    ranker = LLMRanker(chat, config.ranking.batch_size)
+    interests_hash = hashlib.sha256(config.ranking.interests.strip().encode()).hexdigest()[:16]
+    by_id = {c.listing.arxiv_id: c.listing for c in candidates}
+    pool = [PaperText(s.arxiv_id, s.version, by_id[s.arxiv_id].title, by_id[s.arxiv_id].abstract)
+            for s in scores[: config.ranking.top_candidates]]
+    rows = store.query(
+        "SELECT * FROM ranking_cache WHERE model = ? AND prompt_version = ? AND interests_hash = ? "
+        "AND list_contains(?, arxiv_id || 'v' || version)",
+        [chat.model, ranker.version, interests_hash, [p.versioned_id for p in pool]])
+    ratings = {r["arxiv_id"]: (r["relevance"], r["novelty"], r["reason"]) for r in rows}
+    todo = [p for p in pool if p.arxiv_id not in ratings]
+    fresh, errors = ranker.rate(todo, config.ranking.interests)
+    now = _now()
+    store.upsert("ranking_cache", [
+        {"arxiv_id": p.arxiv_id, "version": p.version, "model": chat.model,
+         "prompt_version": ranker.version, "interests_hash": interests_hash,
+         "relevance": fresh[p.arxiv_id][0], "novelty": fresh[p.arxiv_id][1],
+         "reason": fresh[p.arxiv_id][2], "prompt_tokens": 0, "completion_tokens": 0,
+         "created_at": now}
+        for p in todo if p.arxiv_id in fresh])
+    ratings.update(fresh)
+    counts.update({"llm_rated": len(ratings), "llm_rating_cache_hits": len(rows),
+                   "llm_rating_failures": len(errors)})
+    counts.update(record_llm_calls(store, day, run_id, chat))
+    return combine_with_llm(scores, ratings, errors, config)
+
+
+def score_papers(config: PipelineConfig, day: date, store: Warehouse, run_id: str | None,
+                 api_key: str | None = None) -> StageReport:
     start = time.perf_counter()
     candidates = [candidate_from_row(r) for r in store.read_day("candidate_papers", day)]
     scores = keyword_scores(candidates, config)
+    counts: dict[str, Any] = {}
+    scorer = SCORER_NAME
+    api_key = api_key or config.llm_api_key()
+    if config.ranking.llm_weight > 0:
+        if api_key or config.summary.summarizer == "llm":
+            scores = _llm_rate(config, day, store, run_id, scores, candidates, api_key, counts)
+            scorer = f"{SCORER_NAME}+llm"
+        else:
+            counts["llm_ranking"] = "skipped: no API key in the environment"
     scored_at = _now()
     store.replace_day("paper_scores", day, [
-        {**score_row(s), "scorer": SCORER_NAME, "scorer_version": SCORER_VERSION,
+        {**score_row(s), "scorer": scorer, "scorer_version": SCORER_VERSION,
          "run_id": run_id, "scored_at": scored_at}
         for s in scores
     ])
     selected = [s for s in scores if s.selected]
     top = "\n".join(f"{s.rank}. {s.arxiv_id} — {s.score:g} ({', '.join(s.matched_keywords)})"
+                    + (f" — LLM {s.llm_relevance:g}/{s.llm_novelty:g}: {s.llm_reason}"
+                       if s.llm_relevance is not None else "")
                     for s in selected[:10])
-    return StageReport(
-        rows=len(scores),
-        counts={"selected": len(selected), "below_cutoff": len(scores) - len(selected),
-                "max_score": max((s.score for s in scores), default=0.0)},
-        seconds=time.perf_counter() - start,
-        preview=top,
-    )
+    counts.update({"selected": len(selected), "below_cutoff": len(scores) - len(selected),
+                   "max_score": max((s.score for s in scores), default=0.0), "scorer": scorer})
+    return StageReport(rows=len(scores), counts=counts, seconds=time.perf_counter() - start,
+                       preview=top)
 
 
 def _cached(store: Warehouse, kind: str, model: str, prompt_version: str, language: str,

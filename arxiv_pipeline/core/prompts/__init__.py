@@ -4,19 +4,18 @@ prompt re-summarizes (and only re-summarizes) what that prompt produced."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
 _DIR = Path(__file__).resolve().parent
-_DELIMITERS = ("<paper>", "</paper>", "<interests>", "</interests>")
+_DELIMITER = re.compile(r"<(/?)(paper|interests)\b([^>]*)>", re.I)
 
 
 def neutralize(text: str) -> str:
-    """Data must not be able to close the block it sits in."""
-    for tag in _DELIMITERS:
-        text = text.replace(tag, tag.replace("<", "[").replace(">", "]"))
-    return text
+    """Data must not be able to close the block it sits in, or open a new one."""
+    return _DELIMITER.sub(lambda m: f"[{m.group(1)}{m.group(2)}{m.group(3)}]", text)
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,10 @@ class Prompt:
     user: Template
     version: str
 
-    def messages(self, **values: str) -> list[dict[str, str]]:
-        safe = {k: neutralize(v) for k, v in values.items()}
+    def messages(self, assembled: dict[str, str] | None = None, **values: str) -> list[dict[str, str]]:
+        """Fill the prompt; ``values`` are untrusted and neutralized, ``assembled`` parts were
+        built by us from neutralized pieces (like a batch of <paper> blocks)."""
+        safe = {k: neutralize(v) for k, v in values.items()} | dict(assembled or {})
         return [
             {"role": "system", "content": self.system.safe_substitute(safe).strip()},
             {"role": "user", "content": self.user.safe_substitute(safe).strip()},
