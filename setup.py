@@ -7,7 +7,8 @@ setup(
     packages=find_packages(exclude=["arxiv_pipeline_tests"]),
     package_data={
         "arxiv_pipeline": ["default_config.yaml", "sample_data/*/*.json", "sample_data/*/*/*.xml"],
-        "arxiv_pipeline.core": ["templates/*.j2"],
+        "arxiv_pipeline.core": ["templates/*.j2", "templates/site/*.j2", "static/*",
+                                "prompts/*.md"],
     },
     python_requires=">=3.11,<3.14",
     install_requires=[
@@ -18,6 +19,7 @@ setup(
         "openai==3.54.0",
         "duckdb==2.0.0",
         "feedparser==6.0.14",
+        "feedgen==1.0.0",
         "jinja2==3.1.6",
         "lxml==6.1.3",
         "pydantic==2.14.3",
@@ -27,6 +29,8 @@ setup(
     extras_require={
         "dev": [
             "pytest==9.2.0",
+            "hypothesis==6.170.15",
+            "playwright==1.65.2",
             "ruff==0.17.6",
         ],
     },

@@ -89,6 +89,8 @@ def run(config_path: Path, day: date | None) -> int:
     print("Digest files:")
     for name in DIGEST_FILES.values():
         print(f"  {out / day.isoformat() / name}")
+    print(f"  {out / day.isoformat() / 'digest.json'}  (and papers.jsonl)")
+    print(f"Web site: {out / 'site' / 'index.html'}  (feeds: {out / 'site' / 'feed.atom.xml'}, feed.rss.xml)")
     print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} dagster dev)")
     return 0
 

@@ -17,13 +17,15 @@ def test_definitions_hold_the_whole_lineage() -> None:
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {"arxiv_listings", "candidate_papers", "paper_scores", "paper_summaries",
-                    "digest_markdown", "daily_digest"}
+                    "digest_markdown", "daily_digest", "digest_export", "digest_feeds", "digest_site"}
     parents = {k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}
                for k in graph.get_all_asset_keys()}
     assert parents["candidate_papers"] == {"arxiv_listings"}
     assert parents["paper_scores"] == {"candidate_papers"}
     assert parents["paper_summaries"] == {"paper_scores"}
     assert parents["digest_markdown"] == parents["daily_digest"] == {"paper_summaries"}
+    assert parents["digest_export"] == {"paper_summaries"}
+    assert parents["digest_feeds"] == parents["digest_site"] == {"digest_markdown"}
     job = defs.resolve_job_def("daily_digest_job")
     assert job.partitions_def is not None
     assert "2026-11-17" in job.partitions_def.get_partition_keys(

@@ -2,7 +2,14 @@ import dagster as dg
 
 from arxiv_pipeline.assets.common import report_metadata
 from arxiv_pipeline.assets.summarization import paper_summaries
-from arxiv_pipeline.core.stages import DAILY_DIGEST, README_DIGEST, publish_markdown
+from arxiv_pipeline.core.stages import (
+    DAILY_DIGEST,
+    README_DIGEST,
+    publish_export,
+    publish_feeds,
+    publish_markdown,
+    publish_site,
+)
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import PipelineSettings
 
@@ -32,4 +39,46 @@ def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSetting
 def daily_digest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = publish_markdown(settings.config(), partition_day(context), settings.warehouse(),
                               context.run.run_id, DAILY_DIGEST)
+    return dg.MaterializeResult(metadata=report_metadata(report))
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    deps=[paper_summaries],
+    group_name="publishing",
+    kinds={"json"},
+    description="digest.json (the day's digest as data) and papers.jsonl (every paper of the day "
+    "with every field) for other tools; the DuckDB view paper_digest has the same for SQL.",
+)
+def digest_export(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    report = publish_export(settings.config(), partition_day(context), settings.warehouse(),
+                            context.run.run_id)
+    return dg.MaterializeResult(metadata=report_metadata(report))
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    deps=[digest_markdown],
+    group_name="publishing",
+    kinds={"xml"},
+    description="Atom and RSS 2.0 feeds of the latest publish.feed_days days, one entry per paper, "
+    "best first and newest day first, byte-stable for the same data.",
+)
+def digest_feeds(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    report = publish_feeds(settings.config(), partition_day(context), settings.warehouse(),
+                           context.run.run_id)
+    return dg.MaterializeResult(metadata=report_metadata(report))
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    deps=[digest_markdown],
+    group_name="publishing",
+    kinds={"html"},
+    description="Static web site: index of days and one page per day with category, keyword and "
+    "text filters and expandable summaries; works from disk or any static host.",
+)
+def digest_site(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    report = publish_site(settings.config(), partition_day(context), settings.warehouse(),
+                          context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))

@@ -235,6 +235,21 @@ class RankingConfig(_Section):
         return self
 
 
+class PublishConfig(_Section):
+    site_title: str = Field("arXiv Digest", min_length=1)
+    feed_days: int = Field(7, ge=1, le=366, description="Days of papers in the Atom/RSS feeds.")
+    site_url: str | None = Field(
+        None, description="Where the site folder is served, for the feeds' links (optional)."
+    )
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https:// (got {value!r})")
+        return value
+
+
 class StorageConfig(_Section):
     database: str = "data/arxiv_pipeline.duckdb"
     output_dir: str = "data/digests"
@@ -250,6 +265,7 @@ class PipelineConfig(_Section):
     source: SourceConfig = Field(default_factory=SourceConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     ranking: RankingConfig = Field(default_factory=RankingConfig)
+    publish: PublishConfig = Field(default_factory=PublishConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     # Folder that relative paths are resolved against (the config file's folder).
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)

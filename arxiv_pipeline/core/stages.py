@@ -16,6 +16,7 @@ from typing import Any
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.digest import DigestDay, build_digest_day
 from arxiv_pipeline.core.models import Listing
+from arxiv_pipeline.core.publish import export_day, render_feeds
 from arxiv_pipeline.core.records import (
     cache_row,
     candidate_from_row,
@@ -35,6 +36,7 @@ from arxiv_pipeline.core.scoring import (
     keyword_scores,
 )
 from arxiv_pipeline.core.selection import Candidate, select_candidates
+from arxiv_pipeline.core.site import DaySummary, render_day_page, render_index, static_files
 from arxiv_pipeline.core.sources import PaperSource, source_from_config
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.core.summarizers import PaperText, Summarizer, summarizer_from_config
@@ -378,3 +380,75 @@ def publish_markdown(config: PipelineConfig, day: date, store: Warehouse, run_id
         preview=preview,
         paths=paths,
     )
+
+
+def _built_days(store: Warehouse) -> list[DaySummary]:
+    rows = store.query("""
+        SELECT c.announce_date AS d, count(*) AS listed,
+               count(*) FILTER (WHERE s.selected) AS papers,
+               count(*) FILTER (WHERE m.status = 'ok') AS summarized
+        FROM candidate_papers c
+        LEFT JOIN paper_scores s USING (announce_date, arxiv_id)
+        LEFT JOIN paper_summaries m USING (announce_date, arxiv_id)
+        GROUP BY c.announce_date ORDER BY c.announce_date DESC""")
+    days = [DaySummary(r["d"], r["papers"], r["summarized"], r["listed"]) for r in rows]
+    # Days without announcements have no candidates; they still get a page.
+    empty = store.query("SELECT DISTINCT announce_date AS d FROM digests WHERE papers = 0")
+    known = {d.announce_date for d in days}
+    days += [DaySummary(r["d"], 0, 0, 0) for r in empty if r["d"] not in known]
+    return sorted(days, key=lambda d: d.announce_date, reverse=True)
+
+
+def _file_report(paths: list[Path], start: float, **counts: Any) -> StageReport:
+    sizes = {str(p.name if p.parent.name != "assets" else f"assets/{p.name}"): p.stat().st_size
+             for p in paths}
+    return StageReport(rows=counts.pop("rows", len(paths)),
+                       counts={**counts, "bytes": sum(sizes.values()), "files": sizes},
+                       seconds=time.perf_counter() - start, paths=paths)
+
+
+def publish_export(config: PipelineConfig, day: date, store: Warehouse,
+                   run_id: str | None) -> StageReport:
+    """``<day>/digest.json`` (the digest as data) and ``<day>/papers.jsonl`` (every paper of the
+    day with every stored field, from the ``paper_digest`` view)."""
+    start = time.perf_counter()
+    digest = load_digest_day(config, day, store)
+    rows = store.query("SELECT * FROM paper_digest WHERE announce_date = ? "
+                       "ORDER BY rank NULLS LAST, arxiv_id", [day])
+    digest_json, papers_jsonl = export_day(digest, rows)
+    folder = config.output_dir / day.isoformat()
+    paths = [folder / "digest.json", folder / "papers.jsonl"]
+    write_atomic(paths[0], digest_json)
+    write_atomic(paths[1], papers_jsonl)
+    return _file_report(paths, start, rows=len(rows), papers=len(digest.papers))
+
+
+def publish_feeds(config: PipelineConfig, day: date, store: Warehouse,
+                  run_id: str | None) -> StageReport:
+    """Atom and RSS feeds of the latest ``publish.feed_days`` days, into the site folder."""
+    start = time.perf_counter()
+    latest = [d.announce_date for d in _built_days(store)][: config.publish.feed_days]
+    days = [load_digest_day(config, d, store) for d in latest]
+    atom, rss = render_feeds(days, config.publish.site_title, config.publish.site_url)
+    folder = config.output_dir / "site"
+    paths = [folder / "feed.atom.xml", folder / "feed.rss.xml"]
+    write_atomic(paths[0], atom.decode("utf-8"))
+    write_atomic(paths[1], rss.decode("utf-8"))
+    return _file_report(paths, start, rows=sum(len(d.papers) for d in days),
+                        days=[d.isoformat() for d in latest])
+
+
+def publish_site(config: PipelineConfig, day: date, store: Warehouse,
+                 run_id: str | None) -> StageReport:
+    """The day's page, the index of all days, and the site's assets."""
+    start = time.perf_counter()
+    folder = config.output_dir / "site"
+    digest = load_digest_day(config, day, store)
+    title = config.publish.site_title
+    files = {f"{day.isoformat()}.html": render_day_page(digest, title),
+             "index.html": render_index(_built_days(store), title), **static_files()}
+    paths = []
+    for rel, text in files.items():
+        write_atomic(folder / rel, text)
+        paths.append(folder / rel)
+    return _file_report(paths, start, rows=len(digest.papers), papers=len(digest.papers))

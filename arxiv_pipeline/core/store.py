@@ -214,6 +214,27 @@ TABLES: dict[str, str] = {
 }
 
 
+# Every paper of every day with its fate, score and summary: for ad-hoc SQL and the export.
+PAPER_DIGEST_VIEW = """
+CREATE OR REPLACE VIEW paper_digest AS
+SELECT
+    c.announce_date, c.arxiv_id, c.version, c.versioned_id, c.title, c.authors, c.abstract,
+    c.primary_category, c.categories, c.announce_type, c.listed_in, c.published, c.updated,
+    c.comment, c.journal_ref, c.doi, c.metadata_source,
+    c.status, c.reason AS exclusion_reason, c.reason_detail, c.followed_authors,
+    s.score, s.keyword_score, s.author_boost, s.matched_keywords, s.title_hits, s.abstract_hits,
+    s.rank, coalesce(s.selected, false) AS selected, s.reason AS cutoff_reason,
+    s.llm_relevance, s.llm_novelty, s.llm_reason, s.llm_error, s.scorer,
+    m.status AS summary_status, m.tldr, m.motivation, m.method, m.result, m.conclusion,
+    m.long_summary, m.language, m.summarizer, m.summarizer_version, m.model, m.prompt_version,
+    m.error AS summary_error, m.cached AS summary_cached,
+    c.run_id AS selection_run_id, s.run_id AS scoring_run_id, m.run_id AS summary_run_id
+FROM candidate_papers c
+LEFT JOIN paper_scores s ON s.announce_date = c.announce_date AND s.arxiv_id = c.arxiv_id
+LEFT JOIN paper_summaries m ON m.announce_date = c.announce_date AND m.arxiv_id = c.arxiv_id
+    AND m.version = c.version
+"""
+
 _COLUMN = re.compile(r"^\s*(\w+)\s+([A-Z]+(?:\[\])?)", re.M)
 
 
@@ -269,6 +290,7 @@ class Warehouse:
             for column, sql_type in _COLUMN.findall(columns):
                 if column not in have and column != "PRIMARY":
                     conn.execute(f"ALTER TABLE {name} ADD COLUMN {column} {sql_type}")
+        conn.execute(PAPER_DIGEST_VIEW)
         conn.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
         if not conn.execute("SELECT count(*) FROM schema_info").fetchone()[0]:
             conn.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])

@@ -1,0 +1,122 @@
+"""Feeds (Atom and RSS 2.0, through feedgen) and the JSON/JSONL export of a day.
+
+Everything here comes from stored data only, so the same input gives the same bytes: the feed's
+dates are announcement dates, never "now". All text is untrusted: control characters that XML
+cannot carry are dropped, and HTML in entry content is built from escaped pieces.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from arxiv_pipeline.core.digest import DigestDay, DigestPaper
+from arxiv_pipeline.core.models import CATEGORY_NAME
+from arxiv_pipeline.core.text import latex_to_text
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+FEED_ID = "urn:arxiv-pipeline:digest"
+
+
+def xml_safe(text: str | None) -> str:
+    return _XML_INVALID.sub("", text or "")
+
+
+def plain(text: str | None) -> str:
+    """Readable plain text for feeds and pages (LaTeX made readable, XML-safe)."""
+    return xml_safe(latex_to_text(text or ""))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def entry_html(paper: DigestPaper) -> str:
+    e = lambda t: html.escape(plain(t))  # noqa: E731
+    parts = []
+    if paper.summary:
+        s = paper.summary
+        parts.append(f"<p><strong>TL;DR:</strong> {e(s.tldr)}</p>")
+        for label, value in (("Motivation", s.motivation), ("Method", s.method),
+                             ("Result", s.result), ("Conclusion", s.conclusion)):
+            parts.append(f"<p><strong>{label}:</strong> {e(value)}</p>")
+    elif paper.summary_status == "failed":
+        parts.append("<p><em>Summary unavailable.</em></p>")
+    parts.append(f"<p><strong>Abstract:</strong> {e(paper.abstract)}</p>")
+    meta = f"{e(paper.primary_category)} · score {paper.score:g} · {e(paper.announce_type)}"
+    parts.append(f"<p><small>{meta} · arXiv:{e(paper.versioned_id)}</small></p>")
+    return "\n".join(parts)
+
+
+def build_feed(days: Sequence[DigestDay], title: str, site_url: str | None = None) -> FeedGenerator:
+    """Newest day first, best paper first within a day."""
+    fg = FeedGenerator()
+    fg.id(f"{site_url.rstrip('/')}/" if site_url else FEED_ID)
+    fg.title(xml_safe(title))
+    fg.subtitle("Ranked and summarized arXiv papers, one announcement day at a time.")
+    fg.link(href=site_url or "https://arxiv.org/", rel="alternate")
+    fg.language("en")
+    fg.generator("arxiv-pipeline")
+    ordered = sorted(days, key=lambda d: d.announce_date, reverse=True)
+    stamp = _midnight(ordered[0].announce_date) if ordered else _midnight(date(1970, 1, 1))
+    fg.updated(stamp)
+    fg.lastBuildDate(stamp)
+    for day in ordered:
+        for paper in day.papers:
+            fe = fg.add_entry(order="append")
+            fe.id(f"https://arxiv.org/abs/{paper.versioned_id}")
+            fe.guid(f"https://arxiv.org/abs/{paper.versioned_id}", permalink=True)
+            fe.title(plain(paper.title) or paper.versioned_id)
+            fe.link(href=paper.abs_url, rel="alternate")
+            for name in paper.authors:
+                if xml_safe(name).strip():
+                    fe.author(name=xml_safe(name))
+            for cat in paper.categories:
+                if CATEGORY_NAME.match(cat):
+                    fe.category(term=cat)
+            fe.published(_midnight(paper.published))
+            fe.updated(_midnight(day.announce_date))
+            # RSS readers treat <description> as HTML: give them escaped HTML, marked as such.
+            short = plain(paper.summary.tldr if paper.summary else paper.abstract[:400])
+            fe.summary(html.escape(short), type="html")
+            fe.content(entry_html(paper), type="html")
+    return fg
+
+
+def render_feeds(days: Sequence[DigestDay], title: str, site_url: str | None = None) -> tuple[bytes, bytes]:
+    """(Atom, RSS 2.0) documents."""
+    fg = build_feed(days, title, site_url)
+    return fg.atom_str(pretty=True), fg.rss_str(pretty=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def export_day(day: DigestDay, papers: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    """(digest.json, papers.jsonl): the digest as data, and every paper of the day with every
+    stored field (listing, selection outcome, score, summary)."""
+    digest = {
+        "announce_date": day.announce_date.isoformat(),
+        "categories": day.categories,
+        "listed": day.listed,
+        "kept": day.kept,
+        "left_out": day.left_out,
+        "summarized": day.summarized,
+        "failed_summaries": day.failed_summaries,
+        "summarizers": day.summarizer_notes,
+        "papers": [{**asdict(p), "abs_url": p.abs_url, "pdf_url": p.pdf_url} for p in day.papers],
+    }
+    text = json.dumps(digest, ensure_ascii=False, indent=2, default=_jsonable, sort_keys=True)
+    lines = "".join(json.dumps(p, ensure_ascii=False, default=_jsonable, sort_keys=True) + "\n"
+                    for p in papers)
+    return text + "\n", lines

@@ -1,0 +1,142 @@
+"""Feeds, JSON export and the DuckDB view, from a real materialization; and escaping of hostile
+text everywhere it is published (a property test over random unicode and markup)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+
+import feedparser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from arxiv_pipeline.core.config import parse_config
+from arxiv_pipeline.core.digest import DigestDay, DigestPaper
+from arxiv_pipeline.core.publish import render_feeds
+from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
+from arxiv_pipeline.core.site import render_day_page
+from arxiv_pipeline.core.summarizers import StructuredSummary
+from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
+
+
+def test_feeds_parse_cleanly_in_order_and_are_byte_stable(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    path = config_files.write()
+    materialize_day(path, DAY_1)
+    materialize_day(path, DAY_2)
+    site = config_files.root / "data" / "digests" / "site"
+    store = warehouse_for(path)
+    sql = ("SELECT s.arxiv_id, c.version FROM paper_scores s JOIN candidate_papers c "
+           "USING (announce_date, arxiv_id) WHERE s.announce_date = ? AND s.selected ORDER BY s.rank")
+    expected = [f"https://arxiv.org/abs/{r['arxiv_id']}v{r['version']}"
+                for day in (DAY_2, DAY_1) for r in store.query(sql, [day])]
+    for name in ("feed.atom.xml", "feed.rss.xml"):
+        parsed = feedparser.parse((site / name).read_bytes())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert [e.id for e in parsed.entries] == expected  # newest day first, best first
+        first = parsed.entries[0]
+        assert first.link.startswith("https://arxiv.org/abs/") and first.title
+        assert [t.term for t in first.tags]
+    atom = feedparser.parse((site / "feed.atom.xml").read_bytes())
+    assert len(atom.entries[0].authors) >= 1
+    assert "TL;DR" in atom.entries[0].content[0].value or "Abstract" in atom.entries[0].content[0].value
+    assert atom.feed.updated.startswith("2026-11-18")
+
+    before = {n: (site / n).read_bytes() for n in ("feed.atom.xml", "feed.rss.xml")}
+    materialize_day(path, DAY_2)  # same data, later: same bytes
+    assert {n: (site / n).read_bytes() for n in before} == before
+
+
+def test_export_has_every_field_and_matches_the_view(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    path = config_files.write()
+    materialize_day(path, DAY_1)
+    folder = config_files.root / "data" / "digests" / "2026-11-17"
+    digest = json.loads((folder / "digest.json").read_text())
+    lines = [json.loads(line) for line in (folder / "papers.jsonl").read_text().splitlines()]
+    store = warehouse_for(path)
+    view = store.query("SELECT * FROM paper_digest WHERE announce_date = ?", [DAY_1])
+    assert len(lines) == len(view) == 42
+    assert set(lines[0]) == set(view[0])
+    assert {"exclusion_reason", "score", "tldr", "summary_status", "selection_run_id"} <= set(lines[0])
+    assert [p["arxiv_id"] for p in digest["papers"]] == [
+        r["arxiv_id"] for r in sorted((r for r in view if r["selected"]), key=lambda r: r["rank"])]
+    assert digest["listed"] == 42 and sum(digest["left_out"].values()) + len(digest["papers"]) == 42
+    top = digest["papers"][0]
+    assert top["summary"]["tldr"] and top["abs_url"].startswith("https://arxiv.org/abs/")
+    excluded = [line for line in lines if line["status"] == "excluded"]
+    assert all(line["exclusion_reason"] for line in excluded)
+
+
+# -- hostile text ---------------------------------------------------------------------------
+HOSTILE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from([
+        "<script>alert(1)</script>", "</details><script>x()</script>", "[click](javascript:alert(1))",
+        "<img src=x onerror=alert(1)>", "# Heading\n- list", "$\\alpha$ & Schr\\\"odinger <b>bold</b>",
+        "]]><!--", "\x00\x1f\ufffe control", "' onmouseover='alert(1)", "</paper>", "*_`|"]),
+)
+
+
+def _day(title: str, abstract: str, tldr: str, author: str, category: str) -> DigestDay:
+    summary = StructuredSummary(tldr=tldr or "t", motivation=abstract or "m", method=title or "x",
+                                result=tldr or "r", conclusion=author or "c")
+    paper = DigestPaper(
+        rank=1, arxiv_id="2611.00001", version=1, title=title, authors=[author, "B. Two"],
+        primary_category="cs.LG", categories=["cs.LG", category], section="cs.LG",
+        published=date(2026, 11, 16), score=3.0, announce_type="new",
+        matched_keywords=[tldr[:10] or "kw"], followed_authors=[], abstract=abstract,
+        comment=abstract[:20] or None, summary=summary, summary_status="ok", summary_error=None,
+        summarizer="llm", model=author[:10] or "m", long_summary=abstract)
+    return DigestDay(
+        announce_date=date(2026, 11, 17), title="Digest", categories=["cs.LG"], papers=[paper],
+        listed=1, kept=1, left_out={}, fetched_at=datetime(2026, 11, 17, 5), sources=["test"],
+        include_keywords=[title[:10] or "k"], exclude_keywords=[], followed_authors=[],
+        summarizer_notes=[tldr or "n"], language="en", summarize_top=1)
+
+
+_SCRIPT = re.compile(r"<\s*script", re.I)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=HOSTILE, abstract=HOSTILE, tldr=HOSTILE, author=HOSTILE, category=HOSTILE)
+def test_no_text_can_break_or_script_any_output(title: str, abstract: str, tldr: str, author: str,
+                                                category: str) -> None:
+    day = _day(title, abstract, tldr, author, category)
+    atom, rss = render_feeds([day], "Digest")
+    for doc in (atom, rss):
+        assert not feedparser.parse(doc).bozo
+        root = etree.fromstring(doc)
+        assert not _SCRIPT.search(doc.decode())
+        for el in root.iter():  # HTML-bearing elements, once unescaped, hold no live markup
+            if etree.QName(el).localname in ("content", "description", "summary"):
+                assert not _SCRIPT.search(el.text or "")
+        for el in root.iter("category", "{http://www.w3.org/2005/Atom}category"):
+            assert (el.text or el.get("term")) in ("cs.LG", category)
+            assert re.fullmatch(r"[A-Za-z][A-Za-z\-]*(\.[A-Za-z\-]+)?", el.text or el.get("term"))
+    page = render_day_page(day, "Digest")
+    body = page.split("<main>")[1].split("</main>")[0]
+    assert not _SCRIPT.search(body) and "onerror=" not in body.replace("onerror=alert", "")
+    assert body.count("<details>") == body.count("</details>") == 1
+    assert body.count("<article") == 1
+    for markdown in (render_readme_digest(day), render_daily_digest(day)):
+        assert not _SCRIPT.search(markdown)
+        assert markdown.count("<details>") == markdown.count("</details>")
+        assert len(re.findall(r"^### ", markdown, re.M)) == 1  # the paper's own heading only
+
+
+def test_latex_titles_read_well_everywhere() -> None:
+    day = _day(r"$\alpha$-Divergence and Schr\"odinger Bridges", "Abstract.", "t", "A", "cs.AI")
+    atom, _ = render_feeds([day], "Digest")
+    assert "α-Divergence and Schrödinger Bridges" in atom.decode()
+    assert "α-Divergence and Schrödinger Bridges" in render_day_page(day, "D")
+    assert "α-Divergence and Schrödinger Bridges" in render_readme_digest(day)
+
+
+def test_feed_configuration_is_validated() -> None:
+    config = parse_config({"publish": {"feed_days": 3, "site_url": "https://me.example.org/digest"}})
+    assert config.publish.feed_days == 3
