@@ -15,6 +15,7 @@ from pathlib import Path
 from arxiv_pipeline.core.config import ConfigError, PipelineConfig, find_config_path, load_config
 from arxiv_pipeline.core.sources.replay import SAMPLE_DAY, ReplaySource
 from arxiv_pipeline.core.stages import DIGEST_FILES
+from arxiv_pipeline.errors import root_message
 
 
 def default_day(config: PipelineConfig) -> date:
@@ -68,10 +69,7 @@ def _materialize(config_path: Path, day: date) -> tuple[bool, str]:
         print(f"  {mat.asset_key.to_user_string():<16} {rows.value if rows else '-':>5} rows")
     for event in result.all_events:
         if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error.cause is not None:  # the user's exception, not Dagster's wrapper
-                error = error.cause
-            return False, f"{event.step_key}: {error.message.strip()}"
+            return False, f"{event.step_key}: {root_message(event.step_failure_data.error)}"
     return result.success, ""
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import dagster as dg
 
+from arxiv_pipeline.core.checks import CheckOutcome
 from arxiv_pipeline.core.stages import StageReport
 
 
@@ -30,3 +31,11 @@ def report_metadata(report: StageReport, **extra: Any) -> dict[str, Any]:
         meta["path" if i == 0 else f"path_{i}"] = dg.MetadataValue.path(str(path))
     meta.update(extra)
     return meta
+
+
+def check_result(name: str, outcome: CheckOutcome, warn_only: bool = False) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        check_name=name, passed=outcome.passed, description=outcome.description,
+        metadata=outcome.metadata,
+        severity=dg.AssetCheckSeverity.WARN if warn_only else dg.AssetCheckSeverity.ERROR,
+    )

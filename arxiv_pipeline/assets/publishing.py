@@ -1,7 +1,8 @@
 import dagster as dg
 
-from arxiv_pipeline.assets.common import report_metadata
+from arxiv_pipeline.assets.common import check_result, report_metadata
 from arxiv_pipeline.assets.summarization import paper_summaries
+from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.stages import (
     DAILY_DIGEST,
     README_DIGEST,
@@ -21,11 +22,16 @@ from arxiv_pipeline.resources import PipelineSettings
     kinds={"duckdb", "markdown"},
     description="README-style digest: statistics, ranked papers with collapsible summaries, "
     "accounting of every paper left out, configuration. Marks its papers as seen.",
+    check_specs=[dg.AssetCheckSpec("digest_matches_selection", asset="digest_markdown", blocking=True,
+                                   description="The digest lists exactly the selected papers; "
+                                   "feeds and site wait for it.")],
 )
 def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_markdown(settings.config(), partition_day(context), settings.warehouse(),
-                              context.run.run_id, README_DIGEST)
-    return dg.MaterializeResult(metadata=report_metadata(report))
+    day, store = partition_day(context), settings.warehouse()
+    report = publish_markdown(settings.config(), day, store, context.run.run_id, README_DIGEST)
+    readme = report.paths[0].read_text(encoding="utf-8")
+    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
+        check_result("digest_matches_selection", checks.digest_matches_selection(store, day, readme))])
 
 
 @dg.asset(
@@ -35,11 +41,15 @@ def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSetting
     kinds={"duckdb", "markdown"},
     description="Per-category daily digest: table of contents with totals, then each "
     "category's papers with TL;DR and a collapsible Motivation/Method/Result/Conclusion.",
+    check_specs=[dg.AssetCheckSpec("no_duplicate_papers", asset="daily_digest", blocking=True,
+                                   description="Each selected paper appears exactly once.")],
 )
 def daily_digest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_markdown(settings.config(), partition_day(context), settings.warehouse(),
-                              context.run.run_id, DAILY_DIGEST)
-    return dg.MaterializeResult(metadata=report_metadata(report))
+    day, store = partition_day(context), settings.warehouse()
+    report = publish_markdown(settings.config(), day, store, context.run.run_id, DAILY_DIGEST)
+    daily = report.paths[0].read_text(encoding="utf-8")
+    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
+        check_result("no_duplicate_papers", checks.no_duplicates(store, day, daily))])
 
 
 @dg.asset(
@@ -63,11 +73,14 @@ def digest_export(context: dg.AssetExecutionContext, settings: PipelineSettings)
     kinds={"xml"},
     description="Atom and RSS 2.0 feeds of the latest publish.feed_days days, one entry per paper, "
     "best first and newest day first, byte-stable for the same data.",
+    check_specs=[dg.AssetCheckSpec("feeds_parse", asset="digest_feeds", blocking=True)],
 )
 def digest_feeds(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     report = publish_feeds(settings.config(), partition_day(context), settings.warehouse(),
                            context.run.run_id)
-    return dg.MaterializeResult(metadata=report_metadata(report))
+    atom, rss = (p.read_bytes() for p in report.paths)
+    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
+        check_result("feeds_parse", checks.feeds_parse(atom, rss))])
 
 
 @dg.asset(

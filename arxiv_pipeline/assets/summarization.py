@@ -1,7 +1,8 @@
 import dagster as dg
 
-from arxiv_pipeline.assets.common import report_metadata
+from arxiv_pipeline.assets.common import check_result, report_metadata
 from arxiv_pipeline.assets.selection import paper_scores
+from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.stages import summarize_papers
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import PipelineSettings
@@ -17,11 +18,16 @@ from arxiv_pipeline.resources import PipelineSettings
     "prompt version. LLM answers are cached per paper version, model, prompt and language.",
     # Keeps LLM calls under the endpoint's limits across concurrent runs.
     pool="llm",
+    check_specs=[dg.AssetCheckSpec(
+        "summaries_complete", asset="paper_summaries", blocking=True,
+        description="Each paper to summarize has a summary or a recorded failure.")],
 )
 def paper_summaries(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = summarize_papers(settings.config(), partition_day(context), settings.warehouse(),
-                              context.run.run_id, api_key=settings.api_key())
+    config, day, store = settings.config(), partition_day(context), settings.warehouse()
+    report = summarize_papers(config, day, store, context.run.run_id, api_key=settings.api_key())
     if report.counts.get("failed"):
         context.log.warning(f"{report.counts['failed']} summaries failed; those papers keep "
                             "their abstract in the digest.")
-    return dg.MaterializeResult(metadata=report_metadata(report))
+    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
+        check_result("summaries_complete",
+                     checks.summaries_complete(store, day, config.digest.summarize_top))])

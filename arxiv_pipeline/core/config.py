@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -250,6 +251,31 @@ class PublishConfig(_Section):
         return value
 
 
+class AutomationConfig(_Section):
+    schedule_cron: str = Field("30 0 * * *", description="When the daily run starts (cron).")
+    schedule_timezone: str = Field("America/New_York", description="The cron's time zone.")
+    config_rerun_days: int = Field(3, ge=0, le=60, description="Days rebuilt when the config changes.")
+    summary_retry_minutes: float = Field(30, ge=0, description="First wait before retrying failed summaries.")
+    summary_retry_max_attempts: int = Field(3, ge=0, le=20)
+    summary_retry_days: int = Field(7, ge=1, le=60, description="How far back failed summaries are retried.")
+
+    @field_validator("schedule_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"must be a 5-field cron expression like '30 0 * * *' (got {value!r})")
+        return value
+
+    @field_validator("schedule_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"must be an IANA time zone like America/New_York (got {value!r})") from None
+        return value
+
+
 class StorageConfig(_Section):
     database: str = "data/arxiv_pipeline.duckdb"
     output_dir: str = "data/digests"
@@ -266,6 +292,7 @@ class PipelineConfig(_Section):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     ranking: RankingConfig = Field(default_factory=RankingConfig)
     publish: PublishConfig = Field(default_factory=PublishConfig)
+    automation: AutomationConfig = Field(default_factory=AutomationConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     # Folder that relative paths are resolved against (the config file's folder).
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)

@@ -452,3 +452,10 @@ def publish_site(config: PipelineConfig, day: date, store: Warehouse,
         write_atomic(folder / rel, text)
         paths.append(folder / rel)
     return _file_report(paths, start, rows=len(digest.papers), papers=len(digest.papers))
+
+
+def record_run_failure(store: Warehouse, run_id: str, job: str, partition: str | None,
+                       failed_steps: list[str], error: str, trigger: str | None) -> None:
+    store.upsert("run_failures", [{
+        "run_id": run_id, "job": job, "partition": partition, "failed_steps": failed_steps,
+        "error": error[:4000], "trigger": trigger, "failed_at": _now()}])

@@ -203,6 +203,16 @@ TABLES: dict[str, str] = {
         replaced BOOLEAN NOT NULL,
         updated_at TIMESTAMPTZ NOT NULL
     """,
+    # Failed runs, recorded by the run-failure sensor: what broke, where, and why.
+    "run_failures": """
+        run_id VARCHAR PRIMARY KEY,
+        job VARCHAR NOT NULL,
+        partition VARCHAR,
+        failed_steps VARCHAR[] NOT NULL,
+        error VARCHAR NOT NULL,
+        trigger VARCHAR,
+        failed_at TIMESTAMPTZ NOT NULL
+    """,
     # Papers that made it into a day's digest; later days leave them out as already seen.
     "seen_papers": """
         arxiv_id VARCHAR NOT NULL,

@@ -47,3 +47,13 @@ def announcement_date_of(now: datetime) -> date:
     while day.weekday() not in (0, 1, 2, 3, 6):
         day -= timedelta(days=1)
     return day + timedelta(days=1)
+
+
+def announcement_in_feed_at(tick: datetime) -> date | None:
+    """The announcement the RSS feed holds at ``tick`` if it is a new one that day, else None.
+
+    The feed is rebuilt at midnight US/Eastern with the announcement made at 20:00 the evening
+    before, dated that US/Eastern day; on Saturdays and Sundays nothing new is rebuilt.
+    """
+    day = tick.astimezone(EASTERN).date()
+    return day if is_announcement_day(day) else None

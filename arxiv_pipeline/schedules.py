@@ -1,0 +1,40 @@
+"""The daily schedule: shortly after arXiv rebuilds its feed, build that announcement day."""
+
+import dagster as dg
+
+from arxiv_pipeline.core.config import AutomationConfig
+from arxiv_pipeline.core.sources.calendar import announcement_in_feed_at
+from arxiv_pipeline.jobs import daily_digest_job
+
+
+def already_built(instance: dg.DagsterInstance, partition: str) -> bool:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("digest_markdown"), asset_partitions=[partition]),
+        limit=1)
+    return bool(records.records)
+
+
+def build_daily_schedule(automation: AutomationConfig, running: bool = False) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        default_status=dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED,
+        name="daily_digest_schedule",
+        job=daily_digest_job,
+        cron_schedule=automation.schedule_cron,
+        execution_timezone=automation.schedule_timezone,
+        description="Builds the announcement day arXiv's feed holds; skips Saturdays and Sundays. "
+        "The announcement sensor usually starts the run earlier; this is the fallback.",
+    )
+    def daily_digest_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        tick = context.scheduled_execution_time
+        day = announcement_in_feed_at(tick)
+        if day is None:
+            return dg.SkipReason(f"arXiv announces nothing on {tick:%A}s (US/Eastern)")
+        if already_built(context.instance, day.isoformat()):
+            return dg.SkipReason(f"{day} is already built (the announcement sensor was first)")
+        return dg.RunRequest(
+            run_key=f"scheduled-{day.isoformat()}",
+            partition_key=day.isoformat(),
+            tags={"arxiv_pipeline/trigger": "schedule"},
+        )
+
+    return daily_digest_schedule

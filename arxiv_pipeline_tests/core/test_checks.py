@@ -1,0 +1,83 @@
+"""Data checks pass on a good day and fail on planted bad data."""
+
+from __future__ import annotations
+
+import pytest
+
+from arxiv_pipeline.core import checks
+from arxiv_pipeline.core.config import load_config
+from arxiv_pipeline.core.publish import render_feeds
+from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
+
+
+@pytest.fixture
+def built(config_files: ConfigFactory, materialize_day: Materialize):
+    path = config_files.write()
+    result = materialize_day(path, DAY_1)
+    folder = load_config(path).output_dir
+    return warehouse_for(path), folder, result
+
+
+def test_a_good_day_passes_every_check(built) -> None:
+    store, folder, result = built
+    assert all(e.passed for e in result.get_asset_check_evaluations())
+    assert {e.check_name for e in result.get_asset_check_evaluations()} == {
+        "volume_plausible", "every_paper_accounted_for", "scores_in_range", "summaries_complete",
+        "digest_matches_selection", "no_duplicate_papers", "feeds_parse"}
+
+
+def test_accounting_fails_when_a_paper_disappears_or_lacks_a_reason(built) -> None:
+    store, _, _ = built
+    with store.connect() as conn:
+        conn.execute("DELETE FROM candidate_papers WHERE announce_date = ? AND arxiv_id = '2611.10010'",
+                     [DAY_1])
+    outcome = checks.accounting(store, DAY_1)
+    assert not outcome.passed and "2611.10010" in outcome.description
+    with store.connect() as conn:
+        conn.execute("UPDATE candidate_papers SET reason = NULL WHERE status = 'excluded'")
+    assert checks.accounting(store, DAY_1).metadata["unaccounted"] > 1
+
+
+def test_scores_out_of_range_fail(built) -> None:
+    store, _, _ = built
+    with store.connect() as conn:
+        conn.execute("UPDATE paper_scores SET score = -1 WHERE rank = 1")
+    assert not checks.scores_in_range(store, DAY_1).passed
+    with store.connect() as conn:
+        conn.execute("UPDATE paper_scores SET score = 1, llm_relevance = 11 WHERE rank = 1")
+    assert not checks.scores_in_range(store, DAY_1).passed
+
+
+def test_missing_summaries_fail(built) -> None:
+    store, _, _ = built
+    with store.connect() as conn:
+        conn.execute("DELETE FROM paper_summaries WHERE rank = 3")
+    assert not checks.summaries_complete(store, DAY_1, 10).passed
+    assert checks.summaries_complete(store, DAY_1, 2).passed
+
+
+def test_digest_and_daily_digest_must_match_the_selection(built) -> None:
+    store, folder, _ = built
+    readme = (folder / "2026-11-17" / "README.md").read_text()
+    daily = (folder / "2026-11-17" / "daily_digest.md").read_text()
+    first = readme.index("\n### 2. ")
+    assert not checks.digest_matches_selection(store, DAY_1, readme[:first]).passed
+    entry = daily[daily.index("### [1]"):daily.index("### [2]")]
+    assert not checks.no_duplicates(store, DAY_1, daily + entry).passed
+
+
+def test_broken_feeds_fail(built) -> None:
+    atom, rss = render_feeds([], "Digest")
+    assert checks.feeds_parse(atom, rss).passed
+    assert not checks.feeds_parse(atom[:-40], rss).passed
+
+
+def test_volume_swing_warns(built) -> None:
+    from datetime import date
+
+    store, _, _ = built
+    assert checks.volume_plausible(store, DAY_1).passed  # nothing to compare with
+    rows = store.read_day("arxiv_listings", DAY_1)
+    store.replace_day("arxiv_listings", date(2026, 11, 18), rows[:5])
+    outcome = checks.volume_plausible(store, date(2026, 11, 18))
+    assert not outcome.passed and outcome.metadata["ratio"] < 0.25

@@ -1,0 +1,145 @@
+"""Sensors evaluated over a real temp instance and a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from arxiv_pipeline.assets import ALL_ASSETS
+from arxiv_pipeline.definitions import defs
+from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.sensors import (
+    announcement_sensor,
+    config_change_sensor,
+    failed_summary_sensor,
+    run_failure_recorder,
+)
+from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
+
+
+@pytest.fixture
+def temp_instance(tmp_path: Path):
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        yield instance
+
+
+def tick(sensor: dg.SensorDefinition, path: Path, instance: dg.DagsterInstance,
+         cursor: str | None = None) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, definitions=defs,
+        resources={"settings": PipelineSettings(config_path=str(path))})
+    return sensor(context)
+
+
+def test_config_change_sensor(config_files: ConfigFactory, materialize_day: Materialize,
+                              temp_instance: dg.DagsterInstance) -> None:
+    path = config_files.write(automation={"config_rerun_days": 5})
+    materialize_day(path, DAY_1)
+    materialize_day(path, DAY_2)
+
+    first = tick(config_change_sensor, path, temp_instance)
+    assert not first.run_requests and "recorded" in first.skip_reason.skip_message
+    cursor = first.cursor
+    same = tick(config_change_sensor, path, temp_instance, cursor)
+    assert not same.run_requests and "unchanged" in same.skip_reason.skip_message
+
+    path = config_files.write(automation={"config_rerun_days": 5},
+                              keywords={"include": ["tokenizer"], "exclude": [], "authors": []})
+    changed = tick(config_change_sensor, path, temp_instance, cursor)
+    assert [r.partition_key for r in changed.run_requests] == ["2026-11-17", "2026-11-18"]
+    assert changed.cursor != cursor
+    keys = {k.to_user_string() for k in changed.run_requests[0].asset_selection}
+    assert keys == {"candidate_papers", "paper_scores", "paper_summaries", "digest_markdown",
+                    "daily_digest", "digest_export", "digest_feeds", "digest_site"}
+    again = tick(config_change_sensor, path, temp_instance, cursor)  # a repeated tick: same keys
+    assert [r.run_key for r in again.run_requests] == [r.run_key for r in changed.run_requests]
+    settled = tick(config_change_sensor, path, temp_instance, changed.cursor)
+    assert not settled.run_requests
+
+
+def test_failed_summary_sensor_backs_off_and_gives_up(
+    config_files: ConfigFactory, materialize_day: Materialize, temp_instance: dg.DagsterInstance
+) -> None:
+    path = config_files.write(automation={"summary_retry_minutes": 30, "summary_retry_max_attempts": 2})
+    materialize_day(path, DAY_1)
+    nothing = tick(failed_summary_sensor, path, temp_instance)
+    assert not nothing.run_requests and "no failed summaries" in nothing.skip_reason.skip_message
+
+    store = warehouse_for(path)
+    with store.connect() as conn:
+        conn.execute("UPDATE paper_summaries SET status = 'failed', error = 'HTTP 500' "
+                     "WHERE announce_date = ? AND rank <= 2", [DAY_1])
+    first = tick(failed_summary_sensor, path, temp_instance)
+    [request] = first.run_requests
+    assert request.partition_key == "2026-11-17" and request.run_key == "retry-summaries-2026-11-17-1"
+    assert {k.to_user_string() for k in request.asset_selection} >= {"paper_summaries", "digest_markdown"}
+    assert "candidate_papers" not in {k.to_user_string() for k in request.asset_selection}
+
+    waiting = tick(failed_summary_sensor, path, temp_instance, first.cursor)
+    assert not waiting.run_requests and "next retry in" in waiting.skip_reason.skip_message
+
+    # After the back-off (2x the first wait for the second retry) it tries again, then gives up.
+    state = json.loads(first.cursor)
+    state["2026-11-17"]["last"] -= 2 * 30 * 60 + 1
+    second = tick(failed_summary_sensor, path, temp_instance, json.dumps(state))
+    assert [r.run_key for r in second.run_requests] == ["retry-summaries-2026-11-17-2"]
+    state = json.loads(second.cursor)
+    state["2026-11-17"]["last"] -= 10 * 3600
+    done = tick(failed_summary_sensor, path, temp_instance, json.dumps(state))
+    assert not done.run_requests and "gave up after 2" in done.skip_reason.skip_message
+
+    materialize_day(path, DAY_1)  # summaries succeed again: the day leaves the cursor
+    healed = tick(failed_summary_sensor, path, temp_instance, done.cursor)
+    assert json.loads(healed.cursor) == {}
+
+
+def test_announcement_sensor(config_files: ConfigFactory, temp_instance: dg.DagsterInstance) -> None:
+    from arxiv_pipeline.core.sources.calendar import announcement_date_of
+    from arxiv_pipeline_tests.build_sample_data import build_day
+    from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
+    from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
+
+    replay = tick(announcement_sensor, config_files.write(), temp_instance)
+    assert "replay" in replay.skip_reason.skip_message
+
+    due = announcement_date_of(datetime.now(UTC))
+    root = config_files.root / "recordings"
+    build_day(root, due.isoformat(), DAY_1_PAPERS[:5])
+    with FakeArxiv(due.isoformat(), root=root) as server:
+        path = config_files.write(source={"kind": "arxiv", "rss_url": f"{server.base_url}/rss/{{}}",
+                                          "api_url": f"{server.base_url}/api/query?{{}}",
+                                          "min_interval_s": 0})
+        first = tick(announcement_sensor, path, temp_instance)
+        [request] = first.run_requests
+        assert request.partition_key == due.isoformat() == first.cursor
+        assert request.run_key == f"announcement-{due.isoformat()}"
+        requests_made = len(server.requests)
+        later = tick(announcement_sensor, path, temp_instance, first.cursor)
+        assert not later.run_requests and len(server.requests) == requests_made  # no request at all
+
+
+def test_run_failure_recorder_writes_the_failure(
+    config_files: ConfigFactory, temp_instance: dg.DagsterInstance
+) -> None:
+    path = config_files.write()
+    bad = config_files.write(source={"replay_dir": str(config_files.root / "nowhere")})
+    result = dg.materialize(ALL_ASSETS, partition_key=DAY_1.isoformat(), instance=temp_instance,
+                            resources={"settings": PipelineSettings(config_path=str(bad))},
+                            raise_on_error=False)
+    assert not result.success
+    run = temp_instance.get_run_by_id(result.run_id)
+    failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE"
+                   or e.event_type_value == "RUN_FAILURE")
+    context = dg.build_run_status_sensor_context(
+        sensor_name="run_failure_recorder", dagster_event=failure, dagster_instance=temp_instance,
+        dagster_run=run, resources={"settings": PipelineSettings(config_path=str(path))},
+    ).for_run_failure()
+    run_failure_recorder(context)
+    [row] = warehouse_for(path).query("SELECT * FROM run_failures")
+    assert row["run_id"] == result.run_id and row["partition"] == "2026-11-17"
+    assert row["failed_steps"] == ["arxiv_listings"] and "no recorded arXiv day" in row["error"]
