@@ -22,6 +22,7 @@ setup(
         "feedgen==1.0.0",
         "jinja2==3.1.6",
         "lxml==6.1.3",
+        "matplotlib==3.11.2",
         "pydantic==2.14.3",
         "pyyaml==6.0.3",
         "requests==2.34.2",
@@ -30,6 +31,7 @@ setup(
         "dev": [
             "pytest==9.2.0",
             "hypothesis==6.170.15",
+            "dagster-graphql==1.13.27",
             "playwright==1.65.2",
             "ruff==0.17.6",
         ],

@@ -211,3 +211,14 @@ def test_a_single_stage_can_be_rerun_alone(
     assert [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()] == [
         asset_name]
     assert counts(path) == before
+
+
+def test_digest_metadata_carries_a_chart(config_files: ConfigFactory, materialize_day: Materialize) -> None:
+    import base64
+
+    result = materialize_day(config_files.write(), DAY_1)
+    event = next(e for e in result.get_asset_materialization_events()
+                 if e.asset_key.to_user_string() == "digest_markdown")
+    chart = event.materialization.metadata["chart"].value
+    payload = chart.split("data:image/png;base64,")[1].rstrip(")")
+    assert base64.b64decode(payload).startswith(b"\x89PNG\r\n\x1a\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from arxiv_pipeline.errors import root_message
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, warehouse_for
 
 
@@ -28,15 +29,17 @@ def test_partition_runs_in_subprocesses_without_lock_errors(
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
 
-    def run(day) -> bool:
-        with dg.DagsterInstance.get() as instance:
+    # One instance (its SQLite storage created once), two days at once, each step in its own
+    # process: up to four writers on one DuckDB file.
+    with dg.DagsterInstance.get() as instance:
+        def run(day) -> list[str]:
             result = dg.execute_job(dg.reconstructable(digest_job), instance=instance,
                                     tags={"dagster/partition": day.isoformat()})
-            return result.success
+            return [root_message(e.step_failure_data.error) for e in result.all_events
+                    if e.is_step_failure] + ([] if result.success else ["run failed"])
 
-    # Two days at once, each step in its own process: up to four writers on one DuckDB file.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        assert list(pool.map(run, days)) == [True, True]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            assert list(pool.map(run, days)) == [[], []]
     store = warehouse_for(path)
     kinds = store.query("SELECT announce_date, kind FROM digests ORDER BY 1, 2")
     assert store.query("SELECT count(*) AS n FROM candidate_papers")[0]["n"] == 42 + 8

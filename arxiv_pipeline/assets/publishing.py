@@ -1,11 +1,15 @@
+import base64
+
 import dagster as dg
 
 from arxiv_pipeline.assets.common import check_result, report_metadata
 from arxiv_pipeline.assets.summarization import paper_summaries
 from arxiv_pipeline.core import checks
+from arxiv_pipeline.core.charts import digest_chart_png
 from arxiv_pipeline.core.stages import (
     DAILY_DIGEST,
     README_DIGEST,
+    load_digest_day,
     publish_export,
     publish_feeds,
     publish_markdown,
@@ -27,10 +31,13 @@ from arxiv_pipeline.resources import PipelineSettings
                                    "feeds and site wait for it.")],
 )
 def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    day, store = partition_day(context), settings.warehouse()
-    report = publish_markdown(settings.config(), day, store, context.run.run_id, README_DIGEST)
+    config, day, store = settings.config(), partition_day(context), settings.warehouse()
+    report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
     readme = report.paths[0].read_text(encoding="utf-8")
-    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
+    chart = base64.b64encode(digest_chart_png(load_digest_day(config, day, store))).decode()
+    metadata = report_metadata(report, chart=dg.MetadataValue.md(
+        f"![Papers per category and scores](data:image/png;base64,{chart})"))
+    return dg.MaterializeResult(metadata=metadata, check_results=[
         check_result("digest_matches_selection", checks.digest_matches_selection(store, day, readme))])
 
 

@@ -19,7 +19,7 @@ def built(config_files: ConfigFactory, materialize_day: Materialize):
 
 
 def test_a_good_day_passes_every_check(built) -> None:
-    store, folder, result = built
+    _, _, result = built
     assert all(e.passed for e in result.get_asset_check_evaluations())
     assert {e.check_name for e in result.get_asset_check_evaluations()} == {
         "volume_plausible", "every_paper_accounted_for", "scores_in_range", "summaries_complete",
