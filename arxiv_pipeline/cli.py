@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from arxiv_pipeline.core.config import ConfigError, PipelineConfig, find_config_path, load_config
+from arxiv_pipeline.core.sources.calendar import EASTERN, is_announcement_day
 from arxiv_pipeline.core.sources.replay import SAMPLE_DAY, ReplaySource
 from arxiv_pipeline.core.stages import DIGEST_FILES
 from arxiv_pipeline.errors import root_message
@@ -25,7 +26,11 @@ def default_day(config: PipelineConfig) -> date:
         if SAMPLE_DAY in days or not days:
             return SAMPLE_DAY
         return days[-1]
-    return datetime.now(UTC).date()
+    # The announcement arXiv's feed holds now: today's (US/Eastern) or, on a weekend, Friday's.
+    day = datetime.now(UTC).astimezone(EASTERN).date()
+    while not is_announcement_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def _parse_day(text: str) -> date:

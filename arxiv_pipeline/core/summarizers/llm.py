@@ -85,20 +85,28 @@ class LLMSummarizer:
         self.version = self.prompt.version
         self.description = f"Summaries by {chat.model} (LLM, prompt {self.prompt.version})."
 
-    def _abstract(self, paper: PaperText) -> str:
-        return truncate(paper.abstract, self.chat.config.max_abstract_tokens * 4)
+    def _ask(self, prompt: Prompt, paper: PaperText, language: str, schema_name: str,
+             schema: dict[str, Any], reply: type[BaseModel], purpose: str) -> tuple[Any, Any]:
+        """One validated call about one paper; raises LLMCallError when it finally fails."""
+        messages = prompt.messages(
+            arxiv_id=paper.versioned_id, title=paper.title, language_name=LANGUAGES[language],
+            abstract=truncate(paper.abstract, self.chat.config.max_abstract_tokens * 4))
+        return self.chat.complete_json(messages, schema_name, schema, _validated(reply, language),
+                                       purpose=purpose, paper_ids=[paper.versioned_id])
+
+    def _each(self, fn: Any, papers: Sequence[PaperText]) -> list[Any]:
+        if not papers:
+            return []
+        with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
+            return list(pool.map(fn, papers))
 
     def _one(self, paper: PaperText, language: str) -> SummaryOutcome:
         base = dict(arxiv_id=paper.arxiv_id, version=paper.version, summarizer=self.name,
                     summarizer_version=self.version, language=language, model=self.chat.model,
                     prompt_version=self.prompt.version)
-        messages = self.prompt.messages(
-            arxiv_id=paper.versioned_id, title=paper.title, abstract=self._abstract(paper),
-            language_name=LANGUAGES[language])
         try:
-            reply, usage = self.chat.complete_json(
-                messages, "paper_summary", SUMMARY_SCHEMA, _validated(_Reply, language),
-                purpose="summary", paper_ids=[paper.versioned_id])
+            reply, usage = self._ask(self.prompt, paper, language, "paper_summary", SUMMARY_SCHEMA,
+                                     _Reply, "summary")
         except LLMCallError as exc:
             return SummaryOutcome(**base, error=str(exc))  # type: ignore[arg-type]
         return SummaryOutcome(
@@ -108,19 +116,12 @@ class LLMSummarizer:
         )
 
     def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]:
-        if not papers:
-            return []
-        with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
-            return list(pool.map(lambda p: self._one(p, language), papers))
+        return self._each(lambda p: self._one(p, language), papers)
 
     def _long(self, paper: PaperText, language: str) -> tuple[str | None, str | None, int, int]:
-        messages = self.long_prompt.messages(
-            arxiv_id=paper.versioned_id, title=paper.title, abstract=self._abstract(paper),
-            language_name=LANGUAGES[language])
         try:
-            reply, usage = self.chat.complete_json(
-                messages, "long_summary", LONG_SCHEMA, _validated(_LongReply, language),
-                purpose="long_summary", paper_ids=[paper.versioned_id])
+            reply, usage = self._ask(self.long_prompt, paper, language, "long_summary", LONG_SCHEMA,
+                                     _LongReply, "long_summary")
         except LLMCallError as exc:
             return None, str(exc), 0, 0
         return reply.long_summary.strip(), None, usage.prompt_tokens, usage.completion_tokens
@@ -128,7 +129,4 @@ class LLMSummarizer:
     def long_summaries(self, papers: Sequence[PaperText],
                        language: str) -> list[tuple[str | None, str | None, int, int]]:
         """(text, error, prompt tokens, completion tokens) per paper, in order."""
-        if not papers:
-            return []
-        with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
-            return list(pool.map(lambda p: self._long(p, language), papers))
+        return self._each(lambda p: self._long(p, language), papers)
