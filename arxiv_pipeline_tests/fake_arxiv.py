@@ -16,12 +16,13 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 from xml.etree import ElementTree as ET
 
 from arxiv_pipeline.core.sources.replay import SAMPLE_DATA_DIR
+from arxiv_pipeline_tests.local_server import LocalServer
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
@@ -43,7 +44,7 @@ _CAT = re.compile(r"cat:([\w.\-*]+)")
 _WINDOW = re.compile(r"submittedDate:\[(\d{12}) TO (\d{12})\]")
 
 
-class FakeArxiv:
+class FakeArxiv(LocalServer):
     def __init__(self, day: str | None, root: Path = SAMPLE_DATA_DIR, overstate_total: int = 0) -> None:
         self.root = root
         self.overstate_total = overstate_total
@@ -54,21 +55,8 @@ class FakeArxiv:
         self._lock = threading.Lock()
         self._versions: dict[str, ET.Element] = {}
         self._entries = self._load_entries()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._start_server(self._handler())
 
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeArxiv:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def _load_entries(self) -> dict[str, ET.Element]:
         """Every recorded API entry of every day; the newest version of a paper wins."""

@@ -15,15 +15,19 @@ import re
 import threading
 import time
 from collections import defaultdict, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from arxiv_pipeline_tests.local_server import LocalServer
 
 FAULTS = ("429", "500", "hang", "not_json", "missing_field", "wrong_language", "poem")
 _ID = re.compile(r"arXiv id: (\S+)")
 _RANK_ID = re.compile(r'<paper id="([^"]+)">')
 
 
-class FakeOpenAI:
+class FakeOpenAI(LocalServer):
+    path_prefix = "/v1"
+
     def __init__(self, latency_s: float = 0.0, json_schema_supported: bool = True,
                  json_object_supported: bool = True, hang_s: float = 2.0) -> None:
         self.latency_s = latency_s
@@ -40,22 +44,8 @@ class FakeOpenAI:
         self.in_flight = 0
         self.peak_in_flight = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._start_server(self._handler())
 
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def __enter__(self) -> FakeOpenAI:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def calls_for(self, purpose: str) -> int:
         return sum(1 for r in self.requests if _purpose(r) == purpose)
