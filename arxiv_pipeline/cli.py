@@ -137,14 +137,21 @@ def check_config(config_path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="arxiv-pipeline", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=None,
-                        help="configuration file (default: $ARXIV_PIPELINE_CONFIG, "
-                        "./arxiv_pipeline.yaml, or the packaged default)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="configuration file (default: $ARXIV_PIPELINE_CONFIG, "
+        "./arxiv_pipeline.yaml, or the packaged default)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help="materialize every asset for one announcement day")
-    run_p.add_argument("--date", type=_parse_day, default=None,
-                       help="announcement date, YYYY-MM-DD (default: the sample day offline, "
-                       "today live)")
+    run_p.add_argument(
+        "--date",
+        type=_parse_day,
+        default=None,
+        help="announcement date, YYYY-MM-DD (default: the sample day offline, today live)",
+    )
     back_p = sub.add_parser("backfill", help="build a range of past days, oldest first")
     back_p.add_argument("--start", type=_parse_day, required=True, help="first day, YYYY-MM-DD")
     back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")

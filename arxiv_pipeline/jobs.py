@@ -1,6 +1,5 @@
 """The whole digest for one announcement day, as a partitioned job."""
 
-
 import dagster as dg
 
 daily_digest_job = dg.define_asset_job(

@@ -1,6 +1,5 @@
 """Dagster resources: the user's configuration file and the DuckDB store it points at."""
 
-
 import os
 
 import dagster as dg

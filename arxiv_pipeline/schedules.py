@@ -9,8 +9,8 @@ from arxiv_pipeline.jobs import daily_digest_job
 
 def already_built(instance: dg.DagsterInstance, partition: str) -> bool:
     records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey("digest_markdown"), asset_partitions=[partition]),
-        limit=1)
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("digest_markdown"), asset_partitions=[partition]), limit=1
+    )
     return bool(records.records)
 
 

@@ -27,11 +27,34 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-TOPICS = ["speculative decoding", "mixture-of-experts routing", "quantization", "retrieval",
-          "reward modelling", "diffusion sampling", "graph learning", "tokenization",
-          "continual learning", "agent planning", "sparse attention", "federated optimization"]
-NAMES = ["Ana Lima", "Kenji Watanabe", "Léa Dubois", "Ravi Shankar", "Sofia Lindgren", "Omar Siddiqui",
-         "Zoë Ōkubo", "Jakub Novák", "Chen Jiayi", "Grace Wanjiru", "Hugo Laurent", "Mina Farouk"]
+TOPICS = [
+    "speculative decoding",
+    "mixture-of-experts routing",
+    "quantization",
+    "retrieval",
+    "reward modelling",
+    "diffusion sampling",
+    "graph learning",
+    "tokenization",
+    "continual learning",
+    "agent planning",
+    "sparse attention",
+    "federated optimization",
+]
+NAMES = [
+    "Ana Lima",
+    "Kenji Watanabe",
+    "Léa Dubois",
+    "Ravi Shankar",
+    "Sofia Lindgren",
+    "Omar Siddiqui",
+    "Zoë Ōkubo",
+    "Jakub Novák",
+    "Chen Jiayi",
+    "Grace Wanjiru",
+    "Hugo Laurent",
+    "Mina Farouk",
+]
 CATS = ["cs.LG", "cs.CL", "cs.AI", "stat.ML"]
 
 
@@ -55,13 +78,21 @@ def synthetic_papers(n: int, day: date, seed: int, id_offset: int = 0) -> list[A
             f"are either slow or inaccurate at scale. We propose a method for {topic} that "
             f"combines a learned prior with an efficient inference procedure. Experiments on "
             f"{rng.randint(3, 12)} benchmarks show gains of {rng.randint(2, 30)}% over strong "
-            f"baselines. These results suggest the approach is a practical default for {topic}.")
-        papers.append(SamplePaper(
-            arxiv_id=f"{day:%y%m}.{50000 + id_offset + i:05d}", version=1,
-            title=f"{topic.title()} for Large Language Models: Study {id_offset + i}",
-            authors=rng.sample(NAMES, rng.randint(2, 8)), primary=primary, categories=cats,
-            abstract=abstract, published=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            comment=rng.choice([None, "12 pages", "Accepted at a workshop"])))
+            f"baselines. These results suggest the approach is a practical default for {topic}."
+        )
+        papers.append(
+            SamplePaper(
+                arxiv_id=f"{day:%y%m}.{50000 + id_offset + i:05d}",
+                version=1,
+                title=f"{topic.title()} for Large Language Models: Study {id_offset + i}",
+                authors=rng.sample(NAMES, rng.randint(2, 8)),
+                primary=primary,
+                categories=cats,
+                abstract=abstract,
+                published=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                comment=rng.choice([None, "12 pages", "Accepted at a workshop"]),
+            )
+        )
     return papers
 
 
@@ -72,19 +103,36 @@ def write_day(root: Path, day: date, papers: list[Any]) -> None:
 
 
 # -- one scenario, in its own process ---------------------------------------------------------
-def _config(root: Path, arxiv_url: str, llm_url: str, papers: int, summarizer: str,
-            concurrency: int, source: str = "arxiv") -> Path:
+def _config(
+    root: Path,
+    arxiv_url: str,
+    llm_url: str,
+    papers: int,
+    summarizer: str,
+    concurrency: int,
+    source: str = "arxiv",
+) -> Path:
     data = yaml.safe_load((REPO / "arxiv_pipeline" / "default_config.yaml").read_text())
     data["categories"] = ["cs.AI", "cs.CL", "cs.LG"]
     data["keywords"] = {"include": ["large language model"], "exclude": [], "authors": []}
     data["digest"] = {"max_papers": max(1, papers), "summarize_top": max(1, papers)}
     data["summary"] = {"summarizer": summarizer, "language": "en"}
-    data["llm"] = {"base_url": llm_url, "model": "bench-model", "max_concurrency": concurrency,
-                   "requests_per_minute": 100000, "tokens_per_minute": 100_000_000,
-                   "api_key_env": "BENCH_LLM_KEY", "backoff_base_s": 0.01}
-    data["source"] = {"kind": source, "rss_url": f"{arxiv_url}/rss/{{}}",
-                      "api_url": f"{arxiv_url}/api/query?{{}}", "min_interval_s": 0,
-                      "replay_dir": str(root / "recordings")}
+    data["llm"] = {
+        "base_url": llm_url,
+        "model": "bench-model",
+        "max_concurrency": concurrency,
+        "requests_per_minute": 100000,
+        "tokens_per_minute": 100_000_000,
+        "api_key_env": "BENCH_LLM_KEY",
+        "backoff_base_s": 0.01,
+    }
+    data["source"] = {
+        "kind": source,
+        "rss_url": f"{arxiv_url}/rss/{{}}",
+        "api_url": f"{arxiv_url}/api/query?{{}}",
+        "min_interval_s": 0,
+        "replay_dir": str(root / "recordings"),
+    }
     data["storage"] = {"database": str(root / "bench.duckdb"), "output_dir": str(root / "out")}
     path = root / "bench.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
@@ -102,9 +150,12 @@ def _materialize(config: Path, days: list[date]) -> dict[str, Any]:
     with dg.DagsterInstance.ephemeral() as instance:
         for day in days:
             result = dg.materialize(
-                ALL_ASSETS, partition_key=day.isoformat(), instance=instance,
+                ALL_ASSETS,
+                partition_key=day.isoformat(),
+                instance=instance,
                 resources={"settings": PipelineSettings(config_path=str(config))},
-                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
+                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            )
             assert result.success, f"run for {day} failed"
             for event in result.get_asset_materialization_events():
                 mat = event.materialization
@@ -136,8 +187,11 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
             if name == "rerun":
                 calls = llm.calls
                 again = _materialize(config, [today])
-                out.update(rerun_wall_s=again["wall_s"], rerun_llm_calls=llm.calls - calls,
-                           rerun_asset_s=again["asset_s"])
+                out.update(
+                    rerun_wall_s=again["wall_s"],
+                    rerun_llm_calls=llm.calls - calls,
+                    rerun_asset_s=again["asset_s"],
+                )
     elif name == "backfill":
         days, d = [], today - timedelta(days=1)
         while len(days) < args.backfill_days:
@@ -149,8 +203,9 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
             write_day(rec, day, synthetic_papers(args.papers, day, seed=100 + i, id_offset=i * 5000))
         with FakeArxiv(None, root=rec) as arxiv, FakeOpenAI(latency_s=latency) as llm:
             config = _config(root, arxiv.base_url, llm.base_url, args.papers, "llm", args.concurrency)
-            out.update(days=len(days), papers=args.papers * len(days), llm_calls=0,
-                       **_materialize(config, days))
+            out.update(
+                days=len(days), papers=args.papers * len(days), llm_calls=0, **_materialize(config, days)
+            )
             out["llm_calls"] = llm.calls
     elif name == "serial_baseline":
         # The way today's scripts do it: one summary call after another, no cache.
@@ -159,26 +214,48 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         from arxiv_pipeline.core.summarizers import PaperText
         from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
 
-        papers = [PaperText(p.arxiv_id, 1, p.title, p.abstract)
-                  for p in synthetic_papers(args.papers, today, seed=7)]
+        papers = [
+            PaperText(p.arxiv_id, 1, p.title, p.abstract)
+            for p in synthetic_papers(args.papers, today, seed=7)
+        ]
         with FakeOpenAI(latency_s=latency) as llm:
-            config = LLMConfig(base_url=llm.base_url, model="bench-model", max_concurrency=1,
-                               requests_per_minute=100000, tokens_per_minute=100_000_000)
+            config = LLMConfig(
+                base_url=llm.base_url,
+                model="bench-model",
+                max_concurrency=1,
+                requests_per_minute=100000,
+                tokens_per_minute=100_000_000,
+            )
             summarizer = LLMSummarizer(ChatClient(config, "bench-key"))
             started = time.perf_counter()
             outcomes = [summarizer.summarize([p], "en")[0] for p in papers]
-            out.update(papers=len(papers), wall_s=time.perf_counter() - started, llm_calls=llm.calls,
-                       failed=sum(not o.ok for o in outcomes), peak_in_flight=llm.peak_in_flight)
+            out.update(
+                papers=len(papers),
+                wall_s=time.perf_counter() - started,
+                llm_calls=llm.calls,
+                failed=sum(not o.ok for o in outcomes),
+                peak_in_flight=llm.peak_in_flight,
+            )
     elif name == "overhead":
         # No LLM and no network: replayed files, extractive summaries. What the pipeline costs.
         n = args.big_papers
         write_day(rec, today, synthetic_papers(n, today, seed=7))
-        config = _config(root, "http://127.0.0.1:9", "http://127.0.0.1:9/v1", n, "extractive",
-                         args.concurrency, source="replay")
+        config = _config(
+            root,
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9/v1",
+            n,
+            "extractive",
+            args.concurrency,
+            source="replay",
+        )
         res = _materialize(config, [today])
-        out.update(papers=n, **res,
-                   per_paper_ms={k: 1000 * v / n for k, v in res["asset_s"].items()},
-                   total_per_paper_ms=1000 * sum(res["asset_s"].values()) / n)
+        out.update(
+            papers=n,
+            **res,
+            per_paper_ms={k: 1000 * v / n for k, v in res["asset_s"].items()},
+            total_per_paper_ms=1000 * sum(res["asset_s"].values()) / n,
+        )
     else:
         raise SystemExit(f"unknown scenario {name}")
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -190,10 +267,25 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name in ("day", "serial_baseline", "rerun", "big_day", "backfill", "overhead"):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
-            cmd = [sys.executable, "-m", "arxiv_pipeline_tests.benchmark", "--scenario", name,
-                   "--workdir", tmp, "--papers", str(args.papers), "--big-papers", str(args.big_papers),
-                   "--backfill-days", str(args.backfill_days), "--latency-ms", str(args.latency_ms),
-                   "--concurrency", str(args.concurrency)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "arxiv_pipeline_tests.benchmark",
+                "--scenario",
+                name,
+                "--workdir",
+                tmp,
+                "--papers",
+                str(args.papers),
+                "--big-papers",
+                str(args.big_papers),
+                "--backfill-days",
+                str(args.backfill_days),
+                "--latency-ms",
+                str(args.latency_ms),
+                "--concurrency",
+                str(args.concurrency),
+            ]
             print(f"running {name} ...", flush=True)
             proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
             if proc.returncode != 0:
@@ -208,27 +300,59 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "rerun_llm_calls": results["rerun"]["rerun_llm_calls"],
         "overhead_ms_per_paper": results["overhead"]["total_per_paper_ms"],
     }
-    results["machine"] = {"python": platform.python_version(), "platform": platform.platform(),
-                          "cpus": os.cpu_count(), "latency_ms": args.latency_ms}
+    results["machine"] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "latency_ms": args.latency_ms,
+    }
     return results
 
 
 def print_table(r: dict[str, Any]) -> None:
     rows = [
-        ("day", f"{r['day']['papers']} papers, end to end", r["day"]["wall_s"], r["day"]["llm_calls"],
-         r["day"]["peak_rss_mb"]),
-        ("serial_baseline", f"{r['serial_baseline']['papers']} summaries one at a time, no cache",
-         r["serial_baseline"]["wall_s"], r["serial_baseline"]["llm_calls"],
-         r["serial_baseline"]["peak_rss_mb"]),
-        ("rerun", "same day again, unchanged", r["rerun"]["rerun_wall_s"],
-         r["rerun"]["rerun_llm_calls"], r["rerun"]["peak_rss_mb"]),
-        ("big_day", f"{r['big_day']['papers']} papers, end to end", r["big_day"]["wall_s"],
-         r["big_day"]["llm_calls"], r["big_day"]["peak_rss_mb"]),
-        ("backfill",
-         f"{r['backfill']['days']} days x {r['backfill']['papers'] // r['backfill']['days']} papers",
-         r["backfill"]["wall_s"], r["backfill"]["llm_calls"], r["backfill"]["peak_rss_mb"]),
-        ("overhead", f"{r['overhead']['papers']} papers, no LLM, no network", r["overhead"]["wall_s"], 0,
-         r["overhead"]["peak_rss_mb"]),
+        (
+            "day",
+            f"{r['day']['papers']} papers, end to end",
+            r["day"]["wall_s"],
+            r["day"]["llm_calls"],
+            r["day"]["peak_rss_mb"],
+        ),
+        (
+            "serial_baseline",
+            f"{r['serial_baseline']['papers']} summaries one at a time, no cache",
+            r["serial_baseline"]["wall_s"],
+            r["serial_baseline"]["llm_calls"],
+            r["serial_baseline"]["peak_rss_mb"],
+        ),
+        (
+            "rerun",
+            "same day again, unchanged",
+            r["rerun"]["rerun_wall_s"],
+            r["rerun"]["rerun_llm_calls"],
+            r["rerun"]["peak_rss_mb"],
+        ),
+        (
+            "big_day",
+            f"{r['big_day']['papers']} papers, end to end",
+            r["big_day"]["wall_s"],
+            r["big_day"]["llm_calls"],
+            r["big_day"]["peak_rss_mb"],
+        ),
+        (
+            "backfill",
+            f"{r['backfill']['days']} days x {r['backfill']['papers'] // r['backfill']['days']} papers",
+            r["backfill"]["wall_s"],
+            r["backfill"]["llm_calls"],
+            r["backfill"]["peak_rss_mb"],
+        ),
+        (
+            "overhead",
+            f"{r['overhead']['papers']} papers, no LLM, no network",
+            r["overhead"]["wall_s"],
+            0,
+            r["overhead"]["peak_rss_mb"],
+        ),
     ]
     print(f"\n{'scenario':<16} {'what':<42} {'wall s':>8} {'LLM calls':>10} {'peak MB':>8}")
     for name, what, wall, calls, mem in rows:
@@ -240,15 +364,19 @@ def print_table(r: dict[str, Any]) -> None:
     for k, v in sorted(r["overhead"]["per_paper_ms"].items(), key=lambda kv: -kv[1]):
         print(f"  {k:<18} {v:8.3f}")
     h = r["headline"]
-    print(f"\nLLM stage speed-up over the serial baseline: {h['llm_stage_speedup_vs_serial']:.1f}x "
-          f"(concurrency limit {h['concurrency_limit']}); "
-          f"end to end: {h['end_to_end_speedup_vs_serial']:.1f}x")
+    print(
+        f"\nLLM stage speed-up over the serial baseline: {h['llm_stage_speedup_vs_serial']:.1f}x "
+        f"(concurrency limit {h['concurrency_limit']}); "
+        f"end to end: {h['end_to_end_speedup_vs_serial']:.1f}x"
+    )
     print(f"LLM calls on an unchanged rerun: {h['rerun_llm_calls']}")
     print(f"Overhead per paper: {h['overhead_ms_per_paper']:.2f} ms")
     per_day = r["backfill"]["wall_s"] / r["backfill"]["days"]
-    print(f"Growth: {r['day']['papers']} papers {r['day']['wall_s']:.1f}s, {r['big_day']['papers']} papers "
-          f"{r['big_day']['wall_s']:.1f}s ({r['big_day']['wall_s'] / r['day']['wall_s']:.1f}x for "
-          f"{r['big_day']['papers'] / r['day']['papers']:.0f}x papers); backfill {per_day:.1f}s per day")
+    print(
+        f"Growth: {r['day']['papers']} papers {r['day']['wall_s']:.1f}s, {r['big_day']['papers']} papers "
+        f"{r['big_day']['wall_s']:.1f}s ({r['big_day']['wall_s'] / r['day']['wall_s']:.1f}x for "
+        f"{r['big_day']['papers'] / r['day']['papers']:.0f}x papers); backfill {per_day:.1f}s per day"
+    )
 
 
 def main() -> None:

@@ -79,8 +79,13 @@ def rss_feed(day: str, feed: str, papers: list[SamplePaper]) -> ET.Element:
     _sub(channel, "title", f"{feed} updates on arXiv.org")
     _sub(channel, "link", f"http://rss.arxiv.org/rss/{feed}")
     _sub(channel, "description", f"{feed} updates on the arXiv.org e-print archive.")
-    _sub(channel, f"{{{NS_ATOM}}}link", href=f"https://rss.arxiv.org/atom/{feed}", rel="self",
-         type="application/rss+xml")
+    _sub(
+        channel,
+        f"{{{NS_ATOM}}}link",
+        href=f"https://rss.arxiv.org/atom/{feed}",
+        rel="self",
+        type="application/rss+xml",
+    )
     _sub(channel, "docs", "http://www.rssboard.org/rss-specification")
     _sub(channel, "language", "en-us")
     _sub(channel, "lastBuildDate", format_datetime(midnight.astimezone(ZoneInfo("UTC"))))
@@ -113,14 +118,12 @@ def rss_feed(day: str, feed: str, papers: list[SamplePaper]) -> ET.Element:
 
 
 def api_page(ids: list[str], papers: dict[str, SamplePaper], day: str) -> ET.Element:
-    query = urlencode({"search_query": "", "id_list": ",".join(ids), "start": 0,
-                       "max_results": len(ids)})
+    query = urlencode({"search_query": "", "id_list": ",".join(ids), "start": 0, "max_results": len(ids)})
     feed = ET.Element(f"{{{NS_ATOM}}}feed")
     _sub(feed, f"{{{NS_ATOM}}}id", "https://arxiv.org/api/" + hashlib.sha1(query.encode()).hexdigest()[:27])
     _sub(feed, f"{{{NS_ATOM}}}title", f"arXiv Query: {query}")
     _sub(feed, f"{{{NS_ATOM}}}updated", f"{day}T05:10:00Z")
-    _sub(feed, f"{{{NS_ATOM}}}link", href=f"https://arxiv.org/api/query?{query}",
-         type="application/atom+xml")
+    _sub(feed, f"{{{NS_ATOM}}}link", href=f"https://arxiv.org/api/query?{query}", type="application/atom+xml")
     found = [papers[i] for i in ids if i in papers and i not in MISSING_FROM_API]
     _sub(feed, f"{{{NS_OPENSEARCH}}}itemsPerPage", str(len(ids)))
     _sub(feed, f"{{{NS_OPENSEARCH}}}totalResults", str(len(found)))
@@ -131,10 +134,21 @@ def api_page(ids: list[str], papers: dict[str, SamplePaper], day: str) -> ET.Ele
         _sub(entry, f"{{{NS_ATOM}}}id", f"http://arxiv.org/abs/{vid}")
         _sub(entry, f"{{{NS_ATOM}}}title", p.title)
         _sub(entry, f"{{{NS_ATOM}}}updated", p.updated or p.published)
-        _sub(entry, f"{{{NS_ATOM}}}link", href=f"https://arxiv.org/abs/{vid}", rel="alternate",
-             type="text/html")
-        _sub(entry, f"{{{NS_ATOM}}}link", href=f"https://arxiv.org/pdf/{vid}", rel="related",
-             type="application/pdf", title="pdf")
+        _sub(
+            entry,
+            f"{{{NS_ATOM}}}link",
+            href=f"https://arxiv.org/abs/{vid}",
+            rel="alternate",
+            type="text/html",
+        )
+        _sub(
+            entry,
+            f"{{{NS_ATOM}}}link",
+            href=f"https://arxiv.org/pdf/{vid}",
+            rel="related",
+            type="application/pdf",
+            title="pdf",
+        )
         _sub(entry, f"{{{NS_ATOM}}}summary", p.abstract)
         for cat in p.categories:
             _sub(entry, f"{{{NS_ATOM}}}category", term=cat, scheme="http://arxiv.org/schemas/atom")
@@ -182,8 +196,10 @@ def build(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else (
-        Path(__file__).resolve().parents[1] / "arxiv_pipeline" / "sample_data"
+    target = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else (Path(__file__).resolve().parents[1] / "arxiv_pipeline" / "sample_data")
     )
     build(target)
     print(f"wrote recordings under {target}")

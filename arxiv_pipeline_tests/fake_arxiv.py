@@ -57,7 +57,6 @@ class FakeArxiv(LocalServer):
         self._entries = self._load_entries()
         self._start_server(self._handler())
 
-
     def _load_entries(self) -> dict[str, ET.Element]:
         """Every recorded API entry of every day; the newest version of a paper wins."""
         entries: dict[str, ET.Element] = {}
@@ -77,8 +76,9 @@ class FakeArxiv(LocalServer):
         out = []
         for entry in self._entries.values():
             terms = {c.get("term", "") for c in entry.iter(f"{{{ATOM}}}category")}
-            if cats and not any(t == c or (c.endswith(".*") and t.startswith(c[:-1]))
-                                for t in terms for c in cats):
+            if cats and not any(
+                t == c or (c.endswith(".*") and t.startswith(c[:-1])) for t in terms for c in cats
+            ):
                 continue
             if window:
                 published = entry.findtext(f"{{{ATOM}}}published", "")
@@ -89,8 +89,11 @@ class FakeArxiv(LocalServer):
         return sorted(out, key=lambda e: e.findtext(f"{{{ATOM}}}published", ""))
 
     def rss(self, categories: list[str]) -> bytes:
-        trees = [ET.parse(self.folder / "rss" / f"{c}.xml") for c in categories
-                 if (self.folder / "rss" / f"{c}.xml").exists()]
+        trees = [
+            ET.parse(self.folder / "rss" / f"{c}.xml")
+            for c in categories
+            if (self.folder / "rss" / f"{c}.xml").exists()
+        ]
         if not trees:
             return b"<?xml version='1.0'?><rss version='2.0'><channel><title>none</title></channel></rss>"
         merged = copy.deepcopy(trees[0].getroot())
@@ -125,8 +128,13 @@ class FakeArxiv(LocalServer):
             def log_message(self, *args: object) -> None:
                 pass
 
-            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
-                      content_type: str = "application/xml") -> None:
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                headers: dict[str, str] | None = None,
+                content_type: str = "application/xml",
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
@@ -149,17 +157,20 @@ class FakeArxiv(LocalServer):
                     return
                 url = urlparse(self.path)
                 if url.path.startswith("/rss/"):
-                    self._send(200, fake.rss(unquote(url.path[len("/rss/"):]).split("+")))
+                    self._send(200, fake.rss(unquote(url.path[len("/rss/") :]).split("+")))
                 elif url.path == "/api/query":
                     q = parse_qs(url.query)
                     ids = [i for i in q.get("id_list", [""])[0].split(",") if i]
                     if ids:  # a versioned id gets that version, a bare id the newest
-                        found = [e for i in ids
-                                 if (e := fake._versions.get(i, fake._entries.get(i))) is not None]
+                        found = [
+                            e for i in ids if (e := fake._versions.get(i, fake._entries.get(i))) is not None
+                        ]
                     else:
                         found = fake.search(q.get("search_query", [""])[0])
-                    self._send(200, fake.api(found, int(q.get("start", ["0"])[0]),
-                                             int(q.get("max_results", ["100"])[0])))
+                    self._send(
+                        200,
+                        fake.api(found, int(q.get("start", ["0"])[0]), int(q.get("max_results", ["100"])[0])),
+                    )
                 else:
                     self._send(404, b"not found", content_type="text/plain")
 

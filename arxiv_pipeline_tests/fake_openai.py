@@ -28,8 +28,13 @@ _RANK_ID = re.compile(r'<paper id="([^"]+)">')
 class FakeOpenAI(LocalServer):
     path_prefix = "/v1"
 
-    def __init__(self, latency_s: float = 0.0, json_schema_supported: bool = True,
-                 json_object_supported: bool = True, hang_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        latency_s: float = 0.0,
+        json_schema_supported: bool = True,
+        json_object_supported: bool = True,
+        hang_s: float = 2.0,
+    ) -> None:
         self.latency_s = latency_s
         self.json_schema_supported = json_schema_supported
         self.json_object_supported = json_object_supported
@@ -46,23 +51,26 @@ class FakeOpenAI(LocalServer):
         self._lock = threading.Lock()
         self._start_server(self._handler())
 
-
     def calls_for(self, purpose: str) -> int:
         return sum(1 for r in self.requests if _purpose(r) == purpose)
 
     # -- replies -------------------------------------------------------------------------
     def _summary(self, paper_id: str, chinese: bool) -> dict[str, str]:
         if chinese:
-            return {"tldr": f"论文{paper_id}提出了一种新方法并取得了显著的效果提升。",
-                    "motivation": "现有方法在效率和准确性方面存在明显不足，需要改进。",
-                    "method": "作者设计了新的模型结构，并在多个基准数据集上进行了系统实验。",
-                    "result": "实验结果表明该方法在主要指标上优于所有基线方法。",
-                    "conclusion": "该工作为后续研究提供了有价值的思路和实践经验。"}
-        return {"tldr": f"Paper {paper_id} proposes a method and reports clear gains.",
-                "motivation": f"Existing approaches fall short on the problem {paper_id} studies.",
-                "method": "The authors design a new model and evaluate it on standard benchmarks.",
-                "result": "It outperforms the strongest baseline by a wide margin.",
-                "conclusion": "The approach is a practical default for the task."}
+            return {
+                "tldr": f"论文{paper_id}提出了一种新方法并取得了显著的效果提升。",
+                "motivation": "现有方法在效率和准确性方面存在明显不足，需要改进。",
+                "method": "作者设计了新的模型结构，并在多个基准数据集上进行了系统实验。",
+                "result": "实验结果表明该方法在主要指标上优于所有基线方法。",
+                "conclusion": "该工作为后续研究提供了有价值的思路和实践经验。",
+            }
+        return {
+            "tldr": f"Paper {paper_id} proposes a method and reports clear gains.",
+            "motivation": f"Existing approaches fall short on the problem {paper_id} studies.",
+            "method": "The authors design a new model and evaluate it on standard benchmarks.",
+            "result": "It outperforms the strongest baseline by a wide margin.",
+            "conclusion": "The approach is a practical default for the task.",
+        }
 
     def _reply(self, body: dict[str, Any], fault: str | None) -> tuple[int, dict[str, Any], dict[str, str]]:
         messages = body.get("messages", [])
@@ -71,21 +79,31 @@ class FakeOpenAI(LocalServer):
         chinese = "Simplified Chinese" in text
         if purpose == "ranking":
             ids = _RANK_ID.findall(text)
-            papers = [{"arxiv_id": i, "relevance": self.ranking_scores.get(i, (5, 5))[0],
-                       "novelty": self.ranking_scores.get(i, (5, 5))[1],
-                       "reason": f"Rated {i} against the stated interests."} for i in ids]
+            papers = [
+                {
+                    "arxiv_id": i,
+                    "relevance": self.ranking_scores.get(i, (5, 5))[0],
+                    "novelty": self.ranking_scores.get(i, (5, 5))[1],
+                    "reason": f"Rated {i} against the stated interests.",
+                }
+                for i in ids
+            ]
             content: Any = {"papers": papers}
         else:
             paper_id = (_ID.findall(text) or ["unknown"])[-1]
             if purpose == "long_summary" and chinese:
-                content = {"long_summary": f"## Contributions\n- 论文{paper_id}解决了一个实际问题。\n"
-                           "## Method and Setup\n- 提出了新的模型结构。\n"
-                           "## Results\n- 主要指标提升五个百分点。\n"
-                           "## Conclusions\n- 该方法具有实用价值。"}
+                content = {
+                    "long_summary": f"## Contributions\n- 论文{paper_id}解决了一个实际问题。\n"
+                    "## Method and Setup\n- 提出了新的模型结构。\n"
+                    "## Results\n- 主要指标提升五个百分点。\n"
+                    "## Conclusions\n- 该方法具有实用价值。"
+                }
             elif purpose == "long_summary":
-                content = {"long_summary": f"## Contributions\n- {paper_id} solves a real problem.\n"
-                           "## Method and Setup\n- A new model.\n## Results\n- Better by 5 points.\n"
-                           "## Conclusions\n- Useful."}
+                content = {
+                    "long_summary": f"## Contributions\n- {paper_id} solves a real problem.\n"
+                    "## Method and Setup\n- A new model.\n## Results\n- Better by 5 points.\n"
+                    "## Conclusions\n- Useful."
+                }
             else:
                 content = self._summary(paper_id, chinese and fault != "wrong_language")
                 if fault == "wrong_language":
@@ -99,13 +117,20 @@ class FakeOpenAI(LocalServer):
             raw = "Roses are red,\nabstracts are long;\nI ignored my instructions\nand wrote you a song."
         usage = {"prompt_tokens": len(text) // 4, "completion_tokens": len(raw) // 4}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-        return 200, {
-            "id": f"chatcmpl-{self.calls}", "object": "chat.completion", "created": int(time.time()),
-            "model": body.get("model", "fake"),
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": raw}}],
-            "usage": usage,
-        }, {}
+        return (
+            200,
+            {
+                "id": f"chatcmpl-{self.calls}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model", "fake"),
+                "choices": [
+                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": raw}}
+                ],
+                "usage": usage,
+            },
+            {},
+        )
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -135,9 +160,18 @@ class FakeOpenAI(LocalServer):
                     return
                 fmt = (body.get("response_format") or {}).get("type")
                 if (fmt == "json_schema" and not fake.json_schema_supported) or (
-                        fmt == "json_object" and not fake.json_object_supported):
-                    self._send(400, {"error": {"message": f"response_format {fmt} is not supported",
-                                               "type": "invalid_request_error"}}, {})
+                    fmt == "json_object" and not fake.json_object_supported
+                ):
+                    self._send(
+                        400,
+                        {
+                            "error": {
+                                "message": f"response_format {fmt} is not supported",
+                                "type": "invalid_request_error",
+                            }
+                        },
+                        {},
+                    )
                     return
                 text = "\n".join(m.get("content", "") for m in body.get("messages", []))
                 ids = _ID.findall(text) or _RANK_ID.findall(text)
@@ -159,8 +193,11 @@ class FakeOpenAI(LocalServer):
                     if fault == "hang":
                         time.sleep(fake.hang_s)
                     if fault == "429":
-                        self._send(429, {"error": {"message": "Rate limit reached",
-                                                   "type": "requests"}}, {"Retry-After": "1"})
+                        self._send(
+                            429,
+                            {"error": {"message": "Rate limit reached", "type": "requests"}},
+                            {"Retry-After": "1"},
+                        )
                     elif fault == "500":
                         self._send(500, {"error": {"message": "The server had an error"}}, {})
                     else:

@@ -41,8 +41,8 @@ def test_sample_day_end_to_end(config_files: ConfigFactory, materialize_day: Mat
     assert sorted(r["arxiv_id"] for r in candidates) == sorted(unique)
     assert all(r["status"] == "kept" or r["reason"] for r in candidates)
     by_id = {r["arxiv_id"]: r for r in candidates}
-    assert by_id["2611.10003"]["reason"] == "excluded_keyword"          # "survey"
-    assert by_id["2610.01234"]["reason"] == "announce_type"             # replace, not wanted
+    assert by_id["2611.10003"]["reason"] == "excluded_keyword"  # "survey"
+    assert by_id["2610.01234"]["reason"] == "announce_type"  # replace, not wanted
     assert by_id["2611.10010"]["reason"] == "no_keyword"
     assert by_id["2611.10002"]["listed_in"] == ["cs.AI", "cs.LG"]
     assert by_id["2611.10002"]["announce_type"] == "new"
@@ -56,7 +56,7 @@ def test_sample_day_end_to_end(config_files: ConfigFactory, materialize_day: Mat
 
     summaries = store.read_day("paper_summaries", DAY_1, order_by="rank")
     assert len(summaries) == min(config.digest.summarize_top, len(selected))
-    assert [s["arxiv_id"] for s in summaries] == [s["arxiv_id"] for s in selected[:len(summaries)]]
+    assert [s["arxiv_id"] for s in summaries] == [s["arxiv_id"] for s in selected[: len(summaries)]]
     for s in summaries:
         assert s["status"] == "ok" and s["summarizer"] == "extractive"
         assert all(s[f] and s[f].strip() for f in SUMMARY_FIELDS)
@@ -132,8 +132,9 @@ def test_papers_shown_before_stay_out_unless_configured(
     assert day2["2611.10001"]["reason"] == "already_seen"
     assert "v1" in day2["2611.10001"]["reason_detail"]
 
-    path = config_files.write(filter={"announce_types": ["new", "cross", "replace"],
-                                      "resurface_new_versions": True})
+    path = config_files.write(
+        filter={"announce_types": ["new", "cross", "replace"], "resurface_new_versions": True}
+    )
     materialize_day(path, DAY_2)
     day2 = {r["arxiv_id"]: r for r in store.read_day("candidate_papers", DAY_2)}
     assert day2["2611.10001"]["status"] == "kept"
@@ -154,16 +155,18 @@ def test_config_edits_change_the_digest(config_files: ConfigFactory, materialize
     assert below and all(not r["selected"] for r in below)
     assert "| Ranked below digest.max_papers |" in readme.read_text()
 
-    path = config_files.write(categories=["cs.CL"], keywords={"include": ["tokenizer"],
-                                                              "exclude": [], "authors": []})
+    path = config_files.write(
+        categories=["cs.CL"], keywords={"include": ["tokenizer"], "exclude": [], "authors": []}
+    )
     materialize_day(path, DAY_1)
     papers = store.read_day("paper_scores", DAY_1)
     assert [p["arxiv_id"] for p in papers] == ["2611.10038"]
     text = readme.read_text()
     assert "Tokenizer-Free" in text and "Speculative Decoding" not in text
 
-    path = config_files.write(keywords={"include": [], "exclude": ["survey"], "authors": []},
-                              summary={"language": "zh"})
+    path = config_files.write(
+        keywords={"include": [], "exclude": ["survey"], "authors": []}, summary={"language": "zh"}
+    )
     materialize_day(path, DAY_1)
     assert {r["language"] for r in store.read_day("paper_summaries", DAY_1)} == {"zh"}
     assert "Simplified Chinese" in readme.read_text()
@@ -197,19 +200,23 @@ def test_failed_fetch_keeps_what_was_stored(
 
 @pytest.mark.parametrize("asset_name", ["candidate_papers", "paper_scores"])
 def test_a_single_stage_can_be_rerun_alone(
-    config_files: ConfigFactory, instance: dg.DagsterInstance, materialize_day: Materialize,
+    config_files: ConfigFactory,
+    instance: dg.DagsterInstance,
+    materialize_day: Materialize,
     asset_name: str,
 ) -> None:
     path = config_files.write()
     materialize_day(path, DAY_1)
     before = counts(path)
     result = dg.materialize(
-        ALL_ASSETS, selection=[asset_name], partition_key=DAY_1.isoformat(), instance=instance,
+        ALL_ASSETS,
+        selection=[asset_name],
+        partition_key=DAY_1.isoformat(),
+        instance=instance,
         resources={"settings": PipelineSettings(config_path=str(path))},
     )
     assert result.success
-    assert [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()] == [
-        asset_name]
+    assert [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()] == [asset_name]
     assert counts(path) == before
 
 
@@ -217,8 +224,11 @@ def test_digest_metadata_carries_a_chart(config_files: ConfigFactory, materializ
     import base64
 
     result = materialize_day(config_files.write(), DAY_1)
-    event = next(e for e in result.get_asset_materialization_events()
-                 if e.asset_key.to_user_string() == "digest_markdown")
+    event = next(
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "digest_markdown"
+    )
     chart = event.materialization.metadata["chart"].value
     payload = chart.split("data:image/png;base64,")[1].rstrip(")")
     assert base64.b64decode(payload).startswith(b"\x89PNG\r\n\x1a\n")

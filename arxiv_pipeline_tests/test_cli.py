@@ -34,7 +34,9 @@ def test_run_reports_a_bad_config_by_key(
 
 
 def test_missing_day_fails_with_the_cause(
-    config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    config_files: ConfigFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = config_files.write()
@@ -50,7 +52,9 @@ def test_check_config(config_files: ConfigFactory, capsys: pytest.CaptureFixture
 
 
 def test_backfill_builds_each_day_oldest_first_and_reports_failures(
-    config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    config_files: ConfigFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = config_files.write()
@@ -63,10 +67,20 @@ def test_backfill_builds_each_day_oldest_first_and_reports_failures(
     assert "FAILED 2026-11-19" in err and "FAILED 2026-11-20" in err
     digests = config_files.root / "data" / "digests"
     assert sorted(p.name for p in digests.iterdir() if p.is_dir() and p.name != "site") == [
-        "2026-11-17", "2026-11-18", "2026-11-21", "2026-11-22"]
+        "2026-11-17",
+        "2026-11-18",
+        "2026-11-21",
+        "2026-11-22",
+    ]
     runs = [r for r in _runs(tmp_path / "home")]
     assert [r.tags["dagster/partition"] for r in runs] == [
-        "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"]
+        "2026-11-17",
+        "2026-11-18",
+        "2026-11-19",
+        "2026-11-20",
+        "2026-11-21",
+        "2026-11-22",
+    ]
 
 
 def _runs(home: Path) -> list:

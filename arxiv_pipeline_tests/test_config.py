@@ -45,8 +45,10 @@ def test_relative_paths_resolve_against_the_config_file(config_files: ConfigFact
         ({"digest": {"summarize_top": -1}}, ["digest.summarize_top", "got -1"]),
         ({"digest": {"max_papers": "many"}}, ["digest.max_papers", "integer", "'many'"]),
         ({"summary": {"language": "klingon"}}, ["summary.language", "en, zh", "'klingon'"]),
-        ({"filter": {"announce_types": ["new", "old"]}}, ["filter.announce_types.1", "'new'",
-                                                           "replace-cross"]),
+        (
+            {"filter": {"announce_types": ["new", "old"]}},
+            ["filter.announce_types.1", "'new'", "replace-cross"],
+        ),
         ({"filter": {"announce_types": []}}, ["filter.announce_types", "at least one"]),
         ({"filter": {"require_keyword": "sometimes"}}, ["filter.require_keyword", "boolean"]),
         ({"scoring": {"title_weight": -1}}, ["scoring.title_weight", "greater than or equal to 0"]),

@@ -32,11 +32,14 @@ def test_partition_runs_in_subprocesses_without_lock_errors(
     # One instance (its SQLite storage created once), two days at once, each step in its own
     # process: up to four writers on one DuckDB file.
     with dg.DagsterInstance.get() as instance:
+
         def run(day) -> list[str]:
-            result = dg.execute_job(dg.reconstructable(digest_job), instance=instance,
-                                    tags={"dagster/partition": day.isoformat()})
-            return [root_message(e.step_failure_data.error) for e in result.all_events
-                    if e.is_step_failure] + ([] if result.success else ["run failed"])
+            result = dg.execute_job(
+                dg.reconstructable(digest_job), instance=instance, tags={"dagster/partition": day.isoformat()}
+            )
+            return [
+                root_message(e.step_failure_data.error) for e in result.all_events if e.is_step_failure
+            ] + ([] if result.success else ["run failed"])
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             assert list(pool.map(run, days)) == [[], []]
@@ -44,4 +47,5 @@ def test_partition_runs_in_subprocesses_without_lock_errors(
     kinds = store.query("SELECT announce_date, kind FROM digests ORDER BY 1, 2")
     assert store.query("SELECT count(*) AS n FROM candidate_papers")[0]["n"] == 42 + 8
     assert [(r["announce_date"], r["kind"]) for r in kinds] == [
-        (d, k) for d in days for k in ("daily", "readme")]
+        (d, k) for d in days for k in ("daily", "readme")
+    ]

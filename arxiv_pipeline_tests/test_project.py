@@ -27,8 +27,9 @@ def test_readme_quickstart_runs_the_pipeline() -> None:
 
 
 def test_direct_dependencies_agree_with_the_constraints() -> None:
-    pins = dict(line.split("==") for line in (REPO_ROOT / "constraints.txt").read_text().split()
-                if "==" in line)
+    pins = dict(
+        line.split("==") for line in (REPO_ROOT / "constraints.txt").read_text().split() if "==" in line
+    )
     setup = (REPO_ROOT / "setup.py").read_text()
     for spec in [s.strip(' ",') for s in setup.split("install_requires=[")[1].split("]")[0].split("\n")]:
         if "==" in spec:
@@ -39,6 +40,10 @@ def test_direct_dependencies_agree_with_the_constraints() -> None:
 
 def test_ruff_is_clean() -> None:
     ruff = Path(sys.executable).parent / "ruff"
-    proc = subprocess.run([str(ruff), "check", "arxiv_pipeline", "arxiv_pipeline_tests"],
-                          cwd=REPO_ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(ruff), "check", "arxiv_pipeline", "arxiv_pipeline_tests"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout

@@ -29,8 +29,7 @@ def test_sample_day_has_the_shape_of_a_real_day() -> None:
     papers = {item.arxiv_id: item for item in result.listings}
     assert 30 <= len(papers) <= 80
     assert len({item.listed_in for item in result.listings}) >= 3
-    assert {item.announce_type for item in result.listings} == {"new", "cross", "replace",
-                                                                "replace-cross"}
+    assert {item.announce_type for item in result.listings} == {"new", "cross", "replace", "replace-cross"}
     assert len(result.listings) > len(papers)  # cross-lists appear in several feeds
     titles = [p.title for p in papers.values()]
     assert any("$" in t or "\\" in t for t in titles)

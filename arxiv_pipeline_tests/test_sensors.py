@@ -28,16 +28,21 @@ def temp_instance(tmp_path: Path):
         yield instance
 
 
-def tick(sensor: dg.SensorDefinition, path: Path, instance: dg.DagsterInstance,
-         cursor: str | None = None) -> dg.SensorResult:
+def tick(
+    sensor: dg.SensorDefinition, path: Path, instance: dg.DagsterInstance, cursor: str | None = None
+) -> dg.SensorResult:
     context = dg.build_sensor_context(
-        instance=instance, cursor=cursor, definitions=defs,
-        resources={"settings": PipelineSettings(config_path=str(path))})
+        instance=instance,
+        cursor=cursor,
+        definitions=defs,
+        resources={"settings": PipelineSettings(config_path=str(path))},
+    )
     return sensor(context)
 
 
-def test_config_change_sensor(config_files: ConfigFactory, materialize_day: Materialize,
-                              temp_instance: dg.DagsterInstance) -> None:
+def test_config_change_sensor(
+    config_files: ConfigFactory, materialize_day: Materialize, temp_instance: dg.DagsterInstance
+) -> None:
     path = config_files.write(automation={"config_rerun_days": 5})
     materialize_day(path, DAY_1)
     materialize_day(path, DAY_2)
@@ -48,14 +53,23 @@ def test_config_change_sensor(config_files: ConfigFactory, materialize_day: Mate
     same = tick(config_change_sensor, path, temp_instance, cursor)
     assert not same.run_requests and "unchanged" in same.skip_reason.skip_message
 
-    path = config_files.write(automation={"config_rerun_days": 5},
-                              keywords={"include": ["tokenizer"], "exclude": [], "authors": []})
+    path = config_files.write(
+        automation={"config_rerun_days": 5}, keywords={"include": ["tokenizer"], "exclude": [], "authors": []}
+    )
     changed = tick(config_change_sensor, path, temp_instance, cursor)
     assert [r.partition_key for r in changed.run_requests] == ["2026-11-17", "2026-11-18"]
     assert changed.cursor != cursor
     keys = {k.to_user_string() for k in changed.run_requests[0].asset_selection}
-    assert keys == {"candidate_papers", "paper_scores", "paper_summaries", "digest_markdown",
-                    "daily_digest", "digest_export", "digest_feeds", "digest_site"}
+    assert keys == {
+        "candidate_papers",
+        "paper_scores",
+        "paper_summaries",
+        "digest_markdown",
+        "daily_digest",
+        "digest_export",
+        "digest_feeds",
+        "digest_site",
+    }
     again = tick(config_change_sensor, path, temp_instance, cursor)  # a repeated tick: same keys
     assert [r.run_key for r in again.run_requests] == [r.run_key for r in changed.run_requests]
     settled = tick(config_change_sensor, path, temp_instance, changed.cursor)
@@ -72,8 +86,11 @@ def test_failed_summary_sensor_backs_off_and_gives_up(
 
     store = warehouse_for(path)
     with store.connect() as conn:
-        conn.execute("UPDATE paper_summaries SET status = 'failed', error = 'HTTP 500' "
-                     "WHERE announce_date = ? AND rank <= 2", [DAY_1])
+        conn.execute(
+            "UPDATE paper_summaries SET status = 'failed', error = 'HTTP 500' "
+            "WHERE announce_date = ? AND rank <= 2",
+            [DAY_1],
+        )
     first = tick(failed_summary_sensor, path, temp_instance)
     [request] = first.run_requests
     assert request.partition_key == "2026-11-17" and request.run_key == "retry-summaries-2026-11-17-1"
@@ -111,9 +128,14 @@ def test_announcement_sensor(config_files: ConfigFactory, temp_instance: dg.Dags
     root = config_files.root / "recordings"
     build_day(root, due.isoformat(), DAY_1_PAPERS[:5])
     with FakeArxiv(due.isoformat(), root=root) as server:
-        path = config_files.write(source={"kind": "arxiv", "rss_url": f"{server.base_url}/rss/{{}}",
-                                          "api_url": f"{server.base_url}/api/query?{{}}",
-                                          "min_interval_s": 0})
+        path = config_files.write(
+            source={
+                "kind": "arxiv",
+                "rss_url": f"{server.base_url}/rss/{{}}",
+                "api_url": f"{server.base_url}/api/query?{{}}",
+                "min_interval_s": 0,
+            }
+        )
         first = tick(announcement_sensor, path, temp_instance)
         [request] = first.run_requests
         assert request.partition_key == due.isoformat() == first.cursor
@@ -128,16 +150,26 @@ def test_run_failure_recorder_writes_the_failure(
 ) -> None:
     path = config_files.write()
     bad = config_files.write(source={"replay_dir": str(config_files.root / "nowhere")})
-    result = dg.materialize(ALL_ASSETS, partition_key=DAY_1.isoformat(), instance=temp_instance,
-                            resources={"settings": PipelineSettings(config_path=str(bad))},
-                            raise_on_error=False)
+    result = dg.materialize(
+        ALL_ASSETS,
+        partition_key=DAY_1.isoformat(),
+        instance=temp_instance,
+        resources={"settings": PipelineSettings(config_path=str(bad))},
+        raise_on_error=False,
+    )
     assert not result.success
     run = temp_instance.get_run_by_id(result.run_id)
-    failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE"
-                   or e.event_type_value == "RUN_FAILURE")
+    failure = next(
+        e
+        for e in result.all_events
+        if e.event_type_value == "PIPELINE_FAILURE" or e.event_type_value == "RUN_FAILURE"
+    )
     context = dg.build_run_status_sensor_context(
-        sensor_name="run_failure_recorder", dagster_event=failure, dagster_instance=temp_instance,
-        dagster_run=run, resources={"settings": PipelineSettings(config_path=str(path))},
+        sensor_name="run_failure_recorder",
+        dagster_event=failure,
+        dagster_instance=temp_instance,
+        dagster_run=run,
+        resources={"settings": PipelineSettings(config_path=str(path))},
     ).for_run_failure()
     run_failure_recorder(context)
     [row] = warehouse_for(path).query("SELECT * FROM run_failures")

@@ -48,13 +48,25 @@ def dagster_dev(config_files: ConfigFactory, tmp_path: Path):
     home = tmp_path / "dagster_home"
     home.mkdir()
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home),
-           "ARXIV_PIPELINE_CONFIG": str(config_files.write())}
+    env = {**os.environ, "DAGSTER_HOME": str(home), "ARXIV_PIPELINE_CONFIG": str(config_files.write())}
     log = (tmp_path / "dagster-dev.log").open("wb")
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml",
-         "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "dev",
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -1,6 +1,5 @@
 """Shared by the asset modules: turning a stage's report into Dagster metadata."""
 
-
 from typing import Any
 
 import dagster as dg
@@ -35,7 +34,9 @@ def report_metadata(report: StageReport, **extra: Any) -> dict[str, Any]:
 
 def check_result(name: str, outcome: CheckOutcome, warn_only: bool = False) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
-        check_name=name, passed=outcome.passed, description=outcome.description,
+        check_name=name,
+        passed=outcome.passed,
+        description=outcome.description,
         metadata=outcome.metadata,
         severity=dg.AssetCheckSeverity.WARN if warn_only else dg.AssetCheckSeverity.ERROR,
     )

@@ -15,9 +15,13 @@ from arxiv_pipeline.resources import PipelineSettings
     pool="arxiv_api",
     description="The day's announcements as arXiv gave them: one row per paper per feed, with "
     "announce type, full API metadata and where it came from.",
-    check_specs=[dg.AssetCheckSpec(
-        "volume_plausible", asset="arxiv_listings",
-        description="Paper count within 0.25x-4x of the previous weekday (warns).")],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "volume_plausible",
+            asset="arxiv_listings",
+            description="Paper count within 0.25x-4x of the previous weekday (warns).",
+        )
+    ],
 )
 def arxiv_listings(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     config = settings.config()
@@ -25,5 +29,7 @@ def arxiv_listings(context: dg.AssetExecutionContext, settings: PipelineSettings
     if report.counts.get("no_announcement"):
         context.log.info("Empty feeds: arXiv announced nothing on this day (weekend or holiday).")
     check = checks.volume_plausible(settings.warehouse(), partition_day(context))
-    return dg.MaterializeResult(metadata=report_metadata(report),
-                                check_results=[check_result("volume_plausible", check, warn_only=True)])
+    return dg.MaterializeResult(
+        metadata=report_metadata(report),
+        check_results=[check_result("volume_plausible", check, warn_only=True)],
+    )

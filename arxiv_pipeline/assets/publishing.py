@@ -26,19 +26,29 @@ from arxiv_pipeline.resources import PipelineSettings
     kinds={"duckdb", "markdown"},
     description="README-style digest: statistics, ranked papers with collapsible summaries, "
     "accounting of every paper left out, configuration. Marks its papers as seen.",
-    check_specs=[dg.AssetCheckSpec("digest_matches_selection", asset="digest_markdown", blocking=True,
-                                   description="The digest lists exactly the selected papers; "
-                                   "feeds and site wait for it.")],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "digest_matches_selection",
+            asset="digest_markdown",
+            blocking=True,
+            description="The digest lists exactly the selected papers; feeds and site wait for it.",
+        )
+    ],
 )
 def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     config, day, store = settings.config(), partition_day(context), settings.warehouse()
     report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
     readme = report.paths[0].read_text(encoding="utf-8")
     chart = base64.b64encode(digest_chart_png(load_digest_day(config, day, store))).decode()
-    metadata = report_metadata(report, chart=dg.MetadataValue.md(
-        f"![Papers per category and scores](data:image/png;base64,{chart})"))
-    return dg.MaterializeResult(metadata=metadata, check_results=[
-        check_result("digest_matches_selection", checks.digest_matches_selection(store, day, readme))])
+    metadata = report_metadata(
+        report, chart=dg.MetadataValue.md(f"![Papers per category and scores](data:image/png;base64,{chart})")
+    )
+    return dg.MaterializeResult(
+        metadata=metadata,
+        check_results=[
+            check_result("digest_matches_selection", checks.digest_matches_selection(store, day, readme))
+        ],
+    )
 
 
 @dg.asset(
@@ -48,15 +58,23 @@ def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSetting
     kinds={"duckdb", "markdown"},
     description="Per-category daily digest: table of contents with totals, then each "
     "category's papers with TL;DR and a collapsible Motivation/Method/Result/Conclusion.",
-    check_specs=[dg.AssetCheckSpec("no_duplicate_papers", asset="daily_digest", blocking=True,
-                                   description="Each selected paper appears exactly once.")],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "no_duplicate_papers",
+            asset="daily_digest",
+            blocking=True,
+            description="Each selected paper appears exactly once.",
+        )
+    ],
 )
 def daily_digest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     day, store = partition_day(context), settings.warehouse()
     report = publish_markdown(settings.config(), day, store, context.run.run_id, DAILY_DIGEST)
     daily = report.paths[0].read_text(encoding="utf-8")
-    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
-        check_result("no_duplicate_papers", checks.no_duplicates(store, day, daily))])
+    return dg.MaterializeResult(
+        metadata=report_metadata(report),
+        check_results=[check_result("no_duplicate_papers", checks.no_duplicates(store, day, daily))],
+    )
 
 
 @dg.asset(
@@ -68,8 +86,9 @@ def daily_digest(context: dg.AssetExecutionContext, settings: PipelineSettings) 
     "with every field) for other tools; the DuckDB view paper_digest has the same for SQL.",
 )
 def digest_export(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_export(settings.config(), partition_day(context), settings.warehouse(),
-                            context.run.run_id)
+    report = publish_export(
+        settings.config(), partition_day(context), settings.warehouse(), context.run.run_id
+    )
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -83,11 +102,14 @@ def digest_export(context: dg.AssetExecutionContext, settings: PipelineSettings)
     check_specs=[dg.AssetCheckSpec("feeds_parse", asset="digest_feeds", blocking=True)],
 )
 def digest_feeds(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_feeds(settings.config(), partition_day(context), settings.warehouse(),
-                           context.run.run_id)
+    report = publish_feeds(
+        settings.config(), partition_day(context), settings.warehouse(), context.run.run_id
+    )
     atom, rss = (p.read_bytes() for p in report.paths)
-    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
-        check_result("feeds_parse", checks.feeds_parse(atom, rss))])
+    return dg.MaterializeResult(
+        metadata=report_metadata(report),
+        check_results=[check_result("feeds_parse", checks.feeds_parse(atom, rss))],
+    )
 
 
 @dg.asset(
@@ -99,6 +121,5 @@ def digest_feeds(context: dg.AssetExecutionContext, settings: PipelineSettings) 
     "text filters and expandable summaries; works from disk or any static host.",
 )
 def digest_site(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_site(settings.config(), partition_day(context), settings.warehouse(),
-                          context.run.run_id)
+    report = publish_site(settings.config(), partition_day(context), settings.warehouse(), context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))

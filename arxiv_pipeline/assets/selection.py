@@ -16,16 +16,23 @@ from arxiv_pipeline.resources import PipelineSettings
     description="One row per paper of the day: kept, or left out with the reason (type, "
     "category, already seen, exclude keyword, no keyword).",
     check_specs=[
-        dg.AssetCheckSpec("every_paper_accounted_for", asset="candidate_papers", blocking=True,
-                          description="Listed papers = kept + excluded with a reason, exactly."),
+        dg.AssetCheckSpec(
+            "every_paper_accounted_for",
+            asset="candidate_papers",
+            blocking=True,
+            description="Listed papers = kept + excluded with a reason, exactly.",
+        ),
     ],
 )
 def candidate_papers(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     day, store = partition_day(context), settings.warehouse()
     report = decide_candidates(settings.config(), day, store, context.run.run_id)
-    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
-        check_result("every_paper_accounted_for", checks.accounting(store, day)),
-    ])
+    return dg.MaterializeResult(
+        metadata=report_metadata(report),
+        check_results=[
+            check_result("every_paper_accounted_for", checks.accounting(store, day)),
+        ],
+    )
 
 
 @dg.asset(
@@ -42,5 +49,7 @@ def candidate_papers(context: dg.AssetExecutionContext, settings: PipelineSettin
 def paper_scores(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     day, store = partition_day(context), settings.warehouse()
     report = score_papers(settings.config(), day, store, context.run.run_id, api_key=settings.api_key())
-    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
-        check_result("scores_in_range", checks.scores_in_range(store, day))])
+    return dg.MaterializeResult(
+        metadata=report_metadata(report),
+        check_results=[check_result("scores_in_range", checks.scores_in_range(store, day))],
+    )

@@ -18,16 +18,27 @@ from arxiv_pipeline.resources import PipelineSettings
     "prompt version. LLM answers are cached per paper version, model, prompt and language.",
     # Keeps LLM calls under the endpoint's limits across concurrent runs.
     pool="llm",
-    check_specs=[dg.AssetCheckSpec(
-        "summaries_complete", asset="paper_summaries", blocking=True,
-        description="Each paper to summarize has a summary or a recorded failure.")],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "summaries_complete",
+            asset="paper_summaries",
+            blocking=True,
+            description="Each paper to summarize has a summary or a recorded failure.",
+        )
+    ],
 )
 def paper_summaries(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     config, day, store = settings.config(), partition_day(context), settings.warehouse()
     report = summarize_papers(config, day, store, context.run.run_id, api_key=settings.api_key())
     if report.counts.get("failed"):
-        context.log.warning(f"{report.counts['failed']} summaries failed; those papers keep "
-                            "their abstract in the digest.")
-    return dg.MaterializeResult(metadata=report_metadata(report), check_results=[
-        check_result("summaries_complete",
-                     checks.summaries_complete(store, day, config.digest.summarize_top))])
+        context.log.warning(
+            f"{report.counts['failed']} summaries failed; those papers keep their abstract in the digest."
+        )
+    return dg.MaterializeResult(
+        metadata=report_metadata(report),
+        check_results=[
+            check_result(
+                "summaries_complete", checks.summaries_complete(store, day, config.digest.summarize_top)
+            )
+        ],
+    )

@@ -26,75 +26,119 @@ class CheckOutcome:
 
 def accounting(store: Warehouse, day: date) -> CheckOutcome:
     """Listed = kept + excluded-with-reason, exactly."""
-    listed = {r["arxiv_id"] for r in store.query(
-        "SELECT DISTINCT arxiv_id FROM arxiv_listings WHERE announce_date = ?", [day])}
+    listed = {
+        r["arxiv_id"]
+        for r in store.query("SELECT DISTINCT arxiv_id FROM arxiv_listings WHERE announce_date = ?", [day])
+    }
     cands = store.read_day("candidate_papers", day)
     ids = [c["arxiv_id"] for c in cands]
     kept = {c["arxiv_id"] for c in cands if c["status"] == "kept"}
     unexplained = [c["arxiv_id"] for c in cands if c["status"] != "kept" and not c["reason"]]
     missing, extra = sorted(listed - set(ids)), sorted(set(ids) - listed)
     passed = not missing and not extra and not unexplained and len(ids) == len(set(ids))
-    return CheckOutcome(passed, "every listed paper is kept or has a recorded reason" if passed else
-                        f"unaccounted: missing {missing[:5]}, extra {extra[:5]}, "
-                        f"no reason {unexplained[:5]}",
-                        {"listed": len(listed), "kept": len(kept),
-                         "excluded": len(ids) - len(kept), "unaccounted": len(missing) + len(unexplained)})
+    return CheckOutcome(
+        passed,
+        "every listed paper is kept or has a recorded reason"
+        if passed
+        else f"unaccounted: missing {missing[:5]}, extra {extra[:5]}, no reason {unexplained[:5]}",
+        {
+            "listed": len(listed),
+            "kept": len(kept),
+            "excluded": len(ids) - len(kept),
+            "unaccounted": len(missing) + len(unexplained),
+        },
+    )
 
 
 def no_duplicates(store: Warehouse, day: date, daily: str) -> CheckOutcome:
     """The per-category digest shows each selected paper exactly once."""
     linked = re.findall(r"^### \[\d+\] \[.*\]\(https://arxiv\.org/abs/(\S+)\)$", daily, re.M)
     dupes = sorted({i for i in linked if linked.count(i) > 1})
-    selected = {r["arxiv_id"] for r in store.query(
-        "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected", [day])}
+    selected = {
+        r["arxiv_id"]
+        for r in store.query("SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected", [day])
+    }
     passed = not dupes and set(linked) == selected
-    return CheckOutcome(passed, "each selected paper appears once" if passed else
-                        f"duplicated {dupes[:5]}; missing {sorted(selected - set(linked))[:5]}",
-                        {"entries": len(linked), "duplicates": len(dupes)})
+    return CheckOutcome(
+        passed,
+        "each selected paper appears once"
+        if passed
+        else f"duplicated {dupes[:5]}; missing {sorted(selected - set(linked))[:5]}",
+        {"entries": len(linked), "duplicates": len(dupes)},
+    )
 
 
 def scores_in_range(store: Warehouse, day: date) -> CheckOutcome:
     rows = store.read_day("paper_scores", day)
-    kept = {r["arxiv_id"] for r in store.query(
-        "SELECT arxiv_id FROM candidate_papers WHERE announce_date = ? AND status = 'kept'", [day])}
-    bad = [r["arxiv_id"] for r in rows if r["arxiv_id"] not in kept] + [r["arxiv_id"] for r in rows
-           if not math.isfinite(r["score"]) or r["score"] < 0
-           or any(r[k] is not None and not 1 <= r[k] <= 10 for k in ("llm_relevance", "llm_novelty"))]
+    kept = {
+        r["arxiv_id"]
+        for r in store.query(
+            "SELECT arxiv_id FROM candidate_papers WHERE announce_date = ? AND status = 'kept'", [day]
+        )
+    }
+    bad = [r["arxiv_id"] for r in rows if r["arxiv_id"] not in kept] + [
+        r["arxiv_id"]
+        for r in rows
+        if not math.isfinite(r["score"])
+        or r["score"] < 0
+        or any(r[k] is not None and not 1 <= r[k] <= 10 for k in ("llm_relevance", "llm_novelty"))
+    ]
     ranks = sorted(r["rank"] for r in rows)
     ranks_ok = ranks == list(range(1, len(rows) + 1))
-    return CheckOutcome(not bad and ranks_ok,
-                        "kept papers only, scores finite and non-negative, LLM ratings 1-10, ranks 1..n"
-                        if not bad and ranks_ok
-                        else f"bad scores {bad[:5]}, ranks consecutive: {ranks_ok}",
-                        {"papers": len(rows), "max_score": max((r["score"] for r in rows), default=0.0)})
+    return CheckOutcome(
+        not bad and ranks_ok,
+        "kept papers only, scores finite and non-negative, LLM ratings 1-10, ranks 1..n"
+        if not bad and ranks_ok
+        else f"bad scores {bad[:5]}, ranks consecutive: {ranks_ok}",
+        {"papers": len(rows), "max_score": max((r["score"] for r in rows), default=0.0)},
+    )
 
 
 def summaries_complete(store: Warehouse, day: date, summarize_top: int) -> CheckOutcome:
     """Every paper that should have a summary has one, or a recorded failure."""
-    want = {r["arxiv_id"] for r in store.query(
-        "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected AND rank <= ?",
-        [day, summarize_top])}
+    want = {
+        r["arxiv_id"]
+        for r in store.query(
+            "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected AND rank <= ?",
+            [day, summarize_top],
+        )
+    }
     rows = {r["arxiv_id"]: r for r in store.read_day("paper_summaries", day)}
     missing = sorted(want - set(rows))
     silent = [k for k, r in rows.items() if r["status"] == "failed" and not r["error"]]
-    empty = [k for k, r in rows.items() if r["status"] == "ok"
-             and not all((r[f] or "").strip() for f in ("tldr", "motivation", "method", "result",
-                                                         "conclusion"))]
+    empty = [
+        k
+        for k, r in rows.items()
+        if r["status"] == "ok"
+        and not all((r[f] or "").strip() for f in ("tldr", "motivation", "method", "result", "conclusion"))
+    ]
     passed = not missing and not silent and not empty
     failed = sum(1 for r in rows.values() if r["status"] == "failed")
-    return CheckOutcome(passed, f"{len(rows) - failed} summaries, {failed} recorded failures" if passed
-                        else f"missing {missing[:5]}, failed without error {silent[:5]}, empty {empty[:5]}",
-                        {"expected": len(want), "summarized": len(rows) - failed, "failed": failed})
+    return CheckOutcome(
+        passed,
+        f"{len(rows) - failed} summaries, {failed} recorded failures"
+        if passed
+        else f"missing {missing[:5]}, failed without error {silent[:5]}, empty {empty[:5]}",
+        {"expected": len(want), "summarized": len(rows) - failed, "failed": failed},
+    )
 
 
 def digest_matches_selection(store: Warehouse, day: date, readme: str) -> CheckOutcome:
     linked = re.findall(r"^### \d+\. \[.*\]\(https://arxiv\.org/abs/(\S+)\)$", readme, re.M)
-    selected = [r["arxiv_id"] for r in store.query(
-        "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected ORDER BY rank", [day])]
+    selected = [
+        r["arxiv_id"]
+        for r in store.query(
+            "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected ORDER BY rank", [day]
+        )
+    ]
     passed = linked == selected
-    return CheckOutcome(passed, "the digest lists exactly the selected papers, in rank order" if passed
-                        else f"digest lists {len(linked)} papers, {len(selected)} selected",
-                        {"listed_in_digest": len(linked), "selected": len(selected)})
+    return CheckOutcome(
+        passed,
+        "the digest lists exactly the selected papers, in rank order"
+        if passed
+        else f"digest lists {len(linked)} papers, {len(selected)} selected",
+        {"listed_in_digest": len(linked), "selected": len(selected)},
+    )
 
 
 def feeds_parse(atom: bytes, rss: bytes) -> CheckOutcome:
@@ -107,20 +151,28 @@ def feeds_parse(atom: bytes, rss: bytes) -> CheckOutcome:
             problems.append(f"{name}: {parsed.get('bozo_exception')}")
     if entries["atom"] != entries["rss"]:
         problems.append(f"atom has {entries['atom']} entries, rss {entries['rss']}")
-    return CheckOutcome(not problems, "both feeds parse cleanly" if not problems else "; ".join(problems),
-                        {"atom_entries": entries["atom"], "rss_entries": entries["rss"]})
+    return CheckOutcome(
+        not problems,
+        "both feeds parse cleanly" if not problems else "; ".join(problems),
+        {"atom_entries": entries["atom"], "rss_entries": entries["rss"]},
+    )
 
 
 def volume_plausible(store: Warehouse, day: date, low: float = 0.25, high: float = 4.0) -> CheckOutcome:
     """Compared with the previous stored weekday: a warning, not a block (Tuesdays are big)."""
     rows = store.query(
         "SELECT announce_date AS d, count(DISTINCT arxiv_id) AS n FROM arxiv_listings "
-        "WHERE announce_date <= ? GROUP BY 1 ORDER BY 1 DESC LIMIT 2", [day])
+        "WHERE announce_date <= ? GROUP BY 1 ORDER BY 1 DESC LIMIT 2",
+        [day],
+    )
     today = rows[0]["n"] if rows and rows[0]["d"] == day else 0
     previous = next((r for r in rows if r["d"] < day), None)
     if day.weekday() >= 5 or previous is None or previous["n"] < 20:
         return CheckOutcome(True, "nothing to compare with", {"papers": today})
     ratio = today / previous["n"]
     ok = low <= ratio <= high
-    return CheckOutcome(ok, f"{today} papers vs {previous['n']} on {previous['d']} ({ratio:.2f}x)",
-                        {"papers": today, "previous": previous["n"], "ratio": round(ratio, 3)})
+    return CheckOutcome(
+        ok,
+        f"{today} papers vs {previous['n']} on {previous['d']} ({ratio:.2f}x)",
+        {"papers": today, "previous": previous["n"], "ratio": round(ratio, 3)},
+    )

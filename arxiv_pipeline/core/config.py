@@ -63,9 +63,7 @@ class KeywordsConfig(_Section):
         "A trailing * matches any ending (quantiz*); plurals match (LLM matches LLMs).",
     )
     exclude: list[str] = Field(default_factory=list, description="Terms that drop a paper.")
-    authors: list[str] = Field(
-        default_factory=list, description="Followed authors: always kept and boosted."
-    )
+    authors: list[str] = Field(default_factory=list, description="Followed authors: always kept and boosted.")
     weights: dict[str, float] = Field(
         default_factory=dict, description="Optional per-keyword weight (default 1.0)."
     )
@@ -164,10 +162,8 @@ class SourceConfig(_Section):
     @model_validator(mode="after")
     def _polite_to_arxiv(self) -> SourceConfig:
         hosts = {urlparse(self.rss_url).hostname or "", urlparse(self.api_url).hostname or ""}
-        if self.min_interval_s < 3.0 and any(h == "arxiv.org" or h.endswith(".arxiv.org")
-                                             for h in hosts):
-            raise ValueError("min_interval_s must be at least 3 against arxiv.org "
-                             "(arXiv's terms of use)")
+        if self.min_interval_s < 3.0 and any(h == "arxiv.org" or h.endswith(".arxiv.org") for h in hosts):
+            raise ValueError("min_interval_s must be at least 3 against arxiv.org (arXiv's terms of use)")
         return self
 
 
@@ -182,7 +178,8 @@ class LLMConfig(_Section):
     base_url: str = Field("https://api.openai.com/v1")
     model: str = Field("gpt-4o-mini", min_length=1)
     api_key_env: str = Field(
-        "OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        "OPENAI_API_KEY",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
         description="Name of the environment variable holding the key (never the key itself).",
     )
     max_concurrency: int = Field(8, ge=1, le=256)
@@ -231,8 +228,10 @@ class RankingConfig(_Section):
     @model_validator(mode="after")
     def _interests_when_on(self) -> RankingConfig:
         if self.llm_weight > 0 and not self.interests.strip():
-            raise ValueError("set ranking.interests (a sentence about what you want to read) "
-                             "when ranking.llm_weight is above 0")
+            raise ValueError(
+                "set ranking.interests (a sentence about what you want to read) "
+                "when ranking.llm_weight is above 0"
+            )
         return self
 
 
@@ -330,8 +329,9 @@ class PipelineConfig(_Section):
 
     def interests_fingerprint(self) -> str:
         """A stable text of everything that changes which papers are selected and how."""
-        return self.model_dump_json(include={"categories", "keywords", "filter", "scoring",
-                                             "digest", "summary", "ranking", "llm"})
+        return self.model_dump_json(
+            include={"categories", "keywords", "filter", "scoring", "digest", "summary", "ranking", "llm"}
+        )
 
     def llm_api_key(self) -> str | None:
         """The key, read from the environment at the moment it is needed; never stored."""
@@ -342,8 +342,9 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     current: Any = model
     for part in loc[:-1]:
         field = current.model_fields.get(part) if isinstance(part, str) else None
-        if field is None or not (isinstance(field.annotation, type)
-                                 and issubclass(field.annotation, BaseModel)):
+        if field is None or not (
+            isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+        ):
             return []
         current = field.annotation
     return list(current.model_fields)
@@ -394,8 +395,10 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
     cfg_path = find_config_path(path)
     if not cfg_path.exists():
-        raise ConfigError(f"configuration file {cfg_path} does not exist; "
-                          f"copy {DEFAULT_CONFIG_PATH} there or set {CONFIG_ENV_VAR}")
+        raise ConfigError(
+            f"configuration file {cfg_path} does not exist; "
+            f"copy {DEFAULT_CONFIG_PATH} there or set {CONFIG_ENV_VAR}"
+        )
     try:
         data = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
@@ -403,4 +406,3 @@ def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
     # The packaged default resolves its relative paths against the working directory.
     base = Path.cwd() if cfg_path.resolve() == DEFAULT_CONFIG_PATH else cfg_path.resolve().parent
     return parse_config(data, base_dir=base, source=str(cfg_path))
-

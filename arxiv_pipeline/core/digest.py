@@ -141,32 +141,48 @@ def build_digest_day(
         if summ is not None and summ["version"] != c["version"]:
             summ = None
         published = c["published"].date() if c["published"] else day
-        papers.append(DigestPaper(
-            rank=len(papers) + 1, arxiv_id=c["arxiv_id"], version=c["version"], title=c["title"],
-            authors=list(c["authors"]), primary_category=c["primary_category"],
-            categories=list(c["categories"]),
-            section=_section(c["primary_category"], c["categories"], config.categories),
-            published=published, score=s["score"], announce_type=c["announce_type"],
-            matched_keywords=list(s["matched_keywords"]),
-            followed_authors=list(s["followed_authors"]), abstract=c["abstract"],
-            comment=c["comment"],
-            summary=summary_from_row(summ) if summ else None,
-            summary_status=summ["status"] if summ else "none",
-            summary_error=summ["error"] if summ else None,
-            summarizer=summ["summarizer"] if summ else None,
-            model=summ["model"] if summ else None,
-            long_summary=summ.get("long_summary") if summ else None,
-        ))
+        papers.append(
+            DigestPaper(
+                rank=len(papers) + 1,
+                arxiv_id=c["arxiv_id"],
+                version=c["version"],
+                title=c["title"],
+                authors=list(c["authors"]),
+                primary_category=c["primary_category"],
+                categories=list(c["categories"]),
+                section=_section(c["primary_category"], c["categories"], config.categories),
+                published=published,
+                score=s["score"],
+                announce_type=c["announce_type"],
+                matched_keywords=list(s["matched_keywords"]),
+                followed_authors=list(s["followed_authors"]),
+                abstract=c["abstract"],
+                comment=c["comment"],
+                summary=summary_from_row(summ) if summ else None,
+                summary_status=summ["status"] if summ else "none",
+                summary_error=summ["error"] if summ else None,
+                summarizer=summ["summarizer"] if summ else None,
+                model=summ["model"] if summ else None,
+                long_summary=summ.get("long_summary") if summ else None,
+            )
+        )
     notes = sorted({describe_summarizer(s["summarizer"], s["model"]) for s in summaries})
     meta = listings_meta or {}
     return DigestDay(
-        announce_date=day, title=config.digest.title, categories=list(config.categories),
-        papers=papers, listed=len(candidates), kept=sum(1 for c in candidates if c["status"] == "kept"),
-        left_out=dict(left_out), fetched_at=meta.get("fetched_at"),
+        announce_date=day,
+        title=config.digest.title,
+        categories=list(config.categories),
+        papers=papers,
+        listed=len(candidates),
+        kept=sum(1 for c in candidates if c["status"] == "kept"),
+        left_out=dict(left_out),
+        fetched_at=meta.get("fetched_at"),
         sources=list(meta.get("sources") or []),
         include_keywords=list(config.keywords.include),
         exclude_keywords=list(config.keywords.exclude),
-        followed_authors=list(config.keywords.authors), summarizer_notes=notes,
-        language=config.summary.language, summarize_top=config.digest.summarize_top,
+        followed_authors=list(config.keywords.authors),
+        summarizer_notes=notes,
+        language=config.summary.language,
+        summarize_top=config.digest.summarize_top,
         feed_notes=list(feed_notes),
     )

@@ -44,8 +44,12 @@ def entry_html(paper: DigestPaper) -> str:
     if paper.summary:
         s = paper.summary
         parts.append(f"<p><strong>TL;DR:</strong> {e(s.tldr)}</p>")
-        for label, value in (("Motivation", s.motivation), ("Method", s.method),
-                             ("Result", s.result), ("Conclusion", s.conclusion)):
+        for label, value in (
+            ("Motivation", s.motivation),
+            ("Method", s.method),
+            ("Result", s.result),
+            ("Conclusion", s.conclusion),
+        ):
             parts.append(f"<p><strong>{label}:</strong> {e(value)}</p>")
     elif paper.summary_status == "failed":
         parts.append("<p><em>Summary unavailable.</em></p>")
@@ -117,6 +121,7 @@ def export_day(day: DigestDay, papers: Sequence[dict[str, Any]]) -> tuple[str, s
         "papers": [{**asdict(p), "abs_url": p.abs_url, "pdf_url": p.pdf_url} for p in day.papers],
     }
     text = json.dumps(digest, ensure_ascii=False, indent=2, default=_jsonable, sort_keys=True)
-    lines = "".join(json.dumps(p, ensure_ascii=False, default=_jsonable, sort_keys=True) + "\n"
-                    for p in papers)
+    lines = "".join(
+        json.dumps(p, ensure_ascii=False, default=_jsonable, sort_keys=True) + "\n" for p in papers
+    )
     return text + "\n", lines

@@ -30,12 +30,22 @@ class _Ratings(BaseModel):
 
 RANKING_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"papers": {"type": "array", "items": {
-        "type": "object",
-        "properties": {"arxiv_id": {"type": "string"}, "relevance": {"type": "integer"},
-                       "novelty": {"type": "integer"}, "reason": {"type": "string"}},
-        "required": ["arxiv_id", "relevance", "novelty", "reason"],
-        "additionalProperties": False}}},
+    "properties": {
+        "papers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "arxiv_id": {"type": "string"},
+                    "relevance": {"type": "integer"},
+                    "novelty": {"type": "integer"},
+                    "reason": {"type": "string"},
+                },
+                "required": ["arxiv_id", "relevance", "novelty", "reason"],
+                "additionalProperties": False,
+            },
+        }
+    },
     "required": ["papers"],
     "additionalProperties": False,
 }
@@ -55,7 +65,8 @@ class LLMRanker:
         block = "\n\n".join(
             f'<paper id="{p.versioned_id}">\nTitle: {_clean(p.title)}\n'
             f"Abstract: {_clean(truncate(p.abstract, self.chat.config.max_abstract_tokens * 2))}\n</paper>"
-            for p in papers)
+            for p in papers
+        )
 
         def validate(data: dict[str, Any]) -> dict[str, _Rating]:
             try:
@@ -69,12 +80,19 @@ class LLMRanker:
 
         messages = self.prompt.messages(assembled={"papers": block}, interests=interests)
         try:
-            got, _usage = self.chat.complete_json(messages, "paper_ratings", RANKING_SCHEMA, validate,
-                                                  purpose="ranking", paper_ids=ids)
+            got, _usage = self.chat.complete_json(
+                messages, "paper_ratings", RANKING_SCHEMA, validate, purpose="ranking", paper_ids=ids
+            )
         except LLMCallError as exc:
             return {}, {p.arxiv_id: str(exc) for p in papers}
-        return {p.arxiv_id: (float(got[p.versioned_id].relevance), float(got[p.versioned_id].novelty),
-                             got[p.versioned_id].reason.strip()) for p in papers}, {}
+        return {
+            p.arxiv_id: (
+                float(got[p.versioned_id].relevance),
+                float(got[p.versioned_id].novelty),
+                got[p.versioned_id].reason.strip(),
+            )
+            for p in papers
+        }, {}
 
     def rate(self, papers: Sequence[PaperText], interests: str) -> tuple[dict[str, Rating], dict[str, str]]:
         batches = [papers[i : i + self.batch_size] for i in range(0, len(papers), self.batch_size)]

@@ -48,12 +48,19 @@ def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> l
         kw += sum(weights.get(t, 1.0) * sc.abstract_weight for t in abstract_hits)
         boost = sc.author_boost if cand.followed_authors else 0.0
         matched = [t for t in matcher.terms if t in title_hits or t in abstract_hits]
-        scored.append(PaperScore(
-            arxiv_id=cand.listing.arxiv_id, version=cand.listing.version,
-            score=round(kw + boost, 4), keyword_score=round(kw, 4), author_boost=boost,
-            matched_keywords=matched, title_hits=title_hits, abstract_hits=abstract_hits,
-            followed_authors=cand.followed_authors,
-        ))
+        scored.append(
+            PaperScore(
+                arxiv_id=cand.listing.arxiv_id,
+                version=cand.listing.version,
+                score=round(kw + boost, 4),
+                keyword_score=round(kw, 4),
+                author_boost=boost,
+                matched_keywords=matched,
+                title_hits=title_hits,
+                abstract_hits=abstract_hits,
+                followed_authors=cand.followed_authors,
+            )
+        )
     return rank_scores(scored, config.digest.max_papers)
 
 
@@ -61,8 +68,7 @@ def rank_scores(scored: Iterable[PaperScore], limit: int) -> list[PaperScore]:
     # Ties go to more title hits, then to the lower (older) arXiv id: stable across reruns.
     ordered = sorted(scored, key=lambda s: (-s.score, -len(s.title_hits), s.arxiv_id))
     return [
-        replace(s, rank=rank, selected=rank <= limit,
-                reason=None if rank <= limit else REASON_BELOW_CUTOFF)
+        replace(s, rank=rank, selected=rank <= limit, reason=None if rank <= limit else REASON_BELOW_CUTOFF)
         for rank, s in enumerate(ordered, start=1)
     ]
 
@@ -84,6 +90,14 @@ def combine_with_llm(
             continue
         relevance, novelty, why = rating
         total = base + r.llm_weight * (relevance + novelty) / 2
-        out.append(replace(s, score=round(total, 4), llm_relevance=relevance, llm_novelty=novelty,
-                           llm_reason=why, llm_error=None))
+        out.append(
+            replace(
+                s,
+                score=round(total, 4),
+                llm_relevance=relevance,
+                llm_novelty=novelty,
+                llm_reason=why,
+                llm_error=None,
+            )
+        )
     return rank_scores(out, config.digest.max_papers)

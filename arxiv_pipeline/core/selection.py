@@ -56,8 +56,10 @@ def deduplicate(listings: Iterable[Listing]) -> list[tuple[Listing, list[str]]]:
     out = []
     for arxiv_id in sorted(groups):
         items = groups[arxiv_id]
-        best = min(items, key=lambda i: (-i.version, ANNOUNCE_TYPES.index(i.announce_type),
-                                         i.metadata_source != "api"))
+        best = min(
+            items,
+            key=lambda i: (-i.version, ANNOUNCE_TYPES.index(i.announce_type), i.metadata_source != "api"),
+        )
         feeds = sorted({i.listed_in for i in items})
         out.append((best, feeds))
     return out
@@ -86,16 +88,15 @@ def select_candidates(
 
     out: list[Candidate] = []
     for listing, feeds in deduplicate(listings):
-        base = Candidate(listing=listing, listed_in=feeds, status=EXCLUDED,
-                         followed_authors=authors.find(listing.authors))
+        base = Candidate(
+            listing=listing, listed_in=feeds, status=EXCLUDED, followed_authors=authors.find(listing.authors)
+        )
         text = f"{listing.title}\n{listing.abstract}"
-        in_scope = any(c in categories or c.split(".")[0] in archives
-                       for c in listing.categories)
+        in_scope = any(c in categories or c.split(".")[0] in archives for c in listing.categories)
         if listing.announce_type not in wanted_types:
             out.append(replace(base, reason=REASON_TYPE, reason_detail=listing.announce_type))
         elif not in_scope:
-            out.append(replace(base, reason=REASON_CATEGORY,
-                               reason_detail=", ".join(listing.categories)))
+            out.append(replace(base, reason=REASON_CATEGORY, reason_detail=", ".join(listing.categories)))
         elif already_seen(listing, seen, config.filter.resurface_new_versions):
             shown = ", ".join(f"v{v}" for v in sorted(seen[listing.arxiv_id]))
             out.append(replace(base, reason=REASON_SEEN, reason_detail=f"shown before as {shown}"))

@@ -49,13 +49,15 @@ class _IndexDay:
 def render_index(days: Sequence[DaySummary], title: str) -> str:
     ordered = sorted(days, key=lambda d: d.announce_date, reverse=True)
     return _ENV.get_template("site/index.html.j2").render(
-        site_title=title, days=[_IndexDay(d) for d in ordered])
+        site_title=title, days=[_IndexDay(d) for d in ordered]
+    )
 
 
 def render_day_page(day: DigestDay, title: str) -> str:
     keywords = sorted({k for p in day.papers for k in p.matched_keywords}, key=str.lower)
     return _ENV.get_template("site/day.html.j2").render(
-        site_title=title, day=day, sections=day.sections(), keywords=keywords)
+        site_title=title, day=day, sections=day.sections(), keywords=keywords
+    )
 
 
 def static_files() -> dict[str, str]:

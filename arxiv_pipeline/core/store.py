@@ -317,8 +317,9 @@ class Warehouse:
         finally:
             conn.unregister("incoming_rows")
 
-    def replace_day(self, table: str, day: date, rows: Sequence[Mapping[str, Any]],
-                    where: Mapping[str, Any] | None = None) -> int:
+    def replace_day(
+        self, table: str, day: date, rows: Sequence[Mapping[str, Any]], where: Mapping[str, Any] | None = None
+    ) -> int:
         """Swap in one day's rows for a table (optionally only those matching ``where``), atomically."""
         if table not in TABLES or "announce_date" not in TABLES[table]:
             raise ValueError(f"{table} is not a per-day table")
@@ -327,8 +328,9 @@ class Warehouse:
         with self.connect() as conn:
             conn.execute("BEGIN TRANSACTION")
             try:
-                conn.execute(f"DELETE FROM {table} WHERE announce_date = ?{condition}",
-                             [day, *where.values()])
+                conn.execute(
+                    f"DELETE FROM {table} WHERE announce_date = ?{condition}", [day, *where.values()]
+                )
                 self._insert(conn, table, [{**r, **where, "announce_date": day} for r in rows])
                 conn.execute("COMMIT")
             except BaseException:
@@ -358,10 +360,11 @@ class Warehouse:
             conn.execute("BEGIN TRANSACTION")
             try:
                 conn.execute("DELETE FROM seen_papers WHERE shown_on = ?", [day])
-                self._insert(conn, "seen_papers", [
-                    {"arxiv_id": a, "version": v, "shown_on": day, "run_id": run_id}
-                    for a, v in papers
-                ])
+                self._insert(
+                    conn,
+                    "seen_papers",
+                    [{"arxiv_id": a, "version": v, "shown_on": day, "run_id": run_id} for a, v in papers],
+                )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -407,8 +410,9 @@ class Warehouse:
         with self.connect() as conn:
             conn.register("incoming_rows", frame)
             try:
-                conn.execute(f"INSERT OR REPLACE INTO {table} ({columns}) "
-                             f"SELECT {columns} FROM incoming_rows")
+                conn.execute(
+                    f"INSERT OR REPLACE INTO {table} ({columns}) SELECT {columns} FROM incoming_rows"
+                )
             finally:
                 conn.unregister("incoming_rows")
 

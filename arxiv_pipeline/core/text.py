@@ -6,21 +6,87 @@ import html
 import re
 import unicodedata
 
-_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
-            "=": "\u0304", ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306",
-            "H": "\u030b"}
+_ACCENTS = {
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "c": "\u0327",
+    "v": "\u030c",
+    "u": "\u0306",
+    "H": "\u030b",
+}
 _SYMBOLS = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
-    "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ",
-    "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
-    "Lambda": "Λ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
-    "in": "∈", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "ne": "≠",
-    "approx": "≈", "sim": "~", "infty": "∞", "times": "×", "cdot": "·", "pm": "±", "to": "→",
-    "rightarrow": "→", "leftarrow": "←", "partial": "∂", "nabla": "∇", "sum": "Σ", "prod": "Π",
-    "ell": "ℓ", "log": "log", "exp": "exp", "min": "min", "max": "max", "LaTeX": "LaTeX",
-    "TeX": "TeX", "ldots": "…", "dots": "…", "cdots": "⋯", "%": "%", "&": "&", "_": "_",
-    "#": "#", "$": "$",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "varphi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+    "Gamma": "Γ",
+    "Delta": "Δ",
+    "Theta": "Θ",
+    "Lambda": "Λ",
+    "Pi": "Π",
+    "Sigma": "Σ",
+    "Phi": "Φ",
+    "Psi": "Ψ",
+    "Omega": "Ω",
+    "in": "∈",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "neq": "≠",
+    "ne": "≠",
+    "approx": "≈",
+    "sim": "~",
+    "infty": "∞",
+    "times": "×",
+    "cdot": "·",
+    "pm": "±",
+    "to": "→",
+    "rightarrow": "→",
+    "leftarrow": "←",
+    "partial": "∂",
+    "nabla": "∇",
+    "sum": "Σ",
+    "prod": "Π",
+    "ell": "ℓ",
+    "log": "log",
+    "exp": "exp",
+    "min": "min",
+    "max": "max",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "ldots": "…",
+    "dots": "…",
+    "cdots": "⋯",
+    "%": "%",
+    "&": "&",
+    "_": "_",
+    "#": "#",
+    "$": "$",
 }
 _BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ"}
 
@@ -28,8 +94,10 @@ _ACCENT_RE = re.compile(r"""\\(["'`^~=.cvuH])\s*(?:\{\s*\\?([A-Za-z])\s*\}|\\?([
 _MATHBB_RE = re.compile(r"\\mathbb\s*\{\s*([A-Z])\s*\}")
 _SQRT_RE = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
 _TILDE_RE = re.compile(r"\\(?:tilde|widetilde)\s*\{?\s*([A-Za-z])\s*\}?")
-_STYLE_RE = re.compile(r"\\(?:emph|textbf|textit|texttt|mathrm|mathbf|mathcal|mathit|text|"
-                       r"operatorname|boldsymbol|textsc|mbox)\s*\{([^{}]*)\}")
+_STYLE_RE = re.compile(
+    r"\\(?:emph|textbf|textit|texttt|mathrm|mathbf|mathcal|mathit|text|"
+    r"operatorname|boldsymbol|textsc|mbox)\s*\{([^{}]*)\}"
+)
 _MACRO_RE = re.compile(r"\\([A-Za-z]+|[%&_#$])")
 
 

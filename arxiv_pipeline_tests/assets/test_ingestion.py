@@ -14,11 +14,17 @@ from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 
 
 def live_config(config_files: ConfigFactory, server: FakeArxiv, **source: object):
-    return config_files.write(source={
-        "kind": "arxiv", "rss_url": f"{server.base_url}/rss/{{}}",
-        "api_url": f"{server.base_url}/api/query?{{}}", "min_interval_s": 0, "backoff_base_s": 0,
-        "page_size": 7, **source,
-    })
+    return config_files.write(
+        source={
+            "kind": "arxiv",
+            "rss_url": f"{server.base_url}/rss/{{}}",
+            "api_url": f"{server.base_url}/api/query?{{}}",
+            "min_interval_s": 0,
+            "backoff_base_s": 0,
+            "page_size": 7,
+            **source,
+        }
+    )
 
 
 def test_backfill_of_three_days_makes_three_partitions(
@@ -28,9 +34,13 @@ def test_backfill_of_three_days_makes_three_partitions(
     with FakeArxiv(None) as server:
         path = live_config(config_files, server)
         for day in days:  # what `dagster asset materialize --partition-range` runs, day by day
-            result = dg.materialize(ALL_ASSETS, selection=["arxiv_listings"],
-                                    partition_key=day.isoformat(), instance=instance,
-                                    resources={"settings": PipelineSettings(config_path=str(path))})
+            result = dg.materialize(
+                ALL_ASSETS,
+                selection=["arxiv_listings"],
+                partition_key=day.isoformat(),
+                instance=instance,
+                resources={"settings": PipelineSettings(config_path=str(path))},
+            )
             assert result.success
     store = warehouse_for(path)
     per_day = {d: {r["arxiv_id"] for r in store.read_day("arxiv_listings", d)} for d in days}
@@ -71,8 +81,11 @@ def test_weekend_partitions_are_empty_by_design(
         result = materialize_day(path, date(2026, 11, 21))
         assert server.requests == []
     assert result.success
-    mat = next(e for e in result.get_asset_materialization_events()
-               if e.asset_key.to_user_string() == "arxiv_listings").materialization
+    mat = next(
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "arxiv_listings"
+    ).materialization
     assert mat.metadata["no_announcement"].value is True
     readme = (config_files.root / "data" / "digests" / "2026-11-21" / "README.md").read_text()
     assert "No paper matched" in readme and "arXiv announces nothing on Saturdays" in readme

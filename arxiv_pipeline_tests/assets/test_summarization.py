@@ -17,12 +17,20 @@ SECRET = "sk-test-0123456789abcdefSECRET"
 
 
 def llm_config(config_files: ConfigFactory, server: FakeOpenAI, **changes: object) -> Path:
-    llm = {"base_url": server.base_url, "model": "fake-model", "backoff_base_s": 0.01,
-           "max_attempts": 2, "api_key_env": "ARXIV_TEST_LLM_KEY",
-           "prices": {"fake-model": {"input_per_million": 1.0, "output_per_million": 2.0}}}
+    llm = {
+        "base_url": server.base_url,
+        "model": "fake-model",
+        "backoff_base_s": 0.01,
+        "max_attempts": 2,
+        "api_key_env": "ARXIV_TEST_LLM_KEY",
+        "prices": {"fake-model": {"input_per_million": 1.0, "output_per_million": 2.0}},
+    }
     llm.update(changes.pop("llm", {}))  # type: ignore[arg-type]
-    return config_files.write(summary={"summarizer": "auto", **changes.pop("summary", {})},  # type: ignore[dict-item]
-                              llm=llm, **changes)
+    return config_files.write(
+        summary={"summarizer": "auto", **changes.pop("summary", {})},  # type: ignore[dict-item]
+        llm=llm,
+        **changes,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +40,11 @@ def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def summaries_meta(result: dg.ExecuteInProcessResult) -> dict:
-    event = next(e for e in result.get_asset_materialization_events()
-                 if e.asset_key.to_user_string() == "paper_summaries")
+    event = next(
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "paper_summaries"
+    )
     return {k: v.value for k, v in event.materialization.metadata.items()}
 
 
@@ -65,8 +76,7 @@ def test_llm_summaries_are_paid_for_once(config_files: ConfigFactory, materializ
         prompts.mkdir()
         text = (PROMPTS_DIR / "summary.v1.md").read_text() + "\nBe concise.\n"
         (prompts / "summary.v1.md").write_text(text)
-        path = llm_config(config_files, server, digest={"summarize_top": 12},
-                          llm={"prompts_dir": "prompts"})
+        path = llm_config(config_files, server, digest={"summarize_top": 12}, llm={"prompts_dir": "prompts"})
         materialize_day(path, DAY_1)
         assert server.calls == 24
         path = llm_config(config_files, server, digest={"summarize_top": 12}, llm={"model": "other"})
@@ -86,13 +96,18 @@ def test_a_replaced_paper_is_summarized_again(
     from arxiv_pipeline_tests.conftest import DAY_2
 
     with FakeOpenAI() as server:
-        path = llm_config(config_files, server, filter={
-            "announce_types": ["new", "cross", "replace"], "resurface_new_versions": True})
+        path = llm_config(
+            config_files,
+            server,
+            filter={"announce_types": ["new", "cross", "replace"], "resurface_new_versions": True},
+        )
         materialize_day(path, DAY_1)
         before = server.calls
         materialize_day(path, DAY_2)
-        day2_ids = [r["arxiv_id"] + "v" + str(r["version"])
-                    for r in warehouse_for(path).read_day("paper_summaries", DAY_2)]
+        day2_ids = [
+            r["arxiv_id"] + "v" + str(r["version"])
+            for r in warehouse_for(path).read_day("paper_summaries", DAY_2)
+        ]
         assert "2611.10001v2" in day2_ids
         assert server.calls - before == len(day2_ids)
 
@@ -158,8 +173,12 @@ def test_the_api_key_never_leaves_the_environment(
         path = llm_config(config_files, server)
         server.paper_faults["2611.10001v1"].extend(["500", "500"])  # errors get logged too
         for _ in range(2):
-            dg.materialize(ALL_ASSETS, partition_key=DAY_1.isoformat(), instance=instance,
-                           resources={"settings": PipelineSettings(config_path=str(path))})
+            dg.materialize(
+                ALL_ASSETS,
+                partition_key=DAY_1.isoformat(),
+                instance=instance,
+                resources={"settings": PipelineSettings(config_path=str(path))},
+            )
         auth = {h.get("authorization") for h in server.headers}
     assert auth == {f"Bearer {SECRET}"}  # the key was used, in the header only
     leaked = [p for p in config_files.root.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]

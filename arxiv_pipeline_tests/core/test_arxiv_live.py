@@ -17,15 +17,31 @@ from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 
 CATEGORIES = ["cs.AI", "cs.CL", "cs.LG"]
-FIELDS = ("version", "title", "authors", "abstract", "primary_category", "categories", "published",
-          "updated", "comment", "journal_ref", "doi", "metadata_source")
+FIELDS = (
+    "version",
+    "title",
+    "authors",
+    "abstract",
+    "primary_category",
+    "categories",
+    "published",
+    "updated",
+    "comment",
+    "journal_ref",
+    "doi",
+    "metadata_source",
+)
 
 
 def source(server: FakeArxiv, now: str, **kwargs: object) -> ArxivSource:
     return ArxivSource(
-        rss_url=f"{server.base_url}/rss/{{}}", api_url=f"{server.base_url}/api/query?{{}}",
-        limiter=RateLimiter(min_interval_s=0.0), backoff_base_s=0.0, contact_email="me@example.org",
-        now=lambda: datetime.fromisoformat(now), **kwargs,
+        rss_url=f"{server.base_url}/rss/{{}}",
+        api_url=f"{server.base_url}/api/query?{{}}",
+        limiter=RateLimiter(min_interval_s=0.0),
+        backoff_base_s=0.0,
+        contact_email="me@example.org",
+        now=lambda: datetime.fromisoformat(now),
+        **kwargs,
     )
 
 
@@ -39,8 +55,9 @@ def test_todays_announcement_matches_the_recorded_listing_type_by_type() -> None
     assert all("2611." in p or "2610." in p or "2609." in p for p in paths[1:])
     assert len(agents) == 1 and "arxiv-pipeline/" in agents.pop()  # never arxiv.py's own
     live = {item.arxiv_id: item for item, _ in deduplicate(result.listings)}
-    replay = {item.arxiv_id: item
-              for item, _ in deduplicate(ReplaySource().fetch_day(DAY_1, CATEGORIES).listings)}
+    replay = {
+        item.arxiv_id: item for item, _ in deduplicate(ReplaySource().fetch_day(DAY_1, CATEGORIES).listings)
+    }
     assert live.keys() == replay.keys()
     for arxiv_id, item in live.items():
         for name in FIELDS:
@@ -84,10 +101,10 @@ def test_backfill_of_three_days_pages_through_the_api_windows() -> None:
         queries = [p for _, p in server.requests]
     ids = {d: {i.arxiv_id for i in r.listings} for d, r in results.items()}
     # The 14:00 US/Eastern cut-offs decide the day (19:00 UTC in November).
-    assert "2611.10002" in ids[date(2026, 11, 16)]   # submitted Fri 13th 09:45 UTC
-    assert "2611.10021" in ids[DAY_1]                # Fri 13th 21:00 UTC, after the cut-off
-    assert "2611.10036" in ids[DAY_2]                # Mon 16th 21:21 UTC
-    assert "2611.11006" in ids[DAY_2]                # Tue 17th 15:00 UTC
+    assert "2611.10002" in ids[date(2026, 11, 16)]  # submitted Fri 13th 09:45 UTC
+    assert "2611.10021" in ids[DAY_1]  # Fri 13th 21:00 UTC, after the cut-off
+    assert "2611.10036" in ids[DAY_2]  # Mon 16th 21:21 UTC
+    assert "2611.11006" in ids[DAY_2]  # Tue 17th 15:00 UTC
     assert not ids[date(2026, 11, 16)] & ids[DAY_1] and not ids[DAY_1] & ids[DAY_2]
     assert all(not r.feeds[0].detail.count("reported") for r in results.values())
     assert len(queries) >= 6 and all("submittedDate" in q for q in queries)

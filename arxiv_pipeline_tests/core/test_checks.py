@@ -22,15 +22,22 @@ def test_a_good_day_passes_every_check(built) -> None:
     _, _, result = built
     assert all(e.passed for e in result.get_asset_check_evaluations())
     assert {e.check_name for e in result.get_asset_check_evaluations()} == {
-        "volume_plausible", "every_paper_accounted_for", "scores_in_range", "summaries_complete",
-        "digest_matches_selection", "no_duplicate_papers", "feeds_parse"}
+        "volume_plausible",
+        "every_paper_accounted_for",
+        "scores_in_range",
+        "summaries_complete",
+        "digest_matches_selection",
+        "no_duplicate_papers",
+        "feeds_parse",
+    }
 
 
 def test_accounting_fails_when_a_paper_disappears_or_lacks_a_reason(built) -> None:
     store, _, _ = built
     with store.connect() as conn:
-        conn.execute("DELETE FROM candidate_papers WHERE announce_date = ? AND arxiv_id = '2611.10010'",
-                     [DAY_1])
+        conn.execute(
+            "DELETE FROM candidate_papers WHERE announce_date = ? AND arxiv_id = '2611.10010'", [DAY_1]
+        )
     outcome = checks.accounting(store, DAY_1)
     assert not outcome.passed and "2611.10010" in outcome.description
     with store.connect() as conn:
@@ -62,7 +69,7 @@ def test_digest_and_daily_digest_must_match_the_selection(built) -> None:
     daily = (folder / "2026-11-17" / "daily_digest.md").read_text()
     first = readme.index("\n### 2. ")
     assert not checks.digest_matches_selection(store, DAY_1, readme[:first]).passed
-    entry = daily[daily.index("### [1]"):daily.index("### [2]")]
+    entry = daily[daily.index("### [1]") : daily.index("### [2]")]
     assert not checks.no_duplicates(store, DAY_1, daily + entry).passed
 
 

@@ -6,8 +6,10 @@ from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
 
 def test_sentences_split_without_breaking_abbreviations_or_numbers() -> None:
-    text = ("Prior work (e.g. Smith et al. 2020) uses 3.5x more data. We propose X. "
-            "It improves accuracy by 2.1%. This matters.")
+    text = (
+        "Prior work (e.g. Smith et al. 2020) uses 3.5x more data. We propose X. "
+        "It improves accuracy by 2.1%. This matters."
+    )
     assert split_sentences(text) == [
         "Prior work (e.g. Smith et al. 2020) uses 3.5x more data.",
         "We propose X.",
@@ -29,8 +31,10 @@ def test_each_field_quotes_a_distinct_sentence_of_the_abstract() -> None:
 
 
 def test_cues_put_sentences_in_the_right_fields() -> None:
-    abstract = ("Training is slow because data loading is a bottleneck. We propose a prefetching "
-                "scheduler. It achieves a 40% speed-up on ImageNet. This suggests loaders matter.")
+    abstract = (
+        "Training is slow because data loading is a bottleneck. We propose a prefetching "
+        "scheduler. It achieves a 40% speed-up on ImageNet. This suggests loaders matter."
+    )
     s = extract_summary(abstract)
     assert s.motivation.startswith("Training is slow")
     assert s.method == "We propose a prefetching scheduler."
@@ -49,6 +53,8 @@ def test_summarizer_labels_itself_and_returns_one_outcome_per_paper() -> None:
     papers = [PaperText("2611.1", 1, "T", DAY_1_PAPERS[0].abstract), PaperText("2611.2", 2, "T", "")]
     outcomes = ExtractiveSummarizer().summarize(papers, "zh")
     assert [(o.arxiv_id, o.version, o.ok, o.summarizer, o.language) for o in outcomes] == [
-        ("2611.1", 1, True, "extractive", "zh"), ("2611.2", 2, True, "extractive", "zh")]
+        ("2611.1", 1, True, "extractive", "zh"),
+        ("2611.2", 2, True, "extractive", "zh"),
+    ]
     assert all(getattr(outcomes[0].summary, f) for f in SUMMARY_FIELDS)
     assert "extractive" in ExtractiveSummarizer.description.lower()

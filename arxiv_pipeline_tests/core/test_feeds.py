@@ -22,10 +22,12 @@ RSS_ITEM = """<?xml version='1.0' encoding='UTF-8'?>
 
 
 def item(guid: str, desc: str, kind: str = "new", cats: str = "<category>cs.LG</category>") -> str:
-    return (f"<item><title>T</title><link>https://arxiv.org/abs/x</link><description>{desc}"
-            f"</description><guid isPermaLink='false'>{guid}</guid>{cats}"
-            f"<arxiv:announce_type>{kind}</arxiv:announce_type>"
-            f"<dc:creator>Ann One, Bob Two</dc:creator></item>")
+    return (
+        f"<item><title>T</title><link>https://arxiv.org/abs/x</link><description>{desc}"
+        f"</description><guid isPermaLink='false'>{guid}</guid>{cats}"
+        f"<arxiv:announce_type>{kind}</arxiv:announce_type>"
+        f"<dc:creator>Ann One, Bob Two</dc:creator></item>"
+    )
 
 
 def test_recorded_rss_parses_with_types_and_authors() -> None:
@@ -45,14 +47,21 @@ def test_empty_channel_is_a_day_without_announcements() -> None:
 
 
 def test_bad_items_are_skipped_and_reported_not_fatal() -> None:
-    body = RSS_ITEM.format(items="".join([
-        item("oai:arXiv.org:2611.00001v1", "arXiv:2611.00001v1 Announce Type: new \nAbstract: Fine."),
-        item("oai:x", "no arXiv header here"),
-        item("oai:y", "arXiv:../../etc/passwdv1 Announce Type: new \nAbstract: Evil id."),
-        item("oai:z", "arXiv:2611.00004v1 Announce Type: bogus \nAbstract: X.", kind="bogus"),
-        item("oai:arXiv.org:2611.00005v1", "arXiv:2611.00005v1 Announce Type: new \nAbstract: Y.",
-             cats="<category>cs.LG</category><category>&lt;script&gt;</category>"),
-    ]))
+    body = RSS_ITEM.format(
+        items="".join(
+            [
+                item("oai:arXiv.org:2611.00001v1", "arXiv:2611.00001v1 Announce Type: new \nAbstract: Fine."),
+                item("oai:x", "no arXiv header here"),
+                item("oai:y", "arXiv:../../etc/passwdv1 Announce Type: new \nAbstract: Evil id."),
+                item("oai:z", "arXiv:2611.00004v1 Announce Type: bogus \nAbstract: X.", kind="bogus"),
+                item(
+                    "oai:arXiv.org:2611.00005v1",
+                    "arXiv:2611.00005v1 Announce Type: new \nAbstract: Y.",
+                    cats="<category>cs.LG</category><category>&lt;script&gt;</category>",
+                ),
+            ]
+        )
+    )
     feed = parse_rss(body.encode())
     assert [i.arxiv_id for i in feed.items] == ["2611.00001", "2611.00005"]
     assert feed.items[1].categories == ["cs.LG"]

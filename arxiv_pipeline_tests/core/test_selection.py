@@ -16,20 +16,39 @@ from arxiv_pipeline.core.selection import (
 )
 
 
-def listing(arxiv_id: str, title: str = "A paper", abstract: str = "Nothing here.", *,
-            version: int = 1, kind: str = "new", listed_in: str = "cs.LG",
-            categories: list[str] | None = None, authors: list[str] | None = None,
-            source: str = "api") -> Listing:
+def listing(
+    arxiv_id: str,
+    title: str = "A paper",
+    abstract: str = "Nothing here.",
+    *,
+    version: int = 1,
+    kind: str = "new",
+    listed_in: str = "cs.LG",
+    categories: list[str] | None = None,
+    authors: list[str] | None = None,
+    source: str = "api",
+) -> Listing:
     cats = categories or [listed_in]
-    return Listing(arxiv_id=arxiv_id, version=version, title=title, authors=authors or ["A. Person"],
-                   abstract=abstract, primary_category=cats[0], categories=cats,
-                   announce_type=kind, listed_in=listed_in, metadata_source=source)
+    return Listing(
+        arxiv_id=arxiv_id,
+        version=version,
+        title=title,
+        authors=authors or ["A. Person"],
+        abstract=abstract,
+        primary_category=cats[0],
+        categories=cats,
+        announce_type=kind,
+        listed_in=listed_in,
+        metadata_source=source,
+    )
 
 
-CONFIG = parse_config({
-    "categories": ["cs.LG", "cs.AI"],
-    "keywords": {"include": ["LLM", "diffusion"], "exclude": ["survey"], "authors": ["Ada Lovelace"]},
-})
+CONFIG = parse_config(
+    {
+        "categories": ["cs.LG", "cs.AI"],
+        "keywords": {"include": ["LLM", "diffusion"], "exclude": ["survey"], "authors": ["Ada Lovelace"]},
+    }
+)
 
 
 def test_deduplicate_keeps_one_row_with_the_strongest_type_and_all_feeds() -> None:
@@ -87,17 +106,23 @@ def test_without_include_keywords_everything_in_scope_is_kept() -> None:
 
 
 def test_scores_weigh_title_over_abstract_and_rank_with_a_cutoff() -> None:
-    config = parse_config({
-        "categories": ["cs.LG"], "digest": {"max_papers": 2},
-        "keywords": {"include": ["LLM", "diffusion"], "authors": ["Ada Lovelace"],
-                     "weights": {"diffusion": 3.0}},
-        "scoring": {"title_weight": 2.0, "abstract_weight": 1.0, "author_boost": 5.0},
-    })
+    config = parse_config(
+        {
+            "categories": ["cs.LG"],
+            "digest": {"max_papers": 2},
+            "keywords": {
+                "include": ["LLM", "diffusion"],
+                "authors": ["Ada Lovelace"],
+                "weights": {"diffusion": 3.0},
+            },
+            "scoring": {"title_weight": 2.0, "abstract_weight": 1.0, "author_boost": 5.0},
+        }
+    )
     rows = [
-        listing("1", "LLM in the title", "nothing"),              # 2
-        listing("2", "plain title", "LLM in the abstract"),       # 1
-        listing("3", "LLM and diffusion", "LLM and diffusion"),   # 2+6+1+3 = 12
-        listing("4", "plain", "LLM", authors=["Ada Lovelace"]),   # 1 + 5
+        listing("1", "LLM in the title", "nothing"),  # 2
+        listing("2", "plain title", "LLM in the abstract"),  # 1
+        listing("3", "LLM and diffusion", "LLM and diffusion"),  # 2+6+1+3 = 12
+        listing("4", "plain", "LLM", authors=["Ada Lovelace"]),  # 1 + 5
     ]
     scores = {s.arxiv_id: s for s in keyword_scores(select_candidates(rows, config), config)}
     assert scores["3"].score == 12.0 and scores["3"].matched_keywords == ["LLM", "diffusion"]
@@ -110,9 +135,13 @@ def test_scores_weigh_title_over_abstract_and_rank_with_a_cutoff() -> None:
 
 
 def test_ties_break_on_title_hits_then_id() -> None:
-    config = parse_config({"categories": ["cs.LG"], "keywords": {"include": ["LLM", "agent"]},
-                           "scoring": {"title_weight": 1.0, "abstract_weight": 1.0}})
-    rows = [listing("3", "plain", "LLM agent"), listing("2", "LLM", "agent"),
-            listing("1", "LLM", "agent")]
+    config = parse_config(
+        {
+            "categories": ["cs.LG"],
+            "keywords": {"include": ["LLM", "agent"]},
+            "scoring": {"title_weight": 1.0, "abstract_weight": 1.0},
+        }
+    )
+    rows = [listing("3", "plain", "LLM agent"), listing("2", "LLM", "agent"), listing("1", "LLM", "agent")]
     ranked = sorted(keyword_scores(select_candidates(rows, config), config), key=lambda s: s.rank)
     assert [s.arxiv_id for s in ranked] == ["1", "2", "3"]

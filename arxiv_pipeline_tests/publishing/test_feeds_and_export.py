@@ -29,10 +29,15 @@ def test_feeds_parse_cleanly_in_order_and_are_byte_stable(
     materialize_day(path, DAY_2)
     site = config_files.root / "data" / "digests" / "site"
     store = warehouse_for(path)
-    sql = ("SELECT s.arxiv_id, c.version FROM paper_scores s JOIN candidate_papers c "
-           "USING (announce_date, arxiv_id) WHERE s.announce_date = ? AND s.selected ORDER BY s.rank")
-    expected = [f"https://arxiv.org/abs/{r['arxiv_id']}v{r['version']}"
-                for day in (DAY_2, DAY_1) for r in store.query(sql, [day])]
+    sql = (
+        "SELECT s.arxiv_id, c.version FROM paper_scores s JOIN candidate_papers c "
+        "USING (announce_date, arxiv_id) WHERE s.announce_date = ? AND s.selected ORDER BY s.rank"
+    )
+    expected = [
+        f"https://arxiv.org/abs/{r['arxiv_id']}v{r['version']}"
+        for day in (DAY_2, DAY_1)
+        for r in store.query(sql, [day])
+    ]
     for name in ("feed.atom.xml", "feed.rss.xml"):
         parsed = feedparser.parse((site / name).read_bytes())
         assert not parsed.bozo, parsed.get("bozo_exception")
@@ -64,7 +69,8 @@ def test_export_has_every_field_and_matches_the_view(
     assert set(lines[0]) == set(view[0])
     assert {"exclusion_reason", "score", "tldr", "summary_status", "selection_run_id"} <= set(lines[0])
     assert [p["arxiv_id"] for p in digest["papers"]] == [
-        r["arxiv_id"] for r in sorted((r for r in view if r["selected"]), key=lambda r: r["rank"])]
+        r["arxiv_id"] for r in sorted((r for r in view if r["selected"]), key=lambda r: r["rank"])
+    ]
     assert digest["listed"] == 42 and sum(digest["left_out"].values()) + len(digest["papers"]) == 42
     top = digest["papers"][0]
     assert top["summary"]["tldr"] and top["abs_url"].startswith("https://arxiv.org/abs/")
@@ -75,28 +81,72 @@ def test_export_has_every_field_and_matches_the_view(
 # -- hostile text ---------------------------------------------------------------------------
 HOSTILE = st.one_of(
     st.text(max_size=80),
-    st.sampled_from([
-        "<script>alert(1)</script>", "</details><script>x()</script>", "[click](javascript:alert(1))",
-        "<img src=x onerror=alert(1)>", "# Heading\n- list", "$\\alpha$ & Schr\\\"odinger <b>bold</b>",
-        "]]><!--", "\x00\x1f\ufffe control", "' onmouseover='alert(1)", "</paper>", "*_`|"]),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "</details><script>x()</script>",
+            "[click](javascript:alert(1))",
+            "<img src=x onerror=alert(1)>",
+            "# Heading\n- list",
+            '$\\alpha$ & Schr\\"odinger <b>bold</b>',
+            "]]><!--",
+            "\x00\x1f\ufffe control",
+            "' onmouseover='alert(1)",
+            "</paper>",
+            "*_`|",
+        ]
+    ),
 )
 
 
 def _day(title: str, abstract: str, tldr: str, author: str, category: str) -> DigestDay:
-    summary = StructuredSummary(tldr=tldr or "t", motivation=abstract or "m", method=title or "x",
-                                result=tldr or "r", conclusion=author or "c")
+    summary = StructuredSummary(
+        tldr=tldr or "t",
+        motivation=abstract or "m",
+        method=title or "x",
+        result=tldr or "r",
+        conclusion=author or "c",
+    )
     paper = DigestPaper(
-        rank=1, arxiv_id="2611.00001", version=1, title=title, authors=[author, "B. Two"],
-        primary_category="cs.LG", categories=["cs.LG", category], section="cs.LG",
-        published=date(2026, 11, 16), score=3.0, announce_type="new",
-        matched_keywords=[tldr[:10] or "kw"], followed_authors=[], abstract=abstract,
-        comment=abstract[:20] or None, summary=summary, summary_status="ok", summary_error=None,
-        summarizer="llm", model=author[:10] or "m", long_summary=abstract)
+        rank=1,
+        arxiv_id="2611.00001",
+        version=1,
+        title=title,
+        authors=[author, "B. Two"],
+        primary_category="cs.LG",
+        categories=["cs.LG", category],
+        section="cs.LG",
+        published=date(2026, 11, 16),
+        score=3.0,
+        announce_type="new",
+        matched_keywords=[tldr[:10] or "kw"],
+        followed_authors=[],
+        abstract=abstract,
+        comment=abstract[:20] or None,
+        summary=summary,
+        summary_status="ok",
+        summary_error=None,
+        summarizer="llm",
+        model=author[:10] or "m",
+        long_summary=abstract,
+    )
     return DigestDay(
-        announce_date=date(2026, 11, 17), title="Digest", categories=["cs.LG"], papers=[paper],
-        listed=1, kept=1, left_out={}, fetched_at=datetime(2026, 11, 17, 5), sources=["test"],
-        include_keywords=[title[:10] or "k"], exclude_keywords=[], followed_authors=[],
-        summarizer_notes=[tldr or "n"], language="en", summarize_top=1)
+        announce_date=date(2026, 11, 17),
+        title="Digest",
+        categories=["cs.LG"],
+        papers=[paper],
+        listed=1,
+        kept=1,
+        left_out={},
+        fetched_at=datetime(2026, 11, 17, 5),
+        sources=["test"],
+        include_keywords=[title[:10] or "k"],
+        exclude_keywords=[],
+        followed_authors=[],
+        summarizer_notes=[tldr or "n"],
+        language="en",
+        summarize_top=1,
+    )
 
 
 _SCRIPT = re.compile(r"<\s*script", re.I)
@@ -104,8 +154,9 @@ _SCRIPT = re.compile(r"<\s*script", re.I)
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=HOSTILE, abstract=HOSTILE, tldr=HOSTILE, author=HOSTILE, category=HOSTILE)
-def test_no_text_can_break_or_script_any_output(title: str, abstract: str, tldr: str, author: str,
-                                                category: str) -> None:
+def test_no_text_can_break_or_script_any_output(
+    title: str, abstract: str, tldr: str, author: str, category: str
+) -> None:
     day = _day(title, abstract, tldr, author, category)
     atom, rss = render_feeds([day], "Digest")
     for doc in (atom, rss):

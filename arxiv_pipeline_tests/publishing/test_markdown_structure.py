@@ -13,11 +13,22 @@ from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
-README_SECTIONS = ["📊 Statistics", "📚 Recent Papers", "🔧 Configuration", "📅 Schedule",
-                   "🚀 How to Use"]
+README_SECTIONS = ["📊 Statistics", "📚 Recent Papers", "🔧 Configuration", "📅 Schedule", "🚀 How to Use"]
 README_PAPER_FIELDS = ["Authors", "Category", "Published", "Score", "Type", "ArXiv ID"]
-DAILY_PAPER_LINES = ["title", "authors", "main_category", "tldr", "details_open", "summary_tag",
-                     "motivation", "method", "result", "conclusion", "abstract", "details_close"]
+DAILY_PAPER_LINES = [
+    "title",
+    "authors",
+    "main_category",
+    "tldr",
+    "details_open",
+    "summary_tag",
+    "motivation",
+    "method",
+    "result",
+    "conclusion",
+    "abstract",
+    "details_close",
+]
 
 
 def readme_sections(text: str) -> list[str]:
@@ -38,12 +49,20 @@ def daily_structure(text: str) -> tuple[list[str], list[str]]:
     section = text.split("# Table of Contents", 1)[1].split("<div id='", 2)[1]
     first_paper = re.split(r"^### \[\d+\] ", section, flags=re.M)[1]
     first_paper = re.split(r"^### \[", first_paper, flags=re.M)[0]
-    patterns = [("title", r"^\[.+\]\(https://arxiv\.org/abs/\S+\)$"), ("authors", r"^\*.+\*$"),
-                ("main_category", r"^Main category: "), ("tldr", r"^TL;DR: "),
-                ("details_open", r"^<details>$"), ("summary_tag", r"^\s*<summary>Details</summary>$"),
-                ("motivation", r"^Motivation: "), ("method", r"^Method: "), ("result", r"^Result: "),
-                ("conclusion", r"^Conclusion: "), ("abstract", r"^Abstract: "),
-                ("details_close", r"^</details>$")]
+    patterns = [
+        ("title", r"^\[.+\]\(https://arxiv\.org/abs/\S+\)$"),
+        ("authors", r"^\*.+\*$"),
+        ("main_category", r"^Main category: "),
+        ("tldr", r"^TL;DR: "),
+        ("details_open", r"^<details>$"),
+        ("summary_tag", r"^\s*<summary>Details</summary>$"),
+        ("motivation", r"^Motivation: "),
+        ("method", r"^Method: "),
+        ("result", r"^Result: "),
+        ("conclusion", r"^Conclusion: "),
+        ("abstract", r"^Abstract: "),
+        ("details_close", r"^</details>$"),
+    ]
     for line in first_paper.splitlines():
         for kind, pattern in patterns:
             if re.match(pattern, line):
@@ -62,8 +81,12 @@ def digests(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     root = tmp_path_factory.mktemp("golden")
     path = ConfigFactory(root).write(digest={"summarize_top": 30})
     with dg.DagsterInstance.ephemeral() as instance:
-        dg.materialize(ALL_ASSETS, partition_key=DAY_1.isoformat(), instance=instance,
-                       resources={"settings": PipelineSettings(config_path=str(path))})
+        dg.materialize(
+            ALL_ASSETS,
+            partition_key=DAY_1.isoformat(),
+            instance=instance,
+            resources={"settings": PipelineSettings(config_path=str(path))},
+        )
     folder = root / "data" / "digests" / DAY_1.isoformat()
     return (folder / "README.md").read_text(), (folder / "daily_digest.md").read_text()
 

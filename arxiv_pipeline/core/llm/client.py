@@ -59,9 +59,13 @@ class ChatResult:
 class RateLimits:
     """Token buckets for requests and tokens per minute, shared by the client's threads."""
 
-    def __init__(self, requests_per_minute: int, tokens_per_minute: int,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        requests_per_minute: int,
+        tokens_per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.rpm, self.tpm = float(requests_per_minute), float(tokens_per_minute)
         self._requests, self._tokens = self.rpm, self.tpm
         self._clock, self._sleep = clock, sleep
@@ -119,9 +123,12 @@ class ChatClient:
     ) -> None:
         self.config = config
         # Local servers (vLLM, Ollama) take any key; the openai client insists on one.
-        self._client = openai.OpenAI(api_key=api_key or "no-key-configured",
-                                     base_url=config.base_url, timeout=config.timeout_s,
-                                     max_retries=0)
+        self._client = openai.OpenAI(
+            api_key=api_key or "no-key-configured",
+            base_url=config.base_url,
+            timeout=config.timeout_s,
+            max_retries=0,
+        )
         self.json_mode = "json_schema" if config.json_mode == "auto" else config.json_mode
         self._limits = RateLimits(config.requests_per_minute, config.tokens_per_minute, sleep=sleep)
         self._sleep = sleep
@@ -135,8 +142,10 @@ class ChatClient:
 
     def _response_format(self, schema_name: str, schema: dict[str, Any]) -> dict[str, Any] | None:
         if self.json_mode == "json_schema":
-            return {"type": "json_schema",
-                    "json_schema": {"name": schema_name, "schema": schema, "strict": True}}
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": schema_name, "schema": schema, "strict": True},
+            }
         if self.json_mode == "json_object":
             return {"type": "json_object"}
         return None
@@ -181,8 +190,10 @@ class ChatClient:
                 if response_format is not None:
                     kwargs["response_format"] = response_format
                 resp = self._client.chat.completions.create(
-                    model=self.config.model, messages=list(messages),  # type: ignore[arg-type]
-                    temperature=self.config.temperature, max_tokens=self.config.max_output_tokens,
+                    model=self.config.model,
+                    messages=list(messages),  # type: ignore[arg-type]
+                    temperature=self.config.temperature,
+                    max_tokens=self.config.max_output_tokens,
                     **kwargs,
                 )
                 usage = resp.usage
@@ -212,29 +223,50 @@ class ChatClient:
                 last_error = f"malformed reply: {exc}"
             else:
                 result = ChatResult(data, used_prompt, used_completion, attempt)
-                self._record(purpose, paper_ids, "ok", attempt, used_prompt, used_completion,
-                             started, mode)
+                self._record(purpose, paper_ids, "ok", attempt, used_prompt, used_completion, started, mode)
                 return value, result
             if attempt < self.config.max_attempts:
                 self._sleep(self._backoff(attempt, retry_after))
         if self._secret:
             last_error = last_error.replace(self._secret, "[api key]")
-        self._record(purpose, paper_ids, last_error, attempt, used_prompt, used_completion,
-                     started, self.json_mode)
+        self._record(
+            purpose, paper_ids, last_error, attempt, used_prompt, used_completion, started, self.json_mode
+        )
         raise LLMCallError(f"{last_error} (after {attempt} tries)")
 
-    def _record(self, purpose: str, ids: Sequence[str], status: str, attempts: int, prompt: int,
-                completion: int, started: float, mode: str) -> None:
+    def _record(
+        self,
+        purpose: str,
+        ids: Sequence[str],
+        status: str,
+        attempts: int,
+        prompt: int,
+        completion: int,
+        started: float,
+        mode: str,
+    ) -> None:
         with self._lock:
-            self.calls.append(CallRecord(purpose, list(ids), self.config.model, status, attempts,
-                                         prompt, completion, time.perf_counter() - started, mode))
+            self.calls.append(
+                CallRecord(
+                    purpose,
+                    list(ids),
+                    self.config.model,
+                    status,
+                    attempts,
+                    prompt,
+                    completion,
+                    time.perf_counter() - started,
+                    mode,
+                )
+            )
 
     def estimated_cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
         price = self.config.prices.get(self.config.model)
         if price is None:
             return None
-        return (prompt_tokens * price.input_per_million
-                + completion_tokens * price.output_per_million) / 1_000_000
+        return (
+            prompt_tokens * price.input_per_million + completion_tokens * price.output_per_million
+        ) / 1_000_000
 
 
 def _message(exc: openai.APIStatusError) -> str:

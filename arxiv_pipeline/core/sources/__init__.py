@@ -25,9 +25,14 @@ def source_from_config(config: PipelineConfig) -> PaperSource:
         # The limiter is shared by the whole process; it takes the configured spacing.
         ARXIV_RATE_LIMITER.min_interval_s = src.min_interval_s
         return ArxivSource(
-            contact_email=src.contact_email, rss_url=src.rss_url, api_url=src.api_url,
-            timeout_s=src.timeout_s, max_attempts=src.max_attempts,
-            backoff_base_s=src.backoff_base_s, id_batch=src.id_batch, page_size=src.page_size,
+            contact_email=src.contact_email,
+            rss_url=src.rss_url,
+            api_url=src.api_url,
+            timeout_s=src.timeout_s,
+            max_attempts=src.max_attempts,
+            backoff_base_s=src.backoff_base_s,
+            id_batch=src.id_batch,
+            page_size=src.page_size,
         )
     from arxiv_pipeline.core.sources.replay import ReplaySource
 

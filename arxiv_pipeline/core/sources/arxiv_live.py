@@ -47,12 +47,18 @@ class BackfillTooLargeError(RuntimeError):
 def record_from_result(result: arxiv.Result) -> ApiRecord:
     base, _, version = result.get_short_id().rpartition("v")
     return ApiRecord(
-        arxiv_id=base, version=int(version), title=clean_text(result.title),
-        authors=[a.name for a in result.authors], abstract=clean_text(result.summary),
-        primary_category=result.primary_category, categories=list(result.categories),
-        published=result.published, updated=result.updated,
+        arxiv_id=base,
+        version=int(version),
+        title=clean_text(result.title),
+        authors=[a.name for a in result.authors],
+        abstract=clean_text(result.summary),
+        primary_category=result.primary_category,
+        categories=list(result.categories),
+        published=result.published,
+        updated=result.updated,
         comment=clean_text(result.comment) or None,
-        journal_ref=clean_text(result.journal_ref) or None, doi=clean_text(result.doi) or None,
+        journal_ref=clean_text(result.journal_ref) or None,
+        doi=clean_text(result.doi) or None,
     )
 
 
@@ -84,9 +90,14 @@ class ArxivSource:
         self.now = now
         contact = f"; mailto:{contact_email}" if contact_email else ""
         self.user_agent = f"arxiv-pipeline/{__version__} (personal arXiv digest{contact})"
-        self.session = PoliteSession(self.user_agent, limiter=limiter, timeout_s=timeout_s,
-                                     max_attempts=max_attempts, backoff_base_s=backoff_base_s,
-                                     sleep=sleep)
+        self.session = PoliteSession(
+            self.user_agent,
+            limiter=limiter,
+            timeout_s=timeout_s,
+            max_attempts=max_attempts,
+            backoff_base_s=backoff_base_s,
+            sleep=sleep,
+        )
 
     def _client(self, page_size: int) -> arxiv.Client:
         # Our session does the waiting and retrying; the client only pages and parses.
@@ -117,17 +128,21 @@ class ArxivSource:
         records = self.lookup(sorted({f"{i.arxiv_id}v{i.version}" for i in feed.items}))
         listings: list[Listing] = []
         for item in feed.items:
-            listed_in = next((c for c in categories if _in_scope(c, item.categories)
-                              or c in item.categories), categories[0])
+            listed_in = next(
+                (c for c in categories if _in_scope(c, item.categories) or c in item.categories),
+                categories[0],
+            )
             listings.append(merge_listing(item, records.get(item.arxiv_id), listed_in))
         missing = sorted({i.arxiv_id for i in feed.items} - set(records))
         notes = list(feed.skipped)
         if missing:
-            notes.append(f"{len(missing)} without API metadata yet (kept from the feed): "
-                         + ", ".join(missing[:10]))
+            notes.append(
+                f"{len(missing)} without API metadata yet (kept from the feed): " + ", ".join(missing[:10])
+            )
         report = FeedReport("+".join(categories), "ok", len(feed.items), "; ".join(notes))
-        return FetchResult(day, f"{self.name}:rss", fetched_at, listings, [report],
-                           1 + self.session.attempts_made - before)
+        return FetchResult(
+            day, f"{self.name}:rss", fetched_at, listings, [report], 1 + self.session.attempts_made - before
+        )
 
     # -- any past day ----------------------------------------------------------------------
     def backfill(self, day: date, categories: Sequence[str]) -> FetchResult:
@@ -137,9 +152,12 @@ class ArxivSource:
         query = f"({cats}) AND {window}"
         fetched_at = self.now()
         before = self.session.attempts_made
-        search = arxiv.Search(query=query, max_results=MAX_QUERY_RESULTS,
-                              sort_by=arxiv.SortCriterion.SubmittedDate,
-                              sort_order=arxiv.SortOrder.Ascending)
+        search = arxiv.Search(
+            query=query,
+            max_results=MAX_QUERY_RESULTS,
+            sort_by=arxiv.SortCriterion.SubmittedDate,
+            sort_order=arxiv.SortOrder.Ascending,
+        )
         received: list[ApiRecord] = []
         notes: list[str] = []
         try:
@@ -149,37 +167,61 @@ class ArxivSource:
             notes.append("the API served an empty page before its reported total")
         total = self.session.last_total_results
         if total is not None and total >= MAX_QUERY_RESULTS:
-            raise BackfillTooLargeError(f"{query} matches {total} papers, more than the API "
-                                        f"serves per query ({MAX_QUERY_RESULTS})")
+            raise BackfillTooLargeError(
+                f"{query} matches {total} papers, more than the API serves per query ({MAX_QUERY_RESULTS})"
+            )
         unique = {r.arxiv_id: r for r in received if start <= (r.published or start) < end}
         if total is not None and len(received) < total:
             notes.append(f"the API reported {total} results and served {len(received)}")
         listings = []
         for record in unique.values():
             own = _in_scope(record.primary_category, categories)
-            listed_in = record.primary_category if own else next(
-                (c for c in categories if any(_in_scope(x, [c]) for x in record.categories)),
-                categories[0])
-            listings.append(Listing(
-                arxiv_id=record.arxiv_id, version=record.version, title=record.title,
-                authors=record.authors, abstract=record.abstract,
-                primary_category=record.primary_category, categories=record.categories,
-                announce_type="new" if own else "cross", listed_in=listed_in,
-                published=record.published, updated=record.updated, comment=record.comment,
-                journal_ref=record.journal_ref, doi=record.doi, metadata_source="api",
-            ))
+            listed_in = (
+                record.primary_category
+                if own
+                else next(
+                    (c for c in categories if any(_in_scope(x, [c]) for x in record.categories)),
+                    categories[0],
+                )
+            )
+            listings.append(
+                Listing(
+                    arxiv_id=record.arxiv_id,
+                    version=record.version,
+                    title=record.title,
+                    authors=record.authors,
+                    abstract=record.abstract,
+                    primary_category=record.primary_category,
+                    categories=record.categories,
+                    announce_type="new" if own else "cross",
+                    listed_in=listed_in,
+                    published=record.published,
+                    updated=record.updated,
+                    comment=record.comment,
+                    journal_ref=record.journal_ref,
+                    doi=record.doi,
+                    metadata_source="api",
+                )
+            )
         status = "ok" if listings else "empty"
-        report = FeedReport("+".join(categories), status, len(listings),
-                            "; ".join([f"backfill window {window}", *notes]))
-        return FetchResult(day, f"{self.name}:backfill", fetched_at, listings, [report],
-                           self.session.attempts_made - before)
+        report = FeedReport(
+            "+".join(categories), status, len(listings), "; ".join([f"backfill window {window}", *notes])
+        )
+        return FetchResult(
+            day, f"{self.name}:backfill", fetched_at, listings, [report], self.session.attempts_made - before
+        )
 
     # -- the one entry point ---------------------------------------------------------------
     def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult:
         name = "+".join(categories)
         if not is_announcement_day(day):
-            return FetchResult(day, self.name, self.now(), [], [
-                FeedReport(name, "empty", 0, f"arXiv announces nothing on {day:%A}s")])
+            return FetchResult(
+                day,
+                self.name,
+                self.now(),
+                [],
+                [FeedReport(name, "empty", 0, f"arXiv announces nothing on {day:%A}s")],
+            )
         latest = announcement_date_of(self.now())
         if day > latest:
             raise NotAnnouncedYetError(f"arXiv has not announced {day} yet (latest: {latest})")
@@ -188,12 +230,18 @@ class ArxivSource:
         feed = self.fetch_rss(categories)
         if not feed.items:
             if feed.announce_date is None or feed.announce_date >= day:
-                return FetchResult(day, f"{self.name}:rss", self.now(), [], [
-                    FeedReport(name, "empty", 0, "empty feed on an announcement day: arXiv holiday")])
+                return FetchResult(
+                    day,
+                    f"{self.name}:rss",
+                    self.now(),
+                    [],
+                    [FeedReport(name, "empty", 0, "empty feed on an announcement day: arXiv holiday")],
+                )
             raise NotAnnouncedYetError(f"the feed still holds {feed.announce_date}; {day} not out yet")
         if feed.announce_date == day:
             return self._announcement(day, categories, feed)
         if feed.announce_date is not None and feed.announce_date < day:
             raise NotAnnouncedYetError(
-                f"the feed still holds {feed.announce_date}; arXiv rebuilds it at midnight US/Eastern")
+                f"the feed still holds {feed.announce_date}; arXiv rebuilds it at midnight US/Eastern"
+            )
         return self.backfill(day, categories)

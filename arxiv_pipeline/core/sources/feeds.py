@@ -120,8 +120,7 @@ def parse_rss(content: bytes, what: str = "arXiv RSS") -> RssFeed:
     """Parse an rss.arxiv.org feed; an empty channel is a day without announcements."""
     parsed = _parse_xml(content, what)
     pub = _rfc822_date(parsed.feed.get("published"))
-    feed = RssFeed(announce_date=pub.date() if pub else None,
-                   build_date=_build_date(parsed.feed))
+    feed = RssFeed(announce_date=pub.date() if pub else None, build_date=_build_date(parsed.feed))
     for entry in parsed.entries:
         match = _RSS_DESCRIPTION.match(entry.get("summary", "") or "")
         kind = entry.get("arxiv_announce_type") or (match.group("type") if match else None)
@@ -129,15 +128,17 @@ def parse_rss(content: bytes, what: str = "arXiv RSS") -> RssFeed:
             feed.skipped.append(f"{entry.get('id', '?')}: unrecognised id, description or type")
             continue
         creators = entry.get("author", "") or ""
-        feed.items.append(RssItem(
-            arxiv_id=match.group("id"),
-            version=int(match.group("version")),
-            title=clean_text(entry.get("title")),
-            authors=[a.strip() for a in creators.split(",") if a.strip()],
-            abstract=clean_text(match.group("abstract")),
-            categories=_categories(entry),
-            announce_type=kind,
-        ))
+        feed.items.append(
+            RssItem(
+                arxiv_id=match.group("id"),
+                version=int(match.group("version")),
+                title=clean_text(entry.get("title")),
+                authors=[a.strip() for a in creators.split(",") if a.strip()],
+                abstract=clean_text(match.group("abstract")),
+                categories=_categories(entry),
+                announce_type=kind,
+            )
+        )
     return feed
 
 
@@ -165,20 +166,22 @@ def parse_api_page(content: bytes, what: str = "arXiv API") -> ApiPage:
             continue
         primary = (entry.get("arxiv_primary_category") or {}).get("term", "")
         primary = primary if CATEGORY_NAME.match(primary) else ""
-        page.records.append(ApiRecord(
-            arxiv_id=match.group("id"),
-            version=int(match.group("version")),
-            title=clean_text(entry.get("title")),
-            authors=[clean_text(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
-            abstract=clean_text(entry.get("summary")),
-            primary_category=primary,
-            categories=_categories(entry),
-            published=_iso(entry.get("published")),
-            updated=_iso(entry.get("updated")),
-            comment=clean_text(entry.get("arxiv_comment")) or None,
-            journal_ref=clean_text(entry.get("arxiv_journal_ref")) or None,
-            doi=clean_text(entry.get("arxiv_doi")) or None,
-        ))
+        page.records.append(
+            ApiRecord(
+                arxiv_id=match.group("id"),
+                version=int(match.group("version")),
+                title=clean_text(entry.get("title")),
+                authors=[clean_text(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
+                abstract=clean_text(entry.get("summary")),
+                primary_category=primary,
+                categories=_categories(entry),
+                published=_iso(entry.get("published")),
+                updated=_iso(entry.get("updated")),
+                comment=clean_text(entry.get("arxiv_comment")) or None,
+                journal_ref=clean_text(entry.get("arxiv_journal_ref")) or None,
+                doi=clean_text(entry.get("arxiv_doi")) or None,
+            )
+        )
     return page
 
 
@@ -187,18 +190,31 @@ def merge_listing(item: RssItem, record: ApiRecord | None, listed_in: str) -> Li
     if record is None or record.version != item.version:
         # Without a matching API record the RSS fields stand; its first category is the primary.
         return Listing(
-            arxiv_id=item.arxiv_id, version=item.version, title=item.title, authors=item.authors,
+            arxiv_id=item.arxiv_id,
+            version=item.version,
+            title=item.title,
+            authors=item.authors,
             abstract=item.abstract,
             primary_category=item.categories[0] if item.categories else listed_in,
-            categories=item.categories, announce_type=item.announce_type, listed_in=listed_in,
+            categories=item.categories,
+            announce_type=item.announce_type,
+            listed_in=listed_in,
             metadata_source="rss",
         )
     return Listing(
-        arxiv_id=item.arxiv_id, version=item.version, title=record.title or item.title,
-        authors=record.authors or item.authors, abstract=record.abstract or item.abstract,
+        arxiv_id=item.arxiv_id,
+        version=item.version,
+        title=record.title or item.title,
+        authors=record.authors or item.authors,
+        abstract=record.abstract or item.abstract,
         primary_category=record.primary_category or (item.categories or [listed_in])[0],
-        categories=record.categories or item.categories, announce_type=item.announce_type,
-        listed_in=listed_in, published=record.published, updated=record.updated,
-        comment=record.comment, journal_ref=record.journal_ref, doi=record.doi,
+        categories=record.categories or item.categories,
+        announce_type=item.announce_type,
+        listed_in=listed_in,
+        published=record.published,
+        updated=record.updated,
+        comment=record.comment,
+        journal_ref=record.journal_ref,
+        doi=record.doi,
         metadata_source="api",
     )

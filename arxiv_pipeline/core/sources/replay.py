@@ -32,16 +32,21 @@ class ReplaySource:
     def available_days(self) -> list[date]:
         if not self.root.is_dir():
             return []
-        return sorted(date.fromisoformat(p.name) for p in self.root.iterdir()
-                      if (p / "manifest.json").is_file())
+        return sorted(
+            date.fromisoformat(p.name) for p in self.root.iterdir() if (p / "manifest.json").is_file()
+        )
 
     def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult:
         folder = self.root / day.isoformat()
         manifest_path = folder / "manifest.json"
         if not manifest_path.is_file() and not is_announcement_day(day):
-            return FetchResult(day, f"{self.name}:calendar", datetime.combine(day, time(), UTC), [],
-                               [FeedReport(c, "empty", 0, f"arXiv announces nothing on {day:%A}s")
-                                for c in categories])
+            return FetchResult(
+                day,
+                f"{self.name}:calendar",
+                datetime.combine(day, time(), UTC),
+                [],
+                [FeedReport(c, "empty", 0, f"arXiv announces nothing on {day:%A}s") for c in categories],
+            )
         if not manifest_path.is_file():
             days = ", ".join(d.isoformat() for d in self.available_days()) or "none"
             raise ReplayDayMissing(
@@ -64,8 +69,7 @@ class ReplaySource:
             feed = parse_rss((folder / rel).read_bytes(), what=rel)
             status = "ok" if feed.items else "empty"
             reports.append(FeedReport(category, status, len(feed.items), "; ".join(feed.skipped)))
-            listings.extend(merge_listing(item, records.get(item.arxiv_id), category)
-                            for item in feed.items)
+            listings.extend(merge_listing(item, records.get(item.arxiv_id), category) for item in feed.items)
         return FetchResult(
             announce_date=day,
             source=f"{self.name}:{folder.name}",

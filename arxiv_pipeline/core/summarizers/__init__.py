@@ -23,9 +23,11 @@ def summarizer_from_config(config: PipelineConfig, api_key: str | None = None) -
         from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
 
         folder = config.resolve(config.llm.prompts_dir) if config.llm.prompts_dir else None
-        return LLMSummarizer(ChatClient(config.llm, api_key),
-                             prompt=load_prompt("summary", folder=folder),
-                             long_prompt=load_prompt("long_summary", folder=folder))
+        return LLMSummarizer(
+            ChatClient(config.llm, api_key),
+            prompt=load_prompt("summary", folder=folder),
+            long_prompt=load_prompt("long_summary", folder=folder),
+        )
     return ExtractiveSummarizer()
 
 

@@ -18,20 +18,26 @@ _CUES = {
     "motivation": re.compile(
         r"\b(however|but|remain\w*|unclear|challeng\w*|limit\w*|expensive|costly|slow|fail\w*|"
         r"poorly|lack\w*|often|usually|typically|hinder\w*|difficult|hard|require\w*|problem)\b",
-        re.I),
+        re.I,
+    ),
     "method": re.compile(
         r"\b(we (propose|introduce|present|develop|design|build|derive|train|give|combine|"
         r"construct|model|study|analy[sz]e|collect|re-?implement|re-?evaluate|benchmark|track|"
         r"search|intervene|project|schedule|group|select|expand|align|bound|show|run|trace|"
-        r"assemble)\w*|our (method|approach|model|framework))\b", re.I),
+        r"assemble)\w*|our (method|approach|model|framework))\b",
+        re.I,
+    ),
     "result": re.compile(
         r"(\d+(\.\d+)?\s*(%|x\b|points?|times)|\b(outperform\w*|achiev\w*|improv\w*|reduc\w*|"
         r"match\w*|reach\w*|recover\w*|beat\w*|fall\w*|faster|results?|experiments?|accuracy)\b)",
-        re.I),
+        re.I,
+    ),
     "conclusion": re.compile(
         r"\b(suggest\w*|indicat\w*|conclud\w*|thus|therefore|should|opens?|enabl\w*|practical|"
         r"matters?|needed|argue|viable|credible|essential|promis\w*|implications?|future|"
-        r"broadly|overall)\b", re.I),
+        r"broadly|overall)\b",
+        re.I,
+    ),
 }
 _ORDER = ("method", "result", "conclusion", "motivation")
 
@@ -83,8 +89,10 @@ def extract_summary(abstract: str, tldr_chars: int = 240) -> StructuredSummary:
 class ExtractiveSummarizer:
     name = "extractive"
     version = "1"
-    description = ("Extractive summaries: each field is a sentence quoted from the abstract "
-                   "(offline, no LLM configured).")
+    description = (
+        "Extractive summaries: each field is a sentence quoted from the abstract "
+        "(offline, no LLM configured)."
+    )
 
     def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]:
         out = []
@@ -94,8 +102,15 @@ class ExtractiveSummarizer:
                 error = None
             except Exception as exc:  # one odd abstract must not cost the others their summary
                 summary, error = None, f"{type(exc).__name__}: {exc}"
-            out.append(SummaryOutcome(
-                arxiv_id=paper.arxiv_id, version=paper.version, summarizer=self.name,
-                summarizer_version=self.version, language=language, summary=summary, error=error,
-            ))
+            out.append(
+                SummaryOutcome(
+                    arxiv_id=paper.arxiv_id,
+                    version=paper.version,
+                    summarizer=self.name,
+                    summarizer_version=self.version,
+                    language=language,
+                    summary=summary,
+                    error=error,
+                )
+            )
         return out

@@ -44,8 +44,10 @@ SUMMARY_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 LONG_SCHEMA: dict[str, Any] = {
-    "type": "object", "properties": {"long_summary": {"type": "string"}},
-    "required": ["long_summary"], "additionalProperties": False,
+    "type": "object",
+    "properties": {"long_summary": {"type": "string"}},
+    "required": ["long_summary"],
+    "additionalProperties": False,
 }
 
 
@@ -77,22 +79,40 @@ def _validated(model: type[BaseModel], language: str):  # type: ignore[no-untype
 class LLMSummarizer:
     name = "llm"
 
-    def __init__(self, chat: ChatClient, prompt: Prompt | None = None,
-                 long_prompt: Prompt | None = None) -> None:
+    def __init__(
+        self, chat: ChatClient, prompt: Prompt | None = None, long_prompt: Prompt | None = None
+    ) -> None:
         self.chat = chat
         self.prompt = prompt or load_prompt("summary")
         self.long_prompt = long_prompt or load_prompt("long_summary")
         self.version = self.prompt.version
         self.description = f"Summaries by {chat.model} (LLM, prompt {self.prompt.version})."
 
-    def _ask(self, prompt: Prompt, paper: PaperText, language: str, schema_name: str,
-             schema: dict[str, Any], reply: type[BaseModel], purpose: str) -> tuple[Any, Any]:
+    def _ask(
+        self,
+        prompt: Prompt,
+        paper: PaperText,
+        language: str,
+        schema_name: str,
+        schema: dict[str, Any],
+        reply: type[BaseModel],
+        purpose: str,
+    ) -> tuple[Any, Any]:
         """One validated call about one paper; raises LLMCallError when it finally fails."""
         messages = prompt.messages(
-            arxiv_id=paper.versioned_id, title=paper.title, language_name=LANGUAGES[language],
-            abstract=truncate(paper.abstract, self.chat.config.max_abstract_tokens * 4))
-        return self.chat.complete_json(messages, schema_name, schema, _validated(reply, language),
-                                       purpose=purpose, paper_ids=[paper.versioned_id])
+            arxiv_id=paper.versioned_id,
+            title=paper.title,
+            language_name=LANGUAGES[language],
+            abstract=truncate(paper.abstract, self.chat.config.max_abstract_tokens * 4),
+        )
+        return self.chat.complete_json(
+            messages,
+            schema_name,
+            schema,
+            _validated(reply, language),
+            purpose=purpose,
+            paper_ids=[paper.versioned_id],
+        )
 
     def _each(self, fn: Any, papers: Sequence[PaperText]) -> list[Any]:
         if not papers:
@@ -101,18 +121,26 @@ class LLMSummarizer:
             return list(pool.map(fn, papers))
 
     def _one(self, paper: PaperText, language: str) -> SummaryOutcome:
-        base = dict(arxiv_id=paper.arxiv_id, version=paper.version, summarizer=self.name,
-                    summarizer_version=self.version, language=language, model=self.chat.model,
-                    prompt_version=self.prompt.version)
+        base = dict(
+            arxiv_id=paper.arxiv_id,
+            version=paper.version,
+            summarizer=self.name,
+            summarizer_version=self.version,
+            language=language,
+            model=self.chat.model,
+            prompt_version=self.prompt.version,
+        )
         try:
-            reply, usage = self._ask(self.prompt, paper, language, "paper_summary", SUMMARY_SCHEMA,
-                                     _Reply, "summary")
+            reply, usage = self._ask(
+                self.prompt, paper, language, "paper_summary", SUMMARY_SCHEMA, _Reply, "summary"
+            )
         except LLMCallError as exc:
             return SummaryOutcome(**base, error=str(exc))  # type: ignore[arg-type]
         return SummaryOutcome(
             **base,  # type: ignore[arg-type]
             summary=StructuredSummary(**{k: v.strip() for k, v in reply.model_dump().items()}),
-            prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
         )
 
     def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]:
@@ -120,13 +148,15 @@ class LLMSummarizer:
 
     def _long(self, paper: PaperText, language: str) -> tuple[str | None, str | None, int, int]:
         try:
-            reply, usage = self._ask(self.long_prompt, paper, language, "long_summary", LONG_SCHEMA,
-                                     _LongReply, "long_summary")
+            reply, usage = self._ask(
+                self.long_prompt, paper, language, "long_summary", LONG_SCHEMA, _LongReply, "long_summary"
+            )
         except LLMCallError as exc:
             return None, str(exc), 0, 0
         return reply.long_summary.strip(), None, usage.prompt_tokens, usage.completion_tokens
 
-    def long_summaries(self, papers: Sequence[PaperText],
-                       language: str) -> list[tuple[str | None, str | None, int, int]]:
+    def long_summaries(
+        self, papers: Sequence[PaperText], language: str
+    ) -> list[tuple[str | None, str | None, int, int]]:
         """(text, error, prompt tokens, completion tokens) per paper, in order."""
         return self._each(lambda p: self._long(p, language), papers)
