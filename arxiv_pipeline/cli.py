@@ -15,7 +15,7 @@ from pathlib import Path
 from arxiv_pipeline.core.config import ConfigError, PipelineConfig, find_config_path, load_config
 from arxiv_pipeline.core.sources.calendar import EASTERN, is_announcement_day
 from arxiv_pipeline.core.sources.replay import SAMPLE_DAY, ReplaySource
-from arxiv_pipeline.core.stages import DIGEST_FILES
+from arxiv_pipeline.core.stages.publish import DIGEST_FILES
 from arxiv_pipeline.errors import root_message
 
 
@@ -57,13 +57,13 @@ def _materialize(config_path: Path, day: date) -> tuple[bool, str]:
     import dagster as dg
 
     from arxiv_pipeline.assets import ALL_ASSETS
-    from arxiv_pipeline.resources import PipelineSettings
+    from arxiv_pipeline.resources import pipeline_resources
 
     with dg.DagsterInstance.get() as instance:
         result = dg.materialize(
             ALL_ASSETS,
             partition_key=day.isoformat(),
-            resources={"settings": PipelineSettings(config_path=str(config_path))},
+            resources=pipeline_resources(config_path=str(config_path)),
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},

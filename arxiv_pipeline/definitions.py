@@ -5,7 +5,7 @@ import dagster as dg
 from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.config import ConfigError, PipelineConfig, find_config_path, load_config
 from arxiv_pipeline.jobs import daily_digest_job
-from arxiv_pipeline.resources import default_settings
+from arxiv_pipeline.resources import default_resources
 from arxiv_pipeline.schedules import build_daily_schedule
 from arxiv_pipeline.sensors import (
     announcement_sensor,
@@ -31,5 +31,5 @@ defs = dg.Definitions(
     # Offline (replay) there is nothing new to fetch each day: the schedule starts stopped.
     schedules=[build_daily_schedule(_config.automation, running=_config.source.kind == "arxiv")],
     sensors=[announcement_sensor, config_change_sensor, failed_summary_sensor, run_failure_recorder],
-    resources={"settings": default_settings()},
+    resources=default_resources(),
 )

@@ -1,35 +1,97 @@
-"""Dagster resources: the user's configuration file and the DuckDB store it points at."""
+"""Dagster resources, one per system the pipeline talks to: the configuration file users edit,
+the DuckDB warehouse, the paper source (replay or live arXiv, with its politeness settings) and
+the LLM endpoint. Each reads its part of the one YAML file and can be overridden for a deployment
+(or swapped in a test) on its own."""
+
+from __future__ import annotations
 
 import os
+from typing import Any
 
 import dagster as dg
 from pydantic import PrivateAttr
 
-from arxiv_pipeline.core.config import PipelineConfig, find_config_path, load_config
+from arxiv_pipeline.core.config import LLMConfig, PipelineConfig, find_config_path, load_config
+from arxiv_pipeline.core.llm.client import ChatClient
+from arxiv_pipeline.core.sources import PaperSource, source_from_config
 from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.core.summarizers import Summarizer, summarizer_from_config
 
 
-class PipelineSettings(dg.ConfigurableResource):
-    """Where the configuration lives; the database path can be overridden for one deployment."""
+class ConfigFile(dg.ConfigurableResource):
+    """The one configuration file (``arxiv_pipeline.yaml``), validated when a run first reads it."""
 
-    config_path: str
-    database_path: str | None = None
-    # From an EnvVar only; when unset, the variable named by llm.api_key_env is read at call time.
-    llm_api_key: str | None = None
+    path: str
 
     _config: PipelineConfig | None = PrivateAttr(default=None)
 
-    def config(self) -> PipelineConfig:
-        # Loaded (and validated) once per run, so every asset in a run sees the same settings.
+    def load(self) -> PipelineConfig:
+        # Loaded once per run, so every step of a run sees the same settings.
         if self._config is None:
-            self._config = load_config(self.config_path)
+            self._config = load_config(self.path)
         return self._config
 
-    def api_key(self) -> str | None:
-        return self.llm_api_key or self.config().llm_api_key()
 
-    def warehouse(self) -> Warehouse:
-        return Warehouse(self.database_path or self.config().database_path)
+class DuckDBWarehouse(dg.ConfigurableResource):
+    """The DuckDB file every asset's table lives in (``storage.database`` unless overridden)."""
+
+    config_file: ConfigFile
+    database_path: str | None = None
+
+    def store(self) -> Warehouse:
+        return Warehouse(self.database_path or self.config_file.load().database_path)
+
+
+class ArxivPaperSource(dg.ConfigurableResource):
+    """Where papers come from: ``replay`` (recorded days, offline) or ``arxiv`` (live), with the
+    ``source.*`` politeness settings (spacing, timeout, retries, User-Agent contact)."""
+
+    config_file: ConfigFile
+    kind: str | None = None  # overrides source.kind: "replay" or "arxiv"
+
+    def source(self) -> PaperSource:
+        config = self.config_file.load()
+        if self.kind not in (None, "replay", "arxiv"):
+            raise ValueError(f"paper_source.kind must be 'replay' or 'arxiv' (got {self.kind!r})")
+        if self.kind and self.kind != config.source.kind:
+            config = config.model_copy(
+                update={"source": config.source.model_copy(update={"kind": self.kind})}
+            )
+        return source_from_config(config)
+
+
+class LLMEndpoint(dg.ConfigurableResource):
+    """An OpenAI-compatible chat-completions endpoint (``llm.*``). The key comes from the
+    environment only: this field (set from an ``EnvVar``), else the variable ``llm.api_key_env`` names."""
+
+    config_file: ConfigFile
+    api_key: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+
+    def settings(self) -> LLMConfig:
+        llm = self.config_file.load().llm
+        overrides = {k: v for k, v in (("base_url", self.base_url), ("model", self.model)) if v}
+        return llm.model_copy(update=overrides) if overrides else llm
+
+    def key(self) -> str | None:
+        return self.api_key or self.config_file.load().llm_api_key()
+
+    def _config(self) -> PipelineConfig:
+        config = self.config_file.load()
+        return config.model_copy(update={"llm": self.settings()})
+
+    def summarizer(self) -> Summarizer:
+        """The LLM summarizer when ``summary.summarizer`` asks for it (or, on auto, a key is set);
+        otherwise the offline extractive one."""
+        return summarizer_from_config(self._config(), self.key())
+
+    def ranking_client(self) -> ChatClient | None:
+        """A client for LLM ranking when there is a key to use (or the config insists on the LLM)."""
+        key = self.key()
+        if not key and self.config_file.load().summary.summarizer != "llm":
+            return None
+        return ChatClient(self.settings(), key)
 
 
 def env_or_default(name: str, default: str | None) -> str | dg.EnvVar | None:
@@ -37,8 +99,24 @@ def env_or_default(name: str, default: str | None) -> str | dg.EnvVar | None:
     return dg.EnvVar(name) if os.environ.get(name) else default
 
 
-def default_settings() -> PipelineSettings:
-    return PipelineSettings(
+def pipeline_resources(
+    config_path: str | dg.EnvVar,
+    database_path: str | dg.EnvVar | None = None,
+    llm_api_key: str | dg.EnvVar | None = None,
+) -> dict[str, Any]:
+    """Every resource the assets, checks and sensors use, all read from one configuration file."""
+    config_file = ConfigFile(path=config_path)
+    return {
+        "config_file": config_file,
+        "warehouse": DuckDBWarehouse(config_file=config_file, database_path=database_path),
+        "paper_source": ArxivPaperSource(config_file=config_file),
+        "llm": LLMEndpoint(config_file=config_file, api_key=llm_api_key),
+    }
+
+
+def default_resources() -> dict[str, Any]:
+    """As a deployment sets them: the config path, database and LLM key may come from the environment."""
+    return pipeline_resources(
         config_path=env_or_default("ARXIV_PIPELINE_CONFIG", str(find_config_path())),
         database_path=env_or_default("ARXIV_PIPELINE_DATABASE", None),
         llm_api_key=env_or_default("ARXIV_PIPELINE_LLM_API_KEY", None),

@@ -143,7 +143,7 @@ def _materialize(config: Path, days: list[date]) -> dict[str, Any]:
     import dagster as dg
 
     from arxiv_pipeline.assets import ALL_ASSETS
-    from arxiv_pipeline.resources import PipelineSettings
+    from arxiv_pipeline.resources import pipeline_resources
 
     per_asset: dict[str, float] = {}
     started = time.perf_counter()
@@ -153,7 +153,7 @@ def _materialize(config: Path, days: list[date]) -> dict[str, Any]:
                 ALL_ASSETS,
                 partition_key=day.isoformat(),
                 instance=instance,
-                resources={"settings": PipelineSettings(config_path=str(config))},
+                resources=pipeline_resources(config_path=str(config)),
                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
             )
             assert result.success, f"run for {day} failed"
@@ -211,11 +211,11 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         # The way today's scripts do it: one summary call after another, no cache.
         from arxiv_pipeline.core.config import LLMConfig
         from arxiv_pipeline.core.llm.client import ChatClient
-        from arxiv_pipeline.core.summarizers import PaperText
+        from arxiv_pipeline.core.models import Paper
         from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
 
         papers = [
-            PaperText(p.arxiv_id, 1, p.title, p.abstract)
+            Paper(arxiv_id=p.arxiv_id, version=1, title=p.title, abstract=p.abstract)
             for p in synthetic_papers(args.papers, today, seed=7)
         ]
         with FakeOpenAI(latency_s=latency) as llm:

@@ -12,7 +12,7 @@ import yaml
 from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load_config
 from arxiv_pipeline.core.store import Warehouse
-from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.resources import pipeline_resources
 
 DAY_1 = date(2026, 11, 17)
 DAY_2 = date(2026, 11, 18)
@@ -67,7 +67,7 @@ def materialize_day(instance: dg.DagsterInstance) -> Materialize:
         return dg.materialize(
             ALL_ASSETS,
             partition_key=day.isoformat(),
-            resources={"settings": PipelineSettings(config_path=str(config_path))},
+            resources=pipeline_resources(config_path=str(config_path)),
             instance=instance,
             raise_on_error=raise_on_error,
         )

@@ -12,7 +12,7 @@ from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.store import TABLES
 from arxiv_pipeline.core.summarizers import SUMMARY_FIELDS
-from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 
 PER_DAY_TABLES = [t for t in TABLES if "announce_date" in TABLES[t] and t != "llm_calls"]
@@ -122,26 +122,30 @@ def test_papers_shown_before_stay_out_unless_configured(
     materialize_day(path, DAY_2)
     store = warehouse_for(path)
     day2 = {r["arxiv_id"]: r for r in store.read_day("candidate_papers", DAY_2)}
-    # 2611.10001 was in day 1's digest as v1 and is announced again as v2 on day 2.
+    # 2611.10001 was in day 1's digest as v1 and is announced again as v2 on day 2 (a replacement).
     assert day2["2611.10001"]["version"] == 2
-    assert day2["2611.10001"]["reason"] in {"already_seen", "announce_type"}
+    assert day2["2611.10001"]["reason"] == "announce_type"
 
     path = config_files.write(filter={"announce_types": ["new", "cross", "replace"]})
     materialize_day(path, DAY_2)
-    day2 = {r["arxiv_id"]: r for r in store.read_day("candidate_papers", DAY_2)}
-    assert day2["2611.10001"]["reason"] == "already_seen"
-    assert "v1" in day2["2611.10001"]["reason_detail"]
+    assert store.read_day("candidate_papers", DAY_2)  # replacements now pass the filters...
+    scores = {r["arxiv_id"]: r for r in store.read_day("paper_scores", DAY_2)}
+    assert scores["2611.10001"]["reason"] == "already_seen"  # ...and the ranking leaves it out
+    assert scores["2611.10001"]["rank"] is None and not scores["2611.10001"]["selected"]
+    readme = (load_config(path).output_dir / DAY_2.isoformat() / "README.md").read_text()
+    assert "2611.10001" not in readme.split("## 🧮 Every Paper Accounted For")[0]
+    assert "| Already shown in an earlier digest | 1 |" in readme
 
     path = config_files.write(
         filter={"announce_types": ["new", "cross", "replace"], "resurface_new_versions": True}
     )
     materialize_day(path, DAY_2)
-    day2 = {r["arxiv_id"]: r for r in store.read_day("candidate_papers", DAY_2)}
-    assert day2["2611.10001"]["status"] == "kept"
+    scores = {r["arxiv_id"]: r for r in store.read_day("paper_scores", DAY_2)}
+    assert scores["2611.10001"]["selected"]
 
     # Rebuilding day 1 does not treat its own papers as seen.
     materialize_day(path, DAY_1)
-    assert not [r for r in store.read_day("candidate_papers", DAY_1) if r["reason"] == "already_seen"]
+    assert not [r for r in store.read_day("paper_scores", DAY_1) if r["reason"] == "already_seen"]
 
 
 def test_config_edits_change_the_digest(config_files: ConfigFactory, materialize_day: Materialize) -> None:
@@ -213,7 +217,7 @@ def test_a_single_stage_can_be_rerun_alone(
         selection=[asset_name],
         partition_key=DAY_1.isoformat(),
         instance=instance,
-        resources={"settings": PipelineSettings(config_path=str(path))},
+        resources=pipeline_resources(config_path=str(path)),
     )
     assert result.success
     assert [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()] == [asset_name]

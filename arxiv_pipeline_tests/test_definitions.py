@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.definitions import defs
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -24,24 +25,59 @@ def test_definitions_hold_the_whole_lineage() -> None:
         "digest_markdown",
         "daily_digest",
         "digest_export",
+        "site_day_page",
+        "site_index",
         "digest_feeds",
-        "digest_site",
     }
     parents = {
         k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}
         for k in graph.get_all_asset_keys()
     }
     assert parents["candidate_papers"] == {"arxiv_listings"}
-    assert parents["paper_scores"] == {"candidate_papers"}
+    # What earlier days showed is part of a day's ranking: paper_scores depends on its previous day.
+    assert parents["paper_scores"] == {"candidate_papers", "paper_scores"}
     assert parents["paper_summaries"] == {"paper_scores"}
     assert parents["digest_markdown"] == parents["daily_digest"] == {"paper_summaries"}
     assert parents["digest_export"] == {"paper_summaries"}
-    assert parents["digest_feeds"] == parents["digest_site"] == {"digest_markdown"}
+    assert parents["site_day_page"] == parents["digest_feeds"] == {"digest_markdown"}
+    assert parents["site_index"] == {"site_day_page"}
     job = defs.resolve_job_def("daily_digest_job")
     assert job.partitions_def is not None
     assert "2026-11-17" in job.partitions_def.get_partition_keys(
         dynamic_partitions_store=None, current_time=__import__("datetime").datetime(2026, 11, 22)
     )
+
+
+def test_all_days_outputs_are_not_partitioned_and_the_rest_are() -> None:
+    graph = defs.resolve_asset_graph()
+    unpartitioned = {
+        k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).is_partitioned
+    }
+    assert unpartitioned == {"site_index", "digest_feeds"}
+    scores = graph.get(dg.AssetKey("paper_scores"))
+    mapping = scores.partition_mappings[dg.AssetKey("paper_scores")]
+    assert mapping.get_upstream_mapped_partitions_result_for_partitions(
+        scores.partitions_def.subset_with_partition_keys(["2026-11-18"]),
+        scores.partitions_def,
+        scores.partitions_def,
+    ).partitions_subset.get_partition_keys() == ["2026-11-17"]
+
+
+def test_every_asset_declares_its_version_owner_and_tables() -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.code_version, key
+        assert node.owners == ["team:arxiv-pipeline"], key
+    for name in ("arxiv_listings", "candidate_papers", "paper_scores", "paper_summaries", "digest_markdown"):
+        schema = graph.get(dg.AssetKey(name)).metadata["dagster/column_schema"]
+        columns = {c.name for c in schema.columns}
+        assert {"announce_date", "run_id"} <= columns, name
+    listing_columns = {
+        c.name for c in graph.get(dg.AssetKey("arxiv_listings")).metadata["dagster/column_schema"].columns
+    }
+    # The paper's fields, declared once, are the table's paper columns.
+    assert {f.name for f in __import__("dataclasses").fields(Listing)} <= listing_columns
 
 
 def test_dagster_cli_validates_the_workspace(tmp_path: Path) -> None:
@@ -69,11 +105,31 @@ def test_core_never_imports_dagster() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_settings_come_from_the_environment(monkeypatch) -> None:
-    from arxiv_pipeline.resources import default_settings
+def test_resources_come_from_the_environment(monkeypatch) -> None:
+    from arxiv_pipeline.resources import default_resources
 
     monkeypatch.setenv("ARXIV_PIPELINE_CONFIG", "/somewhere/cfg.yaml")
-    settings = default_settings()
-    assert isinstance(settings.config_path, dg.EnvVar)
+    monkeypatch.setenv("ARXIV_PIPELINE_LLM_API_KEY", "sk-test")
+    resources = default_resources()
+    assert set(resources) == {"config_file", "warehouse", "paper_source", "llm"}
+    assert isinstance(resources["config_file"].path, dg.EnvVar)
+    assert isinstance(resources["llm"].api_key, dg.EnvVar)
     monkeypatch.delenv("ARXIV_PIPELINE_CONFIG")
-    assert isinstance(default_settings().config_path, str)
+    monkeypatch.delenv("ARXIV_PIPELINE_LLM_API_KEY")
+    resources = default_resources()
+    assert isinstance(resources["config_file"].path, str)
+    assert resources["llm"].api_key is None
+
+
+def test_dg_checks_the_definitions(tmp_path: Path) -> None:
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [str(BIN / "dg"), "check", "defs"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "All definitions loaded successfully" in proc.stdout + proc.stderr

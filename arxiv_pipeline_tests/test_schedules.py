@@ -75,7 +75,7 @@ def test_bad_schedule_settings_name_the_key() -> None:
 
 def test_a_day_the_sensor_already_built_is_skipped(config_files) -> None:
     from arxiv_pipeline.assets import ALL_ASSETS
-    from arxiv_pipeline.resources import PipelineSettings
+    from arxiv_pipeline.resources import pipeline_resources
     from arxiv_pipeline_tests.conftest import DAY_1
 
     with dg.instance_for_test() as instance:
@@ -83,7 +83,7 @@ def test_a_day_the_sensor_already_built_is_skipped(config_files) -> None:
             ALL_ASSETS,
             partition_key=DAY_1.isoformat(),
             instance=instance,
-            resources={"settings": PipelineSettings(config_path=str(config_files.write()))},
+            resources=pipeline_resources(config_path=str(config_files.write())),
         )
         result = evaluate(datetime(2026, 11, 17, 0, 30, tzinfo=ET), instance=instance)
         other = evaluate(datetime(2026, 11, 18, 0, 30, tzinfo=ET), instance=instance)

@@ -11,7 +11,7 @@ import pytest
 
 from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.definitions import defs
-from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline.sensors import (
     announcement_sensor,
     config_change_sensor,
@@ -31,13 +31,13 @@ def temp_instance(tmp_path: Path):
 def tick(
     sensor: dg.SensorDefinition, path: Path, instance: dg.DagsterInstance, cursor: str | None = None
 ) -> dg.SensorResult:
-    context = dg.build_sensor_context(
+    with dg.build_sensor_context(
         instance=instance,
         cursor=cursor,
         definitions=defs,
-        resources={"settings": PipelineSettings(config_path=str(path))},
-    )
-    return sensor(context)
+        resources=pipeline_resources(config_path=str(path)),
+    ) as context:
+        return sensor(context)
 
 
 def test_config_change_sensor(
@@ -68,7 +68,8 @@ def test_config_change_sensor(
         "daily_digest",
         "digest_export",
         "digest_feeds",
-        "digest_site",
+        "site_day_page",
+        "site_index",
     }
     again = tick(config_change_sensor, path, temp_instance, cursor)  # a repeated tick: same keys
     assert [r.run_key for r in again.run_requests] == [r.run_key for r in changed.run_requests]
@@ -154,7 +155,7 @@ def test_run_failure_recorder_writes_the_failure(
         ALL_ASSETS,
         partition_key=DAY_1.isoformat(),
         instance=temp_instance,
-        resources={"settings": PipelineSettings(config_path=str(bad))},
+        resources=pipeline_resources(config_path=str(bad)),
         raise_on_error=False,
     )
     assert not result.success
@@ -164,14 +165,14 @@ def test_run_failure_recorder_writes_the_failure(
         for e in result.all_events
         if e.event_type_value == "PIPELINE_FAILURE" or e.event_type_value == "RUN_FAILURE"
     )
-    context = dg.build_run_status_sensor_context(
+    with dg.build_run_status_sensor_context(
         sensor_name="run_failure_recorder",
         dagster_event=failure,
         dagster_instance=temp_instance,
         dagster_run=run,
-        resources={"settings": PipelineSettings(config_path=str(path))},
-    ).for_run_failure()
-    run_failure_recorder(context)
+        resources=pipeline_resources(config_path=str(path)),
+    ) as status_context:
+        run_failure_recorder(status_context.for_run_failure())
     [row] = warehouse_for(path).query("SELECT * FROM run_failures")
     assert row["run_id"] == result.run_id and row["partition"] == "2026-11-17"
     assert row["failed_steps"] == ["arxiv_listings"] and "no recorded arXiv day" in row["error"]

@@ -6,7 +6,8 @@ from arxiv_pipeline.assets.publishing import (
     digest_export,
     digest_feeds,
     digest_markdown,
-    digest_site,
+    site_day_page,
+    site_index,
 )
 from arxiv_pipeline.assets.selection import candidate_papers, paper_scores
 from arxiv_pipeline.assets.summarization import paper_summaries
@@ -19,8 +20,9 @@ ALL_ASSETS = [
     digest_markdown,
     daily_digest,
     digest_export,
+    site_day_page,
+    site_index,
     digest_feeds,
-    digest_site,
 ]
 
 __all__ = [
@@ -31,7 +33,8 @@ __all__ = [
     "digest_export",
     "digest_feeds",
     "digest_markdown",
-    "digest_site",
     "paper_scores",
     "paper_summaries",
+    "site_day_page",
+    "site_index",
 ]

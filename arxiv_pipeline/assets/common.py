@@ -1,4 +1,5 @@
-"""Shared by the asset modules: turning a stage's report into Dagster metadata."""
+"""Shared by the asset modules: turning a stage's report into Dagster metadata, and the static
+facts every asset declares (its table's columns, its owner)."""
 
 from typing import Any
 
@@ -6,6 +7,35 @@ import dagster as dg
 
 from arxiv_pipeline.core.checks import CheckOutcome
 from arxiv_pipeline.core.stages import StageReport
+from arxiv_pipeline.core.store import table_columns
+
+OWNERS = ["team:arxiv-pipeline"]
+PREVIOUS_DAY = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+
+
+def table_metadata(*tables: str) -> dict[str, Any]:
+    """The DuckDB table(s) an asset writes, with their columns, for the UI's schema view."""
+    columns = [
+        dg.TableColumn(name, sql_type, constraints=dg.TableColumnConstraints(nullable=nullable))
+        for name, sql_type, nullable in table_columns(tables[0])
+    ]
+    return {
+        "dagster/column_schema": dg.TableSchema(columns=columns),
+        "dagster/table_name": tables[0],
+        "tables": dg.MetadataValue.text(", ".join(tables)),
+    }
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return dg.MetadataValue.json(value)
+    if isinstance(value, bool):
+        return dg.MetadataValue.bool(value)
+    if isinstance(value, int):
+        return dg.MetadataValue.int(value)
+    if isinstance(value, float):
+        return dg.MetadataValue.float(value)
+    return dg.MetadataValue.text(str(value))
 
 
 def report_metadata(report: StageReport, **extra: Any) -> dict[str, Any]:
@@ -13,17 +43,7 @@ def report_metadata(report: StageReport, **extra: Any) -> dict[str, Any]:
         "dagster/row_count": dg.MetadataValue.int(report.rows),
         "seconds": dg.MetadataValue.float(round(report.seconds, 4)),
     }
-    for key, value in report.counts.items():
-        if isinstance(value, dict):
-            meta[key] = dg.MetadataValue.json(value)
-        elif isinstance(value, bool):
-            meta[key] = dg.MetadataValue.bool(value)
-        elif isinstance(value, int):
-            meta[key] = dg.MetadataValue.int(value)
-        elif isinstance(value, float):
-            meta[key] = dg.MetadataValue.float(value)
-        else:
-            meta[key] = dg.MetadataValue.text(str(value))
+    meta.update({key: _value(value) for key, value in report.counts.items()})
     if report.preview:
         meta["preview"] = dg.MetadataValue.md(report.preview)
     for i, path in enumerate(report.paths):

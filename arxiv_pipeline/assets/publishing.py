@@ -1,125 +1,155 @@
+"""Per day: the two markdown digests, the JSON export and the day's web page. Across days (not
+partitioned): the Atom/RSS feeds and the site's index, rebuilt whenever a day changes."""
+
 import base64
 
 import dagster as dg
 
-from arxiv_pipeline.assets.common import check_result, report_metadata
+from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
 from arxiv_pipeline.assets.summarization import paper_summaries
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.charts import digest_chart_png
-from arxiv_pipeline.core.stages import (
+from arxiv_pipeline.core.render import templates_version
+from arxiv_pipeline.core.stages.publish import (
     DAILY_DIGEST,
     README_DIGEST,
     load_digest_day,
+    publish_day_page,
     publish_export,
     publish_feeds,
     publish_markdown,
-    publish_site,
+    publish_site_index,
 )
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse
+
+TEMPLATES_VERSION = templates_version()
+PUBLISHING = {"group_name": "publishing", "owners": OWNERS, "code_version": TEMPLATES_VERSION}
 
 
 @dg.asset(
     partitions_def=announcement_days,
     deps=[paper_summaries],
-    group_name="publishing",
     kinds={"duckdb", "markdown"},
+    tags={"stage": "publish"},
     description="README-style digest: statistics, ranked papers with collapsible summaries, "
-    "accounting of every paper left out, configuration. Marks its papers as seen.",
+    "accounting of every paper left out, configuration.",
+    metadata=table_metadata("digests"),
     check_specs=[
         dg.AssetCheckSpec(
-            "digest_matches_selection",
+            checks.DIGEST_MATCHES_SELECTION,
             asset="digest_markdown",
             blocking=True,
             description="The digest lists exactly the selected papers; feeds and site wait for it.",
         )
     ],
+    **PUBLISHING,
 )
-def digest_markdown(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    config, day, store = settings.config(), partition_day(context), settings.warehouse()
+def digest_markdown(
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    config, day, store = config_file.load(), partition_day(context), warehouse.store()
     report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
     readme = report.paths[0].read_text(encoding="utf-8")
     chart = base64.b64encode(digest_chart_png(load_digest_day(config, day, store))).decode()
     metadata = report_metadata(
         report, chart=dg.MetadataValue.md(f"![Papers per category and scores](data:image/png;base64,{chart})")
     )
+    outcome = checks.digest_matches_selection(store, day, readme)
     return dg.MaterializeResult(
-        metadata=metadata,
-        check_results=[
-            check_result("digest_matches_selection", checks.digest_matches_selection(store, day, readme))
-        ],
+        metadata=metadata, check_results=[check_result(checks.DIGEST_MATCHES_SELECTION, outcome)]
     )
 
 
 @dg.asset(
     partitions_def=announcement_days,
     deps=[paper_summaries],
-    group_name="publishing",
     kinds={"duckdb", "markdown"},
+    tags={"stage": "publish"},
     description="Per-category daily digest: table of contents with totals, then each "
     "category's papers with TL;DR and a collapsible Motivation/Method/Result/Conclusion.",
+    metadata=table_metadata("digests"),
     check_specs=[
         dg.AssetCheckSpec(
-            "no_duplicate_papers",
+            checks.NO_DUPLICATE_PAPERS,
             asset="daily_digest",
             blocking=True,
             description="Each selected paper appears exactly once.",
         )
     ],
+    **PUBLISHING,
 )
-def daily_digest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    day, store = partition_day(context), settings.warehouse()
-    report = publish_markdown(settings.config(), day, store, context.run.run_id, DAILY_DIGEST)
+def daily_digest(
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    day, store = partition_day(context), warehouse.store()
+    report = publish_markdown(config_file.load(), day, store, context.run.run_id, DAILY_DIGEST)
     daily = report.paths[0].read_text(encoding="utf-8")
     return dg.MaterializeResult(
         metadata=report_metadata(report),
-        check_results=[check_result("no_duplicate_papers", checks.no_duplicates(store, day, daily))],
+        check_results=[check_result(checks.NO_DUPLICATE_PAPERS, checks.no_duplicates(store, day, daily))],
     )
 
 
 @dg.asset(
     partitions_def=announcement_days,
     deps=[paper_summaries],
-    group_name="publishing",
     kinds={"json"},
+    tags={"stage": "publish"},
     description="digest.json (the day's digest as data) and papers.jsonl (every paper of the day "
     "with every field) for other tools; the DuckDB view paper_digest has the same for SQL.",
+    **PUBLISHING,
 )
-def digest_export(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_export(
-        settings.config(), partition_day(context), settings.warehouse(), context.run.run_id
-    )
+def digest_export(
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    report = publish_export(config_file.load(), partition_day(context), warehouse.store())
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
 @dg.asset(
     partitions_def=announcement_days,
     deps=[digest_markdown],
-    group_name="publishing",
-    kinds={"xml"},
-    description="Atom and RSS 2.0 feeds of the latest publish.feed_days days, one entry per paper, "
-    "best first and newest day first, byte-stable for the same data.",
-    check_specs=[dg.AssetCheckSpec("feeds_parse", asset="digest_feeds", blocking=True)],
+    kinds={"html"},
+    tags={"stage": "publish"},
+    description="The day's page of the web site: papers by category with category, keyword and "
+    "text filters and expandable summaries.",
+    **PUBLISHING,
 )
-def digest_feeds(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_feeds(
-        settings.config(), partition_day(context), settings.warehouse(), context.run.run_id
-    )
+def site_day_page(
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    report = publish_day_page(config_file.load(), partition_day(context), warehouse.store())
+    return dg.MaterializeResult(metadata=report_metadata(report))
+
+
+@dg.asset(
+    deps=[site_day_page],
+    kinds={"html"},
+    tags={"stage": "publish"},
+    description="The web site's index of every built day, with its style and script: one folder "
+    "that works from disk or any static host. Covers all days, so it is not partitioned.",
+    **PUBLISHING,
+)
+def site_index(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+    report = publish_site_index(config_file.load(), warehouse.store())
+    return dg.MaterializeResult(metadata=report_metadata(report))
+
+
+@dg.asset(
+    deps=[digest_markdown],
+    kinds={"xml"},
+    tags={"stage": "publish"},
+    description="Atom and RSS 2.0 feeds of the latest publish.feed_days days, one entry per paper, "
+    "best first and newest day first, byte-stable for the same data. Covers several days, so it "
+    "is not partitioned.",
+    check_specs=[dg.AssetCheckSpec(checks.FEEDS_PARSE, asset="digest_feeds", blocking=True)],
+    **PUBLISHING,
+)
+def digest_feeds(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+    report = publish_feeds(config_file.load(), warehouse.store())
     atom, rss = (p.read_bytes() for p in report.paths)
     return dg.MaterializeResult(
         metadata=report_metadata(report),
-        check_results=[check_result("feeds_parse", checks.feeds_parse(atom, rss))],
+        check_results=[check_result(checks.FEEDS_PARSE, checks.feeds_parse(atom, rss))],
     )
-
-
-@dg.asset(
-    partitions_def=announcement_days,
-    deps=[digest_markdown],
-    group_name="publishing",
-    kinds={"html"},
-    description="Static web site: index of days and one page per day with category, keyword and "
-    "text filters and expandable summaries; works from disk or any static host.",
-)
-def digest_site(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    report = publish_site(settings.config(), partition_day(context), settings.warehouse(), context.run.run_id)
-    return dg.MaterializeResult(metadata=report_metadata(report))

@@ -1,11 +1,12 @@
 import dagster as dg
 
-from arxiv_pipeline.assets.common import check_result, report_metadata
+from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
 from arxiv_pipeline.assets.selection import paper_scores
 from arxiv_pipeline.core import checks
-from arxiv_pipeline.core.stages import summarize_papers
+from arxiv_pipeline.core.stages.summarize import summarize_papers
+from arxiv_pipeline.core.summarizers import summarizers_version
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
 
 
 @dg.asset(
@@ -13,32 +14,34 @@ from arxiv_pipeline.resources import PipelineSettings
     deps=[paper_scores],
     group_name="summarization",
     kinds={"duckdb", "python"},
+    owners=OWNERS,
+    tags={"stage": "summarize"},
+    code_version=summarizers_version(),
     description="Structured summary (tldr, motivation, method, result, conclusion) of the top "
     "digest.summarize_top papers, or the error that stopped it, with the summarizer, model and "
     "prompt version. LLM answers are cached per paper version, model, prompt and language.",
     # Keeps LLM calls under the endpoint's limits across concurrent runs.
     pool="llm",
+    metadata=table_metadata("paper_summaries", "summary_cache", "llm_calls"),
     check_specs=[
         dg.AssetCheckSpec(
-            "summaries_complete",
+            checks.SUMMARIES_COMPLETE,
             asset="paper_summaries",
             blocking=True,
             description="Each paper to summarize has a summary or a recorded failure.",
         )
     ],
 )
-def paper_summaries(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    config, day, store = settings.config(), partition_day(context), settings.warehouse()
-    report = summarize_papers(config, day, store, context.run.run_id, api_key=settings.api_key())
+def paper_summaries(
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse, llm: LLMEndpoint
+) -> dg.MaterializeResult:
+    config, day, store = config_file.load(), partition_day(context), warehouse.store()
+    report = summarize_papers(config, day, store, context.run.run_id, llm.summarizer())
     if report.counts.get("failed"):
         context.log.warning(
             f"{report.counts['failed']} summaries failed; those papers keep their abstract in the digest."
         )
+    outcome = checks.summaries_complete(store, day, config.digest.summarize_top)
     return dg.MaterializeResult(
-        metadata=report_metadata(report),
-        check_results=[
-            check_result(
-                "summaries_complete", checks.summaries_complete(store, day, config.digest.summarize_top)
-            )
-        ],
+        metadata=report_metadata(report), check_results=[check_result(checks.SUMMARIES_COMPLETE, outcome)]
     )

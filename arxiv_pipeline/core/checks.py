@@ -14,7 +14,17 @@ from typing import Any
 
 import feedparser
 
+from arxiv_pipeline.core.selection import REASON_SEEN
 from arxiv_pipeline.core.store import Warehouse
+
+# Check names, as the UI shows them.
+EVERY_PAPER_ACCOUNTED_FOR = "every_paper_accounted_for"
+SCORES_IN_RANGE = "scores_in_range"
+SUMMARIES_COMPLETE = "summaries_complete"
+DIGEST_MATCHES_SELECTION = "digest_matches_selection"
+NO_DUPLICATE_PAPERS = "no_duplicate_papers"
+FEEDS_PARSE = "feeds_parse"
+VOLUME_PLAUSIBLE = "volume_plausible"
 
 
 @dataclass(frozen=True)
@@ -26,10 +36,7 @@ class CheckOutcome:
 
 def accounting(store: Warehouse, day: date) -> CheckOutcome:
     """Listed = kept + excluded-with-reason, exactly."""
-    listed = {
-        r["arxiv_id"]
-        for r in store.query("SELECT DISTINCT arxiv_id FROM arxiv_listings WHERE announce_date = ?", [day])
-    }
+    listed = store.listed_ids(day)
     cands = store.read_day("candidate_papers", day)
     ids = [c["arxiv_id"] for c in cands]
     kept = {c["arxiv_id"] for c in cands if c["status"] == "kept"}
@@ -54,10 +61,7 @@ def no_duplicates(store: Warehouse, day: date, daily: str) -> CheckOutcome:
     """The per-category digest shows each selected paper exactly once."""
     linked = re.findall(r"^### \[\d+\] \[.*\]\(https://arxiv\.org/abs/(\S+)\)$", daily, re.M)
     dupes = sorted({i for i in linked if linked.count(i) > 1})
-    selected = {
-        r["arxiv_id"]
-        for r in store.query("SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected", [day])
-    }
+    selected = set(store.selected_ids(day))
     passed = not dupes and set(linked) == selected
     return CheckOutcome(
         passed,
@@ -70,12 +74,7 @@ def no_duplicates(store: Warehouse, day: date, daily: str) -> CheckOutcome:
 
 def scores_in_range(store: Warehouse, day: date) -> CheckOutcome:
     rows = store.read_day("paper_scores", day)
-    kept = {
-        r["arxiv_id"]
-        for r in store.query(
-            "SELECT arxiv_id FROM candidate_papers WHERE announce_date = ? AND status = 'kept'", [day]
-        )
-    }
+    kept = store.kept_ids(day)
     bad = [r["arxiv_id"] for r in rows if r["arxiv_id"] not in kept] + [
         r["arxiv_id"]
         for r in rows
@@ -83,8 +82,10 @@ def scores_in_range(store: Warehouse, day: date) -> CheckOutcome:
         or r["score"] < 0
         or any(r[k] is not None and not 1 <= r[k] <= 10 for k in ("llm_relevance", "llm_novelty"))
     ]
-    ranks = sorted(r["rank"] for r in rows)
-    ranks_ok = ranks == list(range(1, len(rows) + 1))
+    # Papers already shown on an earlier day are left unranked and unselected.
+    unranked_ok = all(r["reason"] == REASON_SEEN and not r["selected"] for r in rows if r["rank"] is None)
+    ranks = sorted(r["rank"] for r in rows if r["rank"] is not None)
+    ranks_ok = ranks == list(range(1, len(ranks) + 1)) and unranked_ok
     return CheckOutcome(
         not bad and ranks_ok,
         "kept papers only, scores finite and non-negative, LLM ratings 1-10, ranks 1..n"
@@ -96,13 +97,7 @@ def scores_in_range(store: Warehouse, day: date) -> CheckOutcome:
 
 def summaries_complete(store: Warehouse, day: date, summarize_top: int) -> CheckOutcome:
     """Every paper that should have a summary has one, or a recorded failure."""
-    want = {
-        r["arxiv_id"]
-        for r in store.query(
-            "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected AND rank <= ?",
-            [day, summarize_top],
-        )
-    }
+    want = set(store.selected_ids(day, top=summarize_top))
     rows = {r["arxiv_id"]: r for r in store.read_day("paper_summaries", day)}
     missing = sorted(want - set(rows))
     silent = [k for k, r in rows.items() if r["status"] == "failed" and not r["error"]]
@@ -125,12 +120,7 @@ def summaries_complete(store: Warehouse, day: date, summarize_top: int) -> Check
 
 def digest_matches_selection(store: Warehouse, day: date, readme: str) -> CheckOutcome:
     linked = re.findall(r"^### \d+\. \[.*\]\(https://arxiv\.org/abs/(\S+)\)$", readme, re.M)
-    selected = [
-        r["arxiv_id"]
-        for r in store.query(
-            "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected ORDER BY rank", [day]
-        )
-    ]
+    selected = store.selected_ids(day)
     passed = linked == selected
     return CheckOutcome(
         passed,
@@ -160,11 +150,7 @@ def feeds_parse(atom: bytes, rss: bytes) -> CheckOutcome:
 
 def volume_plausible(store: Warehouse, day: date, low: float = 0.25, high: float = 4.0) -> CheckOutcome:
     """Compared with the previous stored weekday: a warning, not a block (Tuesdays are big)."""
-    rows = store.query(
-        "SELECT announce_date AS d, count(DISTINCT arxiv_id) AS n FROM arxiv_listings "
-        "WHERE announce_date <= ? GROUP BY 1 ORDER BY 1 DESC LIMIT 2",
-        [day],
-    )
+    rows = store.papers_per_day(up_to=day, days=2)
     today = rows[0]["n"] if rows and rows[0]["d"] == day else 0
     previous = next((r for r in rows if r["d"] < day), None)
     if day.weekday() >= 5 or previous is None or previous["n"] < 20:

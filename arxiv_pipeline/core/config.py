@@ -8,6 +8,7 @@ from the environment only.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -406,3 +407,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
     # The packaged default resolves its relative paths against the working directory.
     base = Path.cwd() if cfg_path.resolve() == DEFAULT_CONFIG_PATH else cfg_path.resolve().parent
     return parse_config(data, base_dir=base, source=str(cfg_path))
+
+
+def config_hash(config: PipelineConfig) -> str:
+    """Changes exactly when the choice or treatment of papers would change."""
+    return hashlib.sha256(config.interests_fingerprint().encode()).hexdigest()[:16]

@@ -5,34 +5,29 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from arxiv_pipeline.core.config import LANGUAGES, PipelineConfig
-from arxiv_pipeline.core.models import CATEGORY_NAME
-from arxiv_pipeline.core.records import summary_from_row
-from arxiv_pipeline.core.selection import REASON_BELOW_CUTOFF, REASON_LABELS
+from arxiv_pipeline.core.models import CATEGORY_NAME, Listing
+from arxiv_pipeline.core.records import candidate_from_row, summary_from_row
+from arxiv_pipeline.core.selection import REASON_BELOW_CUTOFF, REASON_LABELS, REASON_SEEN
 from arxiv_pipeline.core.summarizers import ExtractiveSummarizer, StructuredSummary
 
 
 @dataclass(frozen=True)
 class DigestPaper:
+    """A selected paper as the digest shows it: the paper itself, where it ranks and why, and its
+    summary."""
+
+    paper: Listing
     rank: int
-    arxiv_id: str
-    version: int
-    title: str
-    authors: list[str]
-    primary_category: str
-    categories: list[str]
     section: str
-    published: date
+    published_on: date  # the paper's first submission, or the announcement day when unknown
     score: float
-    announce_type: str
     matched_keywords: list[str]
     followed_authors: list[str]
-    abstract: str
-    comment: str | None
     summary: StructuredSummary | None
     summary_status: str  # "ok", "failed" or "none" (ranked below digest.summarize_top)
     summary_error: str | None
@@ -44,17 +39,34 @@ class DigestPaper:
     def summary_label(self) -> str:
         return f"by {self.model}" if self.model else (self.summarizer or "")
 
-    @property
-    def versioned_id(self) -> str:
-        return f"{self.arxiv_id}v{self.version}"
-
-    @property
-    def abs_url(self) -> str:
-        return f"https://arxiv.org/abs/{self.arxiv_id}"
-
-    @property
-    def pdf_url(self) -> str:
-        return f"https://arxiv.org/pdf/{self.versioned_id}"
+    def as_dict(self) -> dict[str, Any]:
+        """The paper for digest.json: flat, with its links."""
+        p = self.paper
+        return {
+            "rank": self.rank,
+            "arxiv_id": p.arxiv_id,
+            "version": p.version,
+            "title": p.title,
+            "authors": p.authors,
+            "primary_category": p.primary_category,
+            "categories": p.categories,
+            "section": self.section,
+            "published": self.published_on,
+            "score": self.score,
+            "announce_type": p.announce_type,
+            "matched_keywords": self.matched_keywords,
+            "followed_authors": self.followed_authors,
+            "abstract": p.abstract,
+            "comment": p.comment,
+            "summary": asdict(self.summary) if self.summary else None,
+            "summary_status": self.summary_status,
+            "summary_error": self.summary_error,
+            "summarizer": self.summarizer,
+            "model": self.model,
+            "long_summary": self.long_summary,
+            "abs_url": p.abs_url,
+            "pdf_url": p.pdf_url,
+        }
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,6 @@ class DigestDay:
     followed_authors: list[str]
     summarizer_notes: list[str]
     language: str
-    summarize_top: int
     feed_notes: list[str] = field(default_factory=list)
 
     @property
@@ -118,6 +129,34 @@ def _section(primary: str, categories: Sequence[str], configured: Sequence[str])
     return primary if CATEGORY_NAME.match(primary) else "other"
 
 
+def _digest_paper(
+    rank: int,
+    candidate: Mapping[str, Any],
+    score: Mapping[str, Any],
+    summary: Mapping[str, Any] | None,
+    config: PipelineConfig,
+    day: date,
+) -> DigestPaper:
+    listing = candidate_from_row(candidate).listing
+    if summary is not None and summary["version"] != listing.version:
+        summary = None  # a summary of another version is not this paper's
+    return DigestPaper(
+        paper=listing,
+        rank=rank,
+        section=_section(listing.primary_category, listing.categories, config.categories),
+        published_on=listing.published.date() if listing.published else day,
+        score=score["score"],
+        matched_keywords=list(score["matched_keywords"]),
+        followed_authors=list(score["followed_authors"]),
+        summary=summary_from_row(summary) if summary else None,
+        summary_status=summary["status"] if summary else "none",
+        summary_error=summary["error"] if summary else None,
+        summarizer=summary["summarizer"] if summary else None,
+        model=summary["model"] if summary else None,
+        long_summary=summary.get("long_summary") if summary else None,
+    )
+
+
 def build_digest_day(
     config: PipelineConfig,
     day: date,
@@ -131,58 +170,29 @@ def build_digest_day(
     by_id = {c["arxiv_id"]: c for c in candidates}
     summary_by_id = {s["arxiv_id"]: s for s in summaries}
     left_out: Counter[str] = Counter(c["reason"] for c in candidates if c["status"] != "kept")
-    papers: list[DigestPaper] = []
-    for s in sorted(scores, key=lambda r: r["rank"]):
-        if not s["selected"]:
-            left_out[s["reason"] or REASON_BELOW_CUTOFF] += 1
-            continue
-        c = by_id[s["arxiv_id"]]
-        summ = summary_by_id.get(s["arxiv_id"])
-        if summ is not None and summ["version"] != c["version"]:
-            summ = None
-        published = c["published"].date() if c["published"] else day
-        papers.append(
-            DigestPaper(
-                rank=len(papers) + 1,
-                arxiv_id=c["arxiv_id"],
-                version=c["version"],
-                title=c["title"],
-                authors=list(c["authors"]),
-                primary_category=c["primary_category"],
-                categories=list(c["categories"]),
-                section=_section(c["primary_category"], c["categories"], config.categories),
-                published=published,
-                score=s["score"],
-                announce_type=c["announce_type"],
-                matched_keywords=list(s["matched_keywords"]),
-                followed_authors=list(s["followed_authors"]),
-                abstract=c["abstract"],
-                comment=c["comment"],
-                summary=summary_from_row(summ) if summ else None,
-                summary_status=summ["status"] if summ else "none",
-                summary_error=summ["error"] if summ else None,
-                summarizer=summ["summarizer"] if summ else None,
-                model=summ["model"] if summ else None,
-                long_summary=summ.get("long_summary") if summ else None,
-            )
-        )
-    notes = sorted({describe_summarizer(s["summarizer"], s["model"]) for s in summaries})
+    selected = [s for s in scores if s["selected"]]
+    left_out.update(s["reason"] or REASON_BELOW_CUTOFF for s in scores if not s["selected"])
+    papers = [
+        _digest_paper(rank, by_id[s["arxiv_id"]], s, summary_by_id.get(s["arxiv_id"]), config, day)
+        for rank, s in enumerate(sorted(selected, key=lambda r: r["rank"]), start=1)
+    ]
     meta = listings_meta or {}
+    kept = sum(1 for c in candidates if c["status"] == "kept")
     return DigestDay(
         announce_date=day,
         title=config.digest.title,
         categories=list(config.categories),
         papers=papers,
         listed=len(candidates),
-        kept=sum(1 for c in candidates if c["status"] == "kept"),
+        # Papers shown on an earlier day pass the filters but are left out by the ranking.
+        kept=kept - left_out.get(REASON_SEEN, 0),
         left_out=dict(left_out),
         fetched_at=meta.get("fetched_at"),
         sources=list(meta.get("sources") or []),
         include_keywords=list(config.keywords.include),
         exclude_keywords=list(config.keywords.exclude),
         followed_authors=list(config.keywords.authors),
-        summarizer_notes=notes,
+        summarizer_notes=sorted({describe_summarizer(s["summarizer"], s["model"]) for s in summaries}),
         language=config.summary.language,
-        summarize_top=config.digest.summarize_top,
         feed_notes=list(feed_notes),
     )

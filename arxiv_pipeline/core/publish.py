@@ -11,7 +11,6 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -38,11 +37,12 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
-def entry_html(paper: DigestPaper) -> str:
+def entry_html(item: DigestPaper) -> str:
     e = lambda t: html.escape(plain(t))  # noqa: E731
+    paper = item.paper
     parts = []
-    if paper.summary:
-        s = paper.summary
+    if item.summary:
+        s = item.summary
         parts.append(f"<p><strong>TL;DR:</strong> {e(s.tldr)}</p>")
         for label, value in (
             ("Motivation", s.motivation),
@@ -51,12 +51,33 @@ def entry_html(paper: DigestPaper) -> str:
             ("Conclusion", s.conclusion),
         ):
             parts.append(f"<p><strong>{label}:</strong> {e(value)}</p>")
-    elif paper.summary_status == "failed":
+    elif item.summary_status == "failed":
         parts.append("<p><em>Summary unavailable.</em></p>")
     parts.append(f"<p><strong>Abstract:</strong> {e(paper.abstract)}</p>")
-    meta = f"{e(paper.primary_category)} · score {paper.score:g} · {e(paper.announce_type)}"
+    meta = f"{e(paper.primary_category)} · score {item.score:g} · {e(paper.announce_type)}"
     parts.append(f"<p><small>{meta} · arXiv:{e(paper.versioned_id)}</small></p>")
     return "\n".join(parts)
+
+
+def _add_entry(fg: FeedGenerator, item: DigestPaper, announced: date) -> None:
+    paper = item.paper
+    fe = fg.add_entry(order="append")
+    fe.id(f"https://arxiv.org/abs/{paper.versioned_id}")
+    fe.guid(f"https://arxiv.org/abs/{paper.versioned_id}", permalink=True)
+    fe.title(plain(paper.title) or paper.versioned_id)
+    fe.link(href=paper.abs_url, rel="alternate")
+    for name in paper.authors:
+        if xml_safe(name).strip():
+            fe.author(name=xml_safe(name))
+    for cat in paper.categories:
+        if CATEGORY_NAME.match(cat):
+            fe.category(term=cat)
+    fe.published(_midnight(item.published_on))
+    fe.updated(_midnight(announced))
+    # RSS readers treat <description> as HTML: give them escaped HTML, marked as such.
+    short = plain(item.summary.tldr if item.summary else paper.abstract[:400])
+    fe.summary(html.escape(short), type="html")
+    fe.content(entry_html(item), type="html")
 
 
 def build_feed(days: Sequence[DigestDay], title: str, site_url: str | None = None) -> FeedGenerator:
@@ -73,24 +94,8 @@ def build_feed(days: Sequence[DigestDay], title: str, site_url: str | None = Non
     fg.updated(stamp)
     fg.lastBuildDate(stamp)
     for day in ordered:
-        for paper in day.papers:
-            fe = fg.add_entry(order="append")
-            fe.id(f"https://arxiv.org/abs/{paper.versioned_id}")
-            fe.guid(f"https://arxiv.org/abs/{paper.versioned_id}", permalink=True)
-            fe.title(plain(paper.title) or paper.versioned_id)
-            fe.link(href=paper.abs_url, rel="alternate")
-            for name in paper.authors:
-                if xml_safe(name).strip():
-                    fe.author(name=xml_safe(name))
-            for cat in paper.categories:
-                if CATEGORY_NAME.match(cat):
-                    fe.category(term=cat)
-            fe.published(_midnight(paper.published))
-            fe.updated(_midnight(day.announce_date))
-            # RSS readers treat <description> as HTML: give them escaped HTML, marked as such.
-            short = plain(paper.summary.tldr if paper.summary else paper.abstract[:400])
-            fe.summary(html.escape(short), type="html")
-            fe.content(entry_html(paper), type="html")
+        for item in day.papers:
+            _add_entry(fg, item, day.announce_date)
     return fg
 
 
@@ -118,7 +123,7 @@ def export_day(day: DigestDay, papers: Sequence[dict[str, Any]]) -> tuple[str, s
         "summarized": day.summarized,
         "failed_summaries": day.failed_summaries,
         "summarizers": day.summarizer_notes,
-        "papers": [{**asdict(p), "abs_url": p.abs_url, "pdf_url": p.pdf_url} for p in day.papers],
+        "papers": [p.as_dict() for p in day.papers],
     }
     text = json.dumps(digest, ensure_ascii=False, indent=2, default=_jsonable, sort_keys=True)
     lines = "".join(

@@ -10,9 +10,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError
+from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.prompts import Prompt, load_prompt, neutralize
-from arxiv_pipeline.core.summarizers.base import PaperText
+from arxiv_pipeline.core.scoring import Rating
 from arxiv_pipeline.core.text import truncate
+
+# The packaged prompt's version, for the asset's code version.
+RANKING_PROMPT_VERSION = load_prompt("ranking").version
 
 
 class _Rating(BaseModel):
@@ -50,8 +54,6 @@ RANKING_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-Rating = tuple[float, float, str]
-
 
 class LLMRanker:
     def __init__(self, chat: ChatClient, batch_size: int = 8, prompt: Prompt | None = None) -> None:
@@ -60,7 +62,7 @@ class LLMRanker:
         self.prompt = prompt or load_prompt("ranking")
         self.version = self.prompt.version
 
-    def _batch(self, papers: Sequence[PaperText], interests: str) -> tuple[dict[str, Rating], dict[str, str]]:
+    def _batch(self, papers: Sequence[Paper], interests: str) -> tuple[dict[str, Rating], dict[str, str]]:
         ids = [p.versioned_id for p in papers]
         block = "\n\n".join(
             f'<paper id="{p.versioned_id}">\nTitle: {_clean(p.title)}\n'
@@ -94,7 +96,7 @@ class LLMRanker:
             for p in papers
         }, {}
 
-    def rate(self, papers: Sequence[PaperText], interests: str) -> tuple[dict[str, Rating], dict[str, str]]:
+    def rate(self, papers: Sequence[Paper], interests: str) -> tuple[dict[str, Rating], dict[str, str]]:
         batches = [papers[i : i + self.batch_size] for i in range(0, len(papers), self.batch_size)]
         ratings: dict[str, Rating] = {}
         errors: dict[str, str] = {}

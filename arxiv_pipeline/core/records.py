@@ -2,56 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
 from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.core.scoring import PaperScore
 from arxiv_pipeline.core.selection import Candidate
 from arxiv_pipeline.core.summarizers.base import SUMMARY_FIELDS, StructuredSummary, SummaryOutcome
 
-_LISTING_FIELDS = (
-    "arxiv_id",
-    "version",
-    "title",
-    "authors",
-    "abstract",
-    "primary_category",
-    "categories",
-    "announce_type",
-    "listed_in",
-    "published",
-    "updated",
-    "comment",
-    "journal_ref",
-    "doi",
-    "metadata_source",
-)
+if TYPE_CHECKING:
+    from arxiv_pipeline.core.llm.client import CallRecord
+
+_LISTING_FIELDS = tuple(f.name for f in fields(Listing))
 
 
 def listing_row(listing: Listing) -> dict[str, Any]:
-    row = {name: getattr(listing, name) for name in _LISTING_FIELDS}
-    row["versioned_id"] = listing.versioned_id
-    return row
+    return {**asdict(listing), "versioned_id": listing.versioned_id}
 
 
 def listing_from_row(row: Mapping[str, Any], listed_in: str | None = None) -> Listing:
-    values = {name: row[name] for name in _LISTING_FIELDS if name != "listed_in"}
+    values = {name: row[name] for name in _LISTING_FIELDS}
     values["authors"] = list(values["authors"])
     values["categories"] = list(values["categories"])
-    return Listing(**values, listed_in=listed_in if listed_in is not None else row["listed_in"])
+    if listed_in is not None:
+        values["listed_in"] = listed_in
+    return Listing(**values)
 
 
 def candidate_row(candidate: Candidate) -> dict[str, Any]:
-    row = listing_row(candidate.listing)
-    row.update(
-        listed_in=candidate.listed_in,
-        status=candidate.status,
-        reason=candidate.reason,
-        reason_detail=candidate.reason_detail,
-        followed_authors=candidate.followed_authors,
-    )
-    return row
+    return {
+        **listing_row(candidate.listing),
+        "listed_in": candidate.listed_in,
+        "status": candidate.status,
+        "reason": candidate.reason,
+        "reason_detail": candidate.reason_detail,
+        "followed_authors": candidate.followed_authors,
+    }
 
 
 def candidate_from_row(row: Mapping[str, Any]) -> Candidate:
@@ -66,13 +54,7 @@ def candidate_from_row(row: Mapping[str, Any]) -> Candidate:
 
 
 def score_row(score: PaperScore) -> dict[str, Any]:
-    return dict(score.__dict__)
-
-
-def score_from_row(row: Mapping[str, Any]) -> PaperScore:
-    names = PaperScore.__dataclass_fields__
-    values = {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in row.items() if k in names}
-    return PaperScore(**values)
+    return asdict(score)
 
 
 def summary_row(
@@ -82,13 +64,13 @@ def summary_row(
     long_summary: str | None = None,
     long_error: str | None = None,
 ) -> dict[str, Any]:
-    fields = {f: getattr(outcome.summary, f) if outcome.summary else None for f in SUMMARY_FIELDS}
+    fields_ = {f: getattr(outcome.summary, f) if outcome.summary else None for f in SUMMARY_FIELDS}
     return {
         "arxiv_id": outcome.arxiv_id,
         "version": outcome.version,
         "rank": rank,
         "status": "ok" if outcome.ok else "failed",
-        **fields,
+        **fields_,
         "language": outcome.language,
         "summarizer": outcome.summarizer,
         "summarizer_version": outcome.summarizer_version,
@@ -135,3 +117,25 @@ def summary_from_row(row: Mapping[str, Any]) -> StructuredSummary | None:
     if row["status"] != "ok":
         return None
     return StructuredSummary(**{f: row[f] or "" for f in SUMMARY_FIELDS})
+
+
+def llm_call_rows(calls: Sequence[CallRecord], day: date, run_id: str | None) -> list[dict[str, Any]]:
+    """The ``llm_calls`` rows for the calls a client made: the cost log."""
+    now = datetime.now(UTC)
+    return [
+        {
+            "announce_date": day,
+            "run_id": run_id,
+            "purpose": c.purpose,
+            "paper_ids": c.paper_ids,
+            "model": c.model,
+            "status": c.status,
+            "attempts": c.attempts,
+            "prompt_tokens": c.prompt_tokens,
+            "completion_tokens": c.completion_tokens,
+            "seconds": c.seconds,
+            "json_mode": c.json_mode,
+            "recorded_at": now,
+        }
+        for c in calls
+    ]

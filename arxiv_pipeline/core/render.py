@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -33,6 +35,17 @@ def _environment() -> Environment:
 
 
 _ENV = _environment()
+
+
+def templates_version() -> str:
+    """A hash of every template and static file: changes when any rendered output could."""
+    root = resources.files("arxiv_pipeline.core")
+    digest = hashlib.sha256()
+    for folder in ("templates", "templates/site", "static"):
+        for item in sorted(root.joinpath(folder).iterdir(), key=lambda f: f.name):
+            if item.is_file():
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def render_readme_digest(day: DigestDay, abstract_chars: int = 300) -> str:

@@ -1,4 +1,5 @@
-"""Keyword relevance: title hits weigh more than abstract hits; followed authors get a boost."""
+"""Relevance and rank: title hits weigh more than abstract hits, followed authors get a boost, an
+optional LLM rating blends in, and papers shown on an earlier day are left out."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from dataclasses import dataclass, field, replace
 
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.matching import TermMatcher
-from arxiv_pipeline.core.selection import REASON_BELOW_CUTOFF, Candidate
+from arxiv_pipeline.core.selection import REASON_BELOW_CUTOFF, REASON_SEEN, Candidate
 
 SCORER_NAME = "keyword"
-SCORER_VERSION = "1"
+SCORER_VERSION = "2"
+
+Rating = tuple[float, float, str]  # LLM relevance, novelty (1-10) and its one-line reason
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,8 @@ class PaperScore:
     title_hits: list[str]
     abstract_hits: list[str]
     followed_authors: list[str] = field(default_factory=list)
-    rank: int = 0
+    # None for a paper left out as already shown: it is not ranked against the day's papers.
+    rank: int | None = None
     selected: bool = False
     reason: str | None = None
     llm_relevance: float | None = None
@@ -34,7 +38,7 @@ class PaperScore:
 
 
 def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> list[PaperScore]:
-    """Score the kept candidates and rank them; the top ``digest.max_papers`` are selected."""
+    """Score the kept candidates (not ranked yet)."""
     matcher = TermMatcher(config.keywords.include)
     weights = config.keywords.weights
     sc = config.scoring
@@ -47,7 +51,6 @@ def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> l
         kw = sum(weights.get(t, 1.0) * sc.title_weight for t in title_hits)
         kw += sum(weights.get(t, 1.0) * sc.abstract_weight for t in abstract_hits)
         boost = sc.author_boost if cand.followed_authors else 0.0
-        matched = [t for t in matcher.terms if t in title_hits or t in abstract_hits]
         scored.append(
             PaperScore(
                 arxiv_id=cand.listing.arxiv_id,
@@ -55,27 +58,49 @@ def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> l
                 score=round(kw + boost, 4),
                 keyword_score=round(kw, 4),
                 author_boost=boost,
-                matched_keywords=matched,
+                matched_keywords=[t for t in matcher.terms if t in title_hits or t in abstract_hits],
                 title_hits=title_hits,
                 abstract_hits=abstract_hits,
                 followed_authors=cand.followed_authors,
             )
         )
-    return rank_scores(scored, config.digest.max_papers)
+    return scored
 
 
-def rank_scores(scored: Iterable[PaperScore], limit: int) -> list[PaperScore]:
+def best_first(scores: Iterable[PaperScore]) -> list[PaperScore]:
     # Ties go to more title hits, then to the lower (older) arXiv id: stable across reruns.
-    ordered = sorted(scored, key=lambda s: (-s.score, -len(s.title_hits), s.arxiv_id))
-    return [
+    return sorted(scores, key=lambda s: (-s.score, -len(s.title_hits), s.arxiv_id))
+
+
+def already_seen(score: PaperScore, seen: Mapping[str, set[int]], resurface: bool) -> bool:
+    versions = seen.get(score.arxiv_id)
+    if not versions:
+        return False
+    return score.version in versions if resurface else True
+
+
+def rank_scores(
+    scores: Iterable[PaperScore],
+    limit: int,
+    seen: Mapping[str, set[int]] | None = None,
+    resurface: bool = False,
+) -> list[PaperScore]:
+    """Rank the day's papers best first and select the top ``limit``; papers shown on an earlier
+    day (``seen``: versions by id) are left out, unless ``resurface`` lets a new version back."""
+    scores = list(scores)
+    shown = [s for s in scores if already_seen(s, seen or {}, resurface)]
+    shown_ids = {s.arxiv_id for s in shown}
+    fresh = best_first(s for s in scores if s.arxiv_id not in shown_ids)
+    ranked = [
         replace(s, rank=rank, selected=rank <= limit, reason=None if rank <= limit else REASON_BELOW_CUTOFF)
-        for rank, s in enumerate(ordered, start=1)
+        for rank, s in enumerate(fresh, start=1)
     ]
+    return ranked + [replace(s, rank=None, selected=False, reason=REASON_SEEN) for s in best_first(shown)]
 
 
 def combine_with_llm(
     scores: Iterable[PaperScore],
-    ratings: Mapping[str, tuple[float, float, str]],
+    ratings: Mapping[str, Rating],
     errors: Mapping[str, str],
     config: PipelineConfig,
 ) -> list[PaperScore]:
@@ -100,4 +125,4 @@ def combine_with_llm(
                 llm_error=None,
             )
         )
-    return rank_scores(out, config.digest.max_papers)
+    return out

@@ -7,12 +7,15 @@ out, so a digest can always account for the whole day.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.matching import AuthorMatcher, TermMatcher
 from arxiv_pipeline.core.models import ANNOUNCE_TYPES, Listing
+
+# Bumped when the same listings could be decided differently; the UI then marks days stale.
+SELECTION_VERSION = "2"
 
 KEPT = "kept"
 EXCLUDED = "excluded"
@@ -65,20 +68,12 @@ def deduplicate(listings: Iterable[Listing]) -> list[tuple[Listing, list[str]]]:
     return out
 
 
-def already_seen(listing: Listing, seen: Mapping[str, set[int]], resurface: bool) -> bool:
-    versions = seen.get(listing.arxiv_id)
-    if not versions:
-        return False
-    return listing.version in versions if resurface else True
-
-
 def select_candidates(
     listings: Iterable[Listing],
     config: PipelineConfig,
-    seen: Mapping[str, set[int]] | None = None,
 ) -> list[Candidate]:
-    """Decide, for every paper of the day, whether it goes on and if not, why."""
-    seen = seen or {}
+    """Decide, for every paper of the day, whether it goes on and if not, why. Papers shown on
+    earlier days are left out later, by the ranking (it is the stage that knows what was shown)."""
     wanted_types = set(config.filter.announce_types)
     categories = set(config.categories)
     archives = {c for c in categories if "." not in c}
@@ -97,9 +92,6 @@ def select_candidates(
             out.append(replace(base, reason=REASON_TYPE, reason_detail=listing.announce_type))
         elif not in_scope:
             out.append(replace(base, reason=REASON_CATEGORY, reason_detail=", ".join(listing.categories)))
-        elif already_seen(listing, seen, config.filter.resurface_new_versions):
-            shown = ", ".join(f"v{v}" for v in sorted(seen[listing.arxiv_id]))
-            out.append(replace(base, reason=REASON_SEEN, reason_detail=f"shown before as {shown}"))
         elif base.followed_authors:
             # Followed authors bypass the keyword filters; that is the point of following them.
             out.append(replace(base, status=KEPT))

@@ -1,4 +1,4 @@
-"""The DuckDB file every stage reads from and writes to.
+"""The DuckDB file every stage reads from and writes to; the only place the pipeline writes SQL.
 
 Each stage owns one table keyed by ``announce_date``; a stage's write replaces that day's rows in
 one transaction, so a rerun leaves exactly one copy of every row, other days are untouched, and a
@@ -11,34 +11,26 @@ import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-SCHEMA_VERSION = 1
+from arxiv_pipeline.core.models import Listing, sql_columns
+
+SCHEMA_VERSION = 2
+
+# A paper's columns come from the one declaration of a paper (models.Listing).
+_LISTING_COLUMNS = sql_columns(Listing)
+_CANDIDATE_COLUMNS = sql_columns(Listing, {"listed_in": "VARCHAR[]"})
 
 TABLES: dict[str, str] = {
-    "arxiv_listings": """
+    "arxiv_listings": f"""
         announce_date DATE NOT NULL,
-        arxiv_id VARCHAR NOT NULL,
-        version INTEGER NOT NULL,
+        {_LISTING_COLUMNS},
         versioned_id VARCHAR NOT NULL,
-        listed_in VARCHAR NOT NULL,
-        announce_type VARCHAR NOT NULL,
-        title VARCHAR NOT NULL,
-        authors VARCHAR[] NOT NULL,
-        abstract VARCHAR NOT NULL,
-        primary_category VARCHAR NOT NULL,
-        categories VARCHAR[] NOT NULL,
-        published TIMESTAMPTZ,
-        updated TIMESTAMPTZ,
-        comment VARCHAR,
-        journal_ref VARCHAR,
-        doi VARCHAR,
-        metadata_source VARCHAR NOT NULL,
         source VARCHAR NOT NULL,
         fetched_at TIMESTAMPTZ NOT NULL,
         run_id VARCHAR,
@@ -55,24 +47,10 @@ TABLES: dict[str, str] = {
         run_id VARCHAR,
         PRIMARY KEY (announce_date, category)
     """,
-    "candidate_papers": """
+    "candidate_papers": f"""
         announce_date DATE NOT NULL,
-        arxiv_id VARCHAR NOT NULL,
-        version INTEGER NOT NULL,
+        {_CANDIDATE_COLUMNS},
         versioned_id VARCHAR NOT NULL,
-        title VARCHAR NOT NULL,
-        authors VARCHAR[] NOT NULL,
-        abstract VARCHAR NOT NULL,
-        primary_category VARCHAR NOT NULL,
-        categories VARCHAR[] NOT NULL,
-        announce_type VARCHAR NOT NULL,
-        listed_in VARCHAR[] NOT NULL,
-        published TIMESTAMPTZ,
-        updated TIMESTAMPTZ,
-        comment VARCHAR,
-        journal_ref VARCHAR,
-        doi VARCHAR,
-        metadata_source VARCHAR NOT NULL,
         status VARCHAR NOT NULL,
         reason VARCHAR,
         reason_detail VARCHAR,
@@ -93,7 +71,7 @@ TABLES: dict[str, str] = {
         title_hits VARCHAR[] NOT NULL,
         abstract_hits VARCHAR[] NOT NULL,
         followed_authors VARCHAR[] NOT NULL,
-        rank INTEGER NOT NULL,
+        rank INTEGER,
         selected BOOLEAN NOT NULL,
         reason VARCHAR,
         llm_relevance DOUBLE,
@@ -213,14 +191,6 @@ TABLES: dict[str, str] = {
         trigger VARCHAR,
         failed_at TIMESTAMPTZ NOT NULL
     """,
-    # Papers that made it into a day's digest; later days leave them out as already seen.
-    "seen_papers": """
-        arxiv_id VARCHAR NOT NULL,
-        version INTEGER NOT NULL,
-        shown_on DATE NOT NULL,
-        run_id VARCHAR,
-        PRIMARY KEY (arxiv_id, version, shown_on)
-    """,
 }
 
 
@@ -245,11 +215,20 @@ LEFT JOIN paper_summaries m ON m.announce_date = c.announce_date AND m.arxiv_id 
     AND m.version = c.version
 """
 
-_COLUMN = re.compile(r"^\s*(\w+)\s+([A-Z]+(?:\[\])?)", re.M)
+_COLUMN = re.compile(r"^\s*(\w+)\s+([A-Z]+(?:\[\])?)( NOT NULL| PRIMARY KEY)?", re.M)
 
 
 class StoreBusyError(RuntimeError):
     """Another process held the DuckDB file for longer than we were willing to wait."""
+
+
+def table_columns(table: str) -> list[tuple[str, str, bool]]:
+    """(name, SQL type, nullable) of each column of one of the pipeline's tables."""
+    return [
+        (name, sql_type, not not_null)
+        for name, sql_type, not_null in _COLUMN.findall(TABLES[table])
+        if name != "PRIMARY"
+    ]
 
 
 class Warehouse:
@@ -260,6 +239,7 @@ class Warehouse:
         self.lock_timeout_s = lock_timeout_s
         self._schema_ready = False
 
+    # -- connections and schema -----------------------------------------------------------
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         # DuckDB lets one process write a file at a time; concurrent runs wait their turn.
         deadline = time.monotonic() + self.lock_timeout_s
@@ -268,13 +248,13 @@ class Warehouse:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                    if "lock" in str(exc).lower():
-                        raise StoreBusyError(
-                            f"{self.path} stayed locked by another process for "
-                            f"{self.lock_timeout_s:.0f}s: {exc}"
-                        ) from exc
+                locked = "lock" in str(exc).lower()
+                if not locked:
                     raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(
+                        f"{self.path} stayed locked by another process for {self.lock_timeout_s:.0f}s: {exc}"
+                    ) from exc
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
 
@@ -295,27 +275,44 @@ class Warehouse:
     def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
         for name, columns in TABLES.items():
             conn.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
-            # A database made by an older version gets the columns added since (nullable).
-            have = {r[1] for r in conn.execute(f"PRAGMA table_info('{name}')").fetchall()}
-            for column, sql_type in _COLUMN.findall(columns):
-                if column not in have and column != "PRIMARY":
+            # A database made by an older version gets the columns added since (nullable), and
+            # loses NOT NULL where a column became optional.
+            have = {r[1]: bool(r[3]) for r in conn.execute(f"PRAGMA table_info('{name}')").fetchall()}
+            for column, sql_type, nullable in table_columns(name):
+                if column not in have:
                     conn.execute(f"ALTER TABLE {name} ADD COLUMN {column} {sql_type}")
+                elif nullable and have[column]:
+                    conn.execute(f"ALTER TABLE {name} ALTER COLUMN {column} DROP NOT NULL")
         conn.execute(PAPER_DIGEST_VIEW)
         conn.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
-        if not conn.execute("SELECT count(*) FROM schema_info").fetchone()[0]:
-            conn.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
+        conn.execute("DELETE FROM schema_info")
+        conn.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
 
+    # -- generic reads and writes ---------------------------------------------------------
     @staticmethod
-    def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def _insert(
+        conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]], verb: str = "INSERT"
+    ) -> None:
         if not rows:
             return
         frame = pd.DataFrame.from_records(list(rows))
         columns = ", ".join(frame.columns)
         conn.register("incoming_rows", frame)
         try:
-            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_rows")
+            conn.execute(f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming_rows")
         finally:
             conn.unregister("incoming_rows")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.connect() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     def replace_day(
         self, table: str, day: date, rows: Sequence[Mapping[str, Any]], where: Mapping[str, Any] | None = None
@@ -325,17 +322,9 @@ class Warehouse:
             raise ValueError(f"{table} is not a per-day table")
         where = dict(where or {})
         condition = "".join(f" AND {column} = ?" for column in where)
-        with self.connect() as conn:
-            conn.execute("BEGIN TRANSACTION")
-            try:
-                conn.execute(
-                    f"DELETE FROM {table} WHERE announce_date = ?{condition}", [day, *where.values()]
-                )
-                self._insert(conn, table, [{**r, **where, "announce_date": day} for r in rows])
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._transaction() as conn:
+            conn.execute(f"DELETE FROM {table} WHERE announce_date = ?{condition}", [day, *where.values()])
+            self._insert(conn, table, [{**r, **where, "announce_date": day} for r in rows])
         return len(rows)
 
     def read_day(self, table: str, day: date, order_by: str | None = None) -> list[dict[str, Any]]:
@@ -348,28 +337,24 @@ class Warehouse:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def seen_before(self, day: date) -> dict[str, set[int]]:
-        """Versions of each paper shown in a digest of an earlier day."""
-        seen: dict[str, set[int]] = {}
-        for row in self.query("SELECT arxiv_id, version FROM seen_papers WHERE shown_on < ?", [day]):
-            seen.setdefault(row["arxiv_id"], set()).add(row["version"])
-        return seen
+    def _column(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        return [next(iter(r.values())) for r in self.query(sql, params)]
 
-    def mark_seen(self, day: date, papers: Sequence[tuple[str, int]], run_id: str | None) -> None:
+    def append(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         with self.connect() as conn:
-            conn.execute("BEGIN TRANSACTION")
-            try:
-                conn.execute("DELETE FROM seen_papers WHERE shown_on = ?", [day])
-                self._insert(
-                    conn,
-                    "seen_papers",
-                    [{"arxiv_id": a, "version": v, "shown_on": day, "run_id": run_id} for a, v in papers],
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+            self._insert(conn, table, rows)
 
+    def upsert(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert rows, replacing those with the same primary key (cache tables)."""
+        with self.connect() as conn:
+            self._insert(conn, table, rows, verb="INSERT OR REPLACE")
+
+    def row_count(self, table: str, day: date | None = None) -> int:
+        if day is None:
+            return self._column(f"SELECT count(*) FROM {table}", [])[0]
+        return self._column(f"SELECT count(*) FROM {table} WHERE announce_date = ?", [day])[0]
+
+    # -- ingestion ------------------------------------------------------------------------
     def upsert_papers(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Record each paper's newest version; replaying an older day never rolls one back."""
         if not rows:
@@ -397,25 +382,142 @@ class Warehouse:
             finally:
                 conn.unregister("incoming_papers")
 
-    def append(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        with self.connect() as conn:
-            self._insert(conn, table, rows)
+    def listed_ids(self, day: date) -> set[str]:
+        return set(
+            self._column("SELECT DISTINCT arxiv_id FROM arxiv_listings WHERE announce_date = ?", [day])
+        )
 
-    def upsert(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Insert rows, replacing those with the same primary key (cache tables)."""
-        if not rows:
-            return
-        frame = pd.DataFrame.from_records(list(rows))
-        columns = ", ".join(frame.columns)
-        with self.connect() as conn:
-            conn.register("incoming_rows", frame)
-            try:
-                conn.execute(
-                    f"INSERT OR REPLACE INTO {table} ({columns}) SELECT {columns} FROM incoming_rows"
-                )
-            finally:
-                conn.unregister("incoming_rows")
+    def listing_meta(self, day: date) -> dict[str, Any]:
+        """When the day was fetched and from which sources."""
+        return self.query(
+            "SELECT max(fetched_at) AS fetched_at, list(DISTINCT source ORDER BY source) AS sources "
+            "FROM arxiv_listings WHERE announce_date = ?",
+            [day],
+        )[0]
+
+    def papers_per_day(self, up_to: date, days: int) -> list[dict[str, Any]]:
+        """(d, n): distinct papers listed on the latest ``days`` days up to ``up_to``."""
+        return self.query(
+            "SELECT announce_date AS d, count(DISTINCT arxiv_id) AS n FROM arxiv_listings "
+            "WHERE announce_date <= ? GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
+            [up_to, days],
+        )
+
+    # -- selection and scoring ------------------------------------------------------------
+    def recent_days(self, days: int) -> list[date]:
+        """The latest ``days`` days with stored candidates, newest first."""
+        return self._column(
+            "SELECT DISTINCT announce_date FROM candidate_papers ORDER BY 1 DESC LIMIT ?", [days]
+        )
+
+    def kept_ids(self, day: date) -> set[str]:
+        return set(
+            self._column(
+                "SELECT arxiv_id FROM candidate_papers WHERE announce_date = ? AND status = 'kept'", [day]
+            )
+        )
+
+    def selected_ids(self, day: date, top: int | None = None) -> list[str]:
+        """The day's selected papers in rank order (the best ``top`` of them when given)."""
+        return self._column(
+            "SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND selected "
+            "AND (? IS NULL OR rank <= ?) ORDER BY rank",
+            [day, top, top],
+        )
+
+    def seen_before(self, day: date) -> dict[str, set[int]]:
+        """Versions of each paper selected for the digest of an earlier day."""
+        seen: dict[str, set[int]] = {}
+        for row in self.query(
+            "SELECT DISTINCT arxiv_id, version FROM paper_scores WHERE announce_date < ? AND selected", [day]
+        ):
+            seen.setdefault(row["arxiv_id"], set()).add(row["version"])
+        return seen
+
+    def cached_ratings(
+        self, model: str, prompt_version: str, interests_hash: str, versioned_ids: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        if not versioned_ids:
+            return []
+        return self.query(
+            "SELECT * FROM ranking_cache WHERE model = ? AND prompt_version = ? AND interests_hash = ? "
+            "AND list_contains(?, arxiv_id || 'v' || version)",
+            [model, prompt_version, interests_hash, list(versioned_ids)],
+        )
+
+    # -- summaries ------------------------------------------------------------------------
+    def papers_to_summarize(self, day: date, limit: int) -> list[dict[str, Any]]:
+        """The day's best ``limit`` selected papers: their candidate row plus their rank."""
+        return self.query(
+            "SELECT s.rank, c.* FROM paper_scores s JOIN candidate_papers c USING (announce_date, arxiv_id) "
+            "WHERE s.announce_date = ? AND s.selected ORDER BY s.rank LIMIT ?",
+            [day, limit],
+        )
+
+    def cached_summaries(
+        self, kind: str, model: str, prompt_version: str, language: str, versioned_ids: Sequence[str]
+    ) -> dict[tuple[str, int], dict[str, Any]]:
+        if not versioned_ids:
+            return {}
+        rows = self.query(
+            "SELECT * FROM summary_cache WHERE kind = ? AND model = ? AND prompt_version = ? "
+            "AND language = ? AND list_contains(?, arxiv_id || 'v' || version)",
+            [kind, model, prompt_version, language, list(versioned_ids)],
+        )
+        return {(r["arxiv_id"], r["version"]): r for r in rows}
+
+    def failed_summary_days(self, days: int) -> dict[date, int]:
+        """Failed summaries per day, for the latest ``days`` days that have any."""
+        rows = self.query(
+            "SELECT announce_date AS d, count(*) AS n FROM paper_summaries WHERE status = 'failed' "
+            "GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
+            [days],
+        )
+        return {r["d"]: r["n"] for r in rows}
+
+    # -- publishing -----------------------------------------------------------------------
+    def digest_rows(self, day: date) -> list[dict[str, Any]]:
+        """Every paper of the day with every stored field (the ``paper_digest`` view)."""
+        return self.query(
+            "SELECT * FROM paper_digest WHERE announce_date = ? ORDER BY rank NULLS LAST, arxiv_id", [day]
+        )
 
     def latest_digest_day(self, kind: str) -> date | None:
-        rows = self.query("SELECT max(announce_date) AS d FROM digests WHERE kind = ?", [kind])
-        return rows[0]["d"] if rows else None
+        return self._column("SELECT max(announce_date) FROM digests WHERE kind = ?", [kind])[0]
+
+    def built_days(self) -> list[dict[str, Any]]:
+        """(d, listed, papers, summarized) for every built day, newest first; days without
+        announcements have no candidates but still count once their digest is rendered."""
+        return self.query("""
+            SELECT c.announce_date AS d, count(*) AS listed,
+                   count(*) FILTER (WHERE s.selected) AS papers,
+                   count(*) FILTER (WHERE m.status = 'ok') AS summarized
+            FROM candidate_papers c
+            LEFT JOIN paper_scores s USING (announce_date, arxiv_id)
+            LEFT JOIN paper_summaries m USING (announce_date, arxiv_id)
+            GROUP BY c.announce_date
+            UNION ALL
+            SELECT DISTINCT announce_date, 0, 0, 0 FROM digests
+            WHERE papers = 0 AND announce_date NOT IN (SELECT announce_date FROM candidate_papers)
+            ORDER BY 1 DESC""")
+
+    # -- operations -----------------------------------------------------------------------
+    def record_run_failure(
+        self,
+        run_id: str,
+        job: str,
+        partition: str | None,
+        failed_steps: list[str],
+        error: str,
+        trigger: str | None,
+    ) -> None:
+        row = {
+            "run_id": run_id,
+            "job": job,
+            "partition": partition,
+            "failed_steps": failed_steps,
+            "error": error[:4000],
+            "trigger": trigger,
+            "failed_at": datetime.now(UTC),
+        }
+        self.upsert("run_failures", [row])

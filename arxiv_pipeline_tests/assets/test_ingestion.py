@@ -8,7 +8,7 @@ import dagster as dg
 import pytest
 
 from arxiv_pipeline.assets import ALL_ASSETS
-from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 
@@ -39,7 +39,7 @@ def test_backfill_of_three_days_makes_three_partitions(
                 selection=["arxiv_listings"],
                 partition_key=day.isoformat(),
                 instance=instance,
-                resources={"settings": PipelineSettings(config_path=str(path))},
+                resources=pipeline_resources(config_path=str(path)),
             )
             assert result.success
     store = warehouse_for(path)

@@ -9,7 +9,7 @@ import pytest
 
 from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.prompts import _DIR as PROMPTS_DIR
-from arxiv_pipeline.resources import PipelineSettings
+from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
@@ -177,7 +177,7 @@ def test_the_api_key_never_leaves_the_environment(
                 ALL_ASSETS,
                 partition_key=DAY_1.isoformat(),
                 instance=instance,
-                resources={"settings": PipelineSettings(config_path=str(path))},
+                resources=pipeline_resources(config_path=str(path)),
             )
         auth = {h.get("authorization") for h in server.headers}
     assert auth == {f"Bearer {SECRET}"}  # the key was used, in the header only

@@ -38,6 +38,7 @@ def source(server: FakeArxiv, now: str, **kwargs: object) -> ArxivSource:
         rss_url=f"{server.base_url}/rss/{{}}",
         api_url=f"{server.base_url}/api/query?{{}}",
         limiter=RateLimiter(min_interval_s=0.0),
+        min_interval_s=0.0,
         backoff_base_s=0.0,
         contact_email="me@example.org",
         now=lambda: datetime.fromisoformat(now),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from arxiv_pipeline.core.summarizers import SUMMARY_FIELDS, ExtractiveSummarizer, PaperText
+from arxiv_pipeline.core.models import Paper
+from arxiv_pipeline.core.summarizers import SUMMARY_FIELDS, ExtractiveSummarizer
 from arxiv_pipeline.core.summarizers.extractive import extract_summary, split_sentences
 from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
@@ -50,7 +51,10 @@ def test_short_abstracts_still_fill_every_field() -> None:
 
 
 def test_summarizer_labels_itself_and_returns_one_outcome_per_paper() -> None:
-    papers = [PaperText("2611.1", 1, "T", DAY_1_PAPERS[0].abstract), PaperText("2611.2", 2, "T", "")]
+    papers = [
+        Paper(arxiv_id="2611.1", version=1, title="T", abstract=DAY_1_PAPERS[0].abstract),
+        Paper(arxiv_id="2611.2", version=2, title="T", abstract=""),
+    ]
     outcomes = ExtractiveSummarizer().summarize(papers, "zh")
     assert [(o.arxiv_id, o.version, o.ok, o.summarizer, o.language) for o in outcomes] == [
         ("2611.1", 1, True, "extractive", "zh"),

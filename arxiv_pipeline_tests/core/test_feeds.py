@@ -36,7 +36,7 @@ def test_recorded_rss_parses_with_types_and_authors() -> None:
     assert len(feed.items) == 32 and not feed.skipped
     kinds = {i.announce_type for i in feed.items}
     assert kinds == {"new", "cross", "replace", "replace-cross"}
-    paper = next(i for i in feed.items if i.arxiv_id == "2611.10006")
+    paper = next(i.paper for i in feed.items if i.paper.arxiv_id == "2611.10006")
     assert len(paper.authors) == 32 and paper.version == 1
     assert paper.abstract.startswith("Mixture-of-experts")
 
@@ -63,9 +63,9 @@ def test_bad_items_are_skipped_and_reported_not_fatal() -> None:
         )
     )
     feed = parse_rss(body.encode())
-    assert [i.arxiv_id for i in feed.items] == ["2611.00001", "2611.00005"]
-    assert feed.items[1].categories == ["cs.LG"]
-    assert feed.items[0].authors == ["Ann One", "Bob Two"]
+    assert [i.paper.arxiv_id for i in feed.items] == ["2611.00001", "2611.00005"]
+    assert feed.items[1].paper.categories == ["cs.LG"]
+    assert feed.items[0].paper.authors == ["Ann One", "Bob Two"]
     assert len(feed.skipped) == 3
 
 
@@ -105,7 +105,7 @@ def test_api_error_entry_raises() -> None:
 def test_merge_prefers_the_api_record_but_keeps_the_feed_type() -> None:
     feed = parse_rss((DAY / "rss" / "cs.AI.xml").read_bytes())
     records = {r.arxiv_id: r for r in parse_api_page((DAY / "api" / "id_list-01.xml").read_bytes()).records}
-    cross = next(i for i in feed.items if i.arxiv_id == "2611.10002")
+    cross = next(i for i in feed.items if i.paper.arxiv_id == "2611.10002")
     merged = merge_listing(cross, records["2611.10002"], "cs.AI")
     assert merged.announce_type == "cross" and merged.primary_category == "cs.LG"
     assert merged.metadata_source == "api" and merged.comment

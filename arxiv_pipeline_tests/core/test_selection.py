@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from arxiv_pipeline.core.config import parse_config
 from arxiv_pipeline.core.models import Listing
-from arxiv_pipeline.core.scoring import keyword_scores
+from arxiv_pipeline.core.scoring import keyword_scores, rank_scores
 from arxiv_pipeline.core.selection import (
     KEPT,
     REASON_BELOW_CUTOFF,
@@ -77,27 +77,35 @@ def test_every_listed_paper_is_kept_or_has_a_reason() -> None:
         listing("8", "A survey", authors=["Ada  lovelace"]),
         listing("8", "A survey", authors=["Ada  lovelace"], listed_in="cs.AI"),
     ]
-    cands = {c.listing.arxiv_id: c for c in select_candidates(rows, CONFIG, {"6": {1}})}
+    cands = {c.listing.arxiv_id: c for c in select_candidates(rows, CONFIG)}
     assert len(cands) == 8  # one row per paper, even listed twice
     assert cands["1"].status == KEPT and cands["1"].reason is None
     assert cands["2"].reason == REASON_EXCLUDED_KEYWORD and cands["2"].reason_detail == "survey"
     assert cands["3"].reason == REASON_NO_KEYWORD
     assert cands["4"].reason == REASON_TYPE and cands["4"].reason_detail == "replace"
     assert cands["5"].reason == REASON_CATEGORY
-    assert cands["6"].reason == REASON_SEEN
+    assert cands["6"].kept  # shown on an earlier day or not: that is the ranking's call
     # followed authors bypass keyword filters, include and exclude alike
     assert cands["7"].kept and cands["7"].followed_authors == ["Ada Lovelace"]
     assert cands["8"].kept
     assert all(c.kept or c.reason for c in cands.values())
 
 
+def test_papers_shown_before_are_left_out_unranked() -> None:
+    rows = [listing("5", "LLM a"), listing("6", "LLM LLM b", "LLM"), listing("7", "LLM c")]
+    scores = keyword_scores(select_candidates(rows, CONFIG), CONFIG)
+    ranked = {s.arxiv_id: s for s in rank_scores(scores, limit=1, seen={"6": {1}})}
+    assert (ranked["6"].rank, ranked["6"].selected, ranked["6"].reason) == (None, False, REASON_SEEN)
+    # The best unseen paper takes rank 1; ranks stay consecutive without the seen one.
+    assert (ranked["5"].rank, ranked["5"].selected) == (1, True)
+    assert (ranked["7"].rank, ranked["7"].reason) == (2, REASON_BELOW_CUTOFF)
+
+
 def test_new_versions_resurface_only_when_configured() -> None:
-    rows = [listing("9", "LLM v2", version=2, kind="new")]
-    seen = {"9": {1}}
-    assert select_candidates(rows, CONFIG, seen)[0].reason == REASON_SEEN
-    resurfacing = parse_config({**CONFIG.model_dump(), "filter": {"resurface_new_versions": True}})
-    assert select_candidates(rows, resurfacing, seen)[0].kept
-    assert select_candidates(rows, resurfacing, {"9": {2}})[0].reason == REASON_SEEN
+    scores = keyword_scores(select_candidates([listing("9", "LLM v2", version=2)], CONFIG), CONFIG)
+    assert rank_scores(scores, 5, seen={"9": {1}})[0].reason == REASON_SEEN
+    assert rank_scores(scores, 5, seen={"9": {1}}, resurface=True)[0].selected
+    assert rank_scores(scores, 5, seen={"9": {2}}, resurface=True)[0].reason == REASON_SEEN
 
 
 def test_without_include_keywords_everything_in_scope_is_kept() -> None:
@@ -124,7 +132,7 @@ def test_scores_weigh_title_over_abstract_and_rank_with_a_cutoff() -> None:
         listing("3", "LLM and diffusion", "LLM and diffusion"),  # 2+6+1+3 = 12
         listing("4", "plain", "LLM", authors=["Ada Lovelace"]),  # 1 + 5
     ]
-    scores = {s.arxiv_id: s for s in keyword_scores(select_candidates(rows, config), config)}
+    scores = {s.arxiv_id: s for s in rank_scores(keyword_scores(select_candidates(rows, config), config), 2)}
     assert scores["3"].score == 12.0 and scores["3"].matched_keywords == ["LLM", "diffusion"]
     assert scores["3"].title_hits == ["LLM", "diffusion"]
     assert scores["4"].score == 6.0 and scores["4"].author_boost == 5.0
@@ -143,5 +151,5 @@ def test_ties_break_on_title_hits_then_id() -> None:
         }
     )
     rows = [listing("3", "plain", "LLM agent"), listing("2", "LLM", "agent"), listing("1", "LLM", "agent")]
-    ranked = sorted(keyword_scores(select_candidates(rows, config), config), key=lambda s: s.rank)
+    ranked = rank_scores(keyword_scores(select_candidates(rows, config), config), 3)
     assert [s.arxiv_id for s in ranked] == ["1", "2", "3"]

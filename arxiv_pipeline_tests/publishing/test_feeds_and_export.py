@@ -14,6 +14,7 @@ from lxml import etree
 
 from arxiv_pipeline.core.config import parse_config
 from arxiv_pipeline.core.digest import DigestDay, DigestPaper
+from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.core.publish import render_feeds
 from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
 from arxiv_pipeline.core.site import render_day_page
@@ -107,22 +108,26 @@ def _day(title: str, abstract: str, tldr: str, author: str, category: str) -> Di
         result=tldr or "r",
         conclusion=author or "c",
     )
-    paper = DigestPaper(
-        rank=1,
+    listing = Listing(
         arxiv_id="2611.00001",
         version=1,
         title=title,
         authors=[author, "B. Two"],
+        abstract=abstract,
         primary_category="cs.LG",
         categories=["cs.LG", category],
-        section="cs.LG",
-        published=date(2026, 11, 16),
-        score=3.0,
+        comment=abstract[:20] or None,
         announce_type="new",
+        listed_in="cs.LG",
+    )
+    paper = DigestPaper(
+        paper=listing,
+        rank=1,
+        section="cs.LG",
+        published_on=date(2026, 11, 16),
+        score=3.0,
         matched_keywords=[tldr[:10] or "kw"],
         followed_authors=[],
-        abstract=abstract,
-        comment=abstract[:20] or None,
         summary=summary,
         summary_status="ok",
         summary_error=None,
@@ -145,7 +150,6 @@ def _day(title: str, abstract: str, tldr: str, author: str, category: str) -> Di
         followed_authors=[],
         summarizer_notes=[tldr or "n"],
         language="en",
-        summarize_top=1,
     )
 
 

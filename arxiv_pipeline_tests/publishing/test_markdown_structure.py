@@ -76,7 +76,7 @@ def digests(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     import dagster as dg
 
     from arxiv_pipeline.assets import ALL_ASSETS
-    from arxiv_pipeline.resources import PipelineSettings
+    from arxiv_pipeline.resources import pipeline_resources
 
     root = tmp_path_factory.mktemp("golden")
     path = ConfigFactory(root).write(digest={"summarize_top": 30})
@@ -85,7 +85,7 @@ def digests(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
             ALL_ASSETS,
             partition_key=DAY_1.isoformat(),
             instance=instance,
-            resources={"settings": PipelineSettings(config_path=str(path))},
+            resources=pipeline_resources(config_path=str(path)),
         )
     folder = root / "data" / "digests" / DAY_1.isoformat()
     return (folder / "README.md").read_text(), (folder / "daily_digest.md").read_text()

@@ -10,18 +10,17 @@ client only; it is never logged, stored or put in an error message.
 from __future__ import annotations
 
 import json
-import random
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import openai
 
 from arxiv_pipeline.core.config import LLMConfig
-from arxiv_pipeline.core.sources.http import retry_after_seconds
+from arxiv_pipeline.core.retry import backoff_delay, retry_after_seconds
 
 JSON_MODES = ("json_schema", "json_object", "off")
 _RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
@@ -159,12 +158,6 @@ class ChatClient:
                 self.json_mode = JSON_MODES[JSON_MODES.index(failed_mode) + 1]
             return True
 
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        delay = self.config.backoff_base_s * 2 ** (attempt - 1) * (0.5 + random.random())
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, 120.0))
-        return min(delay, 120.0)
-
     def complete_json(
         self,
         messages: Sequence[dict[str, str]],
@@ -226,7 +219,7 @@ class ChatClient:
                 self._record(purpose, paper_ids, "ok", attempt, used_prompt, used_completion, started, mode)
                 return value, result
             if attempt < self.config.max_attempts:
-                self._sleep(self._backoff(attempt, retry_after))
+                self._sleep(backoff_delay(attempt, self.config.backoff_base_s, retry_after=retry_after))
         if self._secret:
             last_error = last_error.replace(self._secret, "[api key]")
         self._record(
@@ -285,7 +278,6 @@ class UsageTotals:
     attempts: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    by_purpose: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, calls: Sequence[CallRecord]) -> UsageTotals:
@@ -296,5 +288,20 @@ class UsageTotals:
             totals.attempts += c.attempts
             totals.prompt_tokens += c.prompt_tokens
             totals.completion_tokens += c.completion_tokens
-            totals.by_purpose[c.purpose] = totals.by_purpose.get(c.purpose, 0) + 1
         return totals
+
+
+def usage_report(chat: ChatClient) -> dict[str, Any]:
+    """The calls a client made, summed up for a run's metadata, with a cost estimate."""
+    totals = UsageTotals.of(chat.calls)
+    cost = chat.estimated_cost(totals.prompt_tokens, totals.completion_tokens)
+    return {
+        "llm_calls": totals.calls,
+        "llm_failed_calls": totals.failed_calls,
+        "llm_attempts": totals.attempts,
+        "prompt_tokens": totals.prompt_tokens,
+        "completion_tokens": totals.completion_tokens,
+        "estimated_cost_usd": round(cost, 6) if cost is not None else "no price configured",
+        "model": chat.model,
+        "json_mode": chat.json_mode,
+    }

@@ -9,21 +9,25 @@ from typing import Protocol
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.models import FetchResult
 
+# Bumped when what a source stores for a day changes; the UI then marks stored days stale.
+SOURCE_VERSION = "1"
+
 
 class PaperSource(Protocol):
     name: str
 
     def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult: ...
 
+    def announced_day(self, categories: Sequence[str]) -> date | None:
+        """The newest announcement day the source can serve now."""
+        ...
+
 
 def source_from_config(config: PipelineConfig) -> PaperSource:
     if config.source.kind == "arxiv":
         from arxiv_pipeline.core.sources.arxiv_live import ArxivSource
-        from arxiv_pipeline.core.sources.http import ARXIV_RATE_LIMITER
 
         src = config.source
-        # The limiter is shared by the whole process; it takes the configured spacing.
-        ARXIV_RATE_LIMITER.min_interval_s = src.min_interval_s
         return ArxivSource(
             contact_email=src.contact_email,
             rss_url=src.rss_url,
@@ -31,6 +35,7 @@ def source_from_config(config: PipelineConfig) -> PaperSource:
             timeout_s=src.timeout_s,
             max_attempts=src.max_attempts,
             backoff_base_s=src.backoff_base_s,
+            min_interval_s=src.min_interval_s,
             id_batch=src.id_batch,
             page_size=src.page_size,
         )

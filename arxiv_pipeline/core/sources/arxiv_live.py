@@ -16,14 +16,13 @@ from datetime import UTC, date, datetime
 import arxiv
 
 from arxiv_pipeline import __version__
-from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing
+from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing, Paper
 from arxiv_pipeline.core.sources.calendar import (
     announcement_date_of,
     is_announcement_day,
     submission_window,
 )
 from arxiv_pipeline.core.sources.feeds import (
-    ApiRecord,
     RssFeed,
     clean_text,
     merge_listing,
@@ -44,9 +43,9 @@ class BackfillTooLargeError(RuntimeError):
     pass
 
 
-def record_from_result(result: arxiv.Result) -> ApiRecord:
+def record_from_result(result: arxiv.Result) -> Paper:
     base, _, version = result.get_short_id().rpartition("v")
-    return ApiRecord(
+    return Paper(
         arxiv_id=base,
         version=int(version),
         title=clean_text(result.title),
@@ -80,6 +79,7 @@ class ArxivSource:
         id_batch: int = 200,
         page_size: int = 2000,
         limiter: RateLimiter = ARXIV_RATE_LIMITER,
+        min_interval_s: float = 3.0,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -93,6 +93,7 @@ class ArxivSource:
         self.session = PoliteSession(
             self.user_agent,
             limiter=limiter,
+            min_interval_s=min_interval_s,
             timeout_s=timeout_s,
             max_attempts=max_attempts,
             backoff_base_s=backoff_base_s,
@@ -112,8 +113,12 @@ class ArxivSource:
         url = self.rss_url.format("+".join(categories))
         return parse_rss(self.session.get(url).content, what=url)
 
-    def lookup(self, versioned_ids: Sequence[str]) -> dict[str, ApiRecord]:
-        records: dict[str, ApiRecord] = {}
+    def announced_day(self, categories: Sequence[str]) -> date | None:
+        """The announcement day the feed holds now (one request)."""
+        return self.fetch_rss(categories).announce_date
+
+    def lookup(self, versioned_ids: Sequence[str]) -> dict[str, Paper]:
+        records: dict[str, Paper] = {}
         client = self._client(max(1, min(self.id_batch, len(versioned_ids))))
         for start in range(0, len(versioned_ids), self.id_batch):
             batch = list(versioned_ids[start : start + self.id_batch])
@@ -125,15 +130,15 @@ class ArxivSource:
     def _announcement(self, day: date, categories: Sequence[str], feed: RssFeed) -> FetchResult:
         fetched_at = self.now()
         before = self.session.attempts_made
-        records = self.lookup(sorted({f"{i.arxiv_id}v{i.version}" for i in feed.items}))
+        records = self.lookup(sorted({i.paper.versioned_id for i in feed.items}))
         listings: list[Listing] = []
         for item in feed.items:
             listed_in = next(
-                (c for c in categories if _in_scope(c, item.categories) or c in item.categories),
+                (c for c in categories if _in_scope(c, item.paper.categories) or c in item.paper.categories),
                 categories[0],
             )
-            listings.append(merge_listing(item, records.get(item.arxiv_id), listed_in))
-        missing = sorted({i.arxiv_id for i in feed.items} - set(records))
+            listings.append(merge_listing(item, records.get(item.paper.arxiv_id), listed_in))
+        missing = sorted({i.paper.arxiv_id for i in feed.items} - set(records))
         notes = list(feed.skipped)
         if missing:
             notes.append(
@@ -158,7 +163,7 @@ class ArxivSource:
             sort_by=arxiv.SortCriterion.SubmittedDate,
             sort_order=arxiv.SortOrder.Ascending,
         )
-        received: list[ApiRecord] = []
+        received: list[Paper] = []
         notes: list[str] = []
         try:
             for result in self._client(self.page_size).results(search):
@@ -185,21 +190,10 @@ class ArxivSource:
                 )
             )
             listings.append(
-                Listing(
-                    arxiv_id=record.arxiv_id,
-                    version=record.version,
-                    title=record.title,
-                    authors=record.authors,
-                    abstract=record.abstract,
-                    primary_category=record.primary_category,
-                    categories=record.categories,
+                Listing.of(
+                    record,
                     announce_type="new" if own else "cross",
                     listed_in=listed_in,
-                    published=record.published,
-                    updated=record.updated,
-                    comment=record.comment,
-                    journal_ref=record.journal_ref,
-                    doi=record.doi,
                     metadata_source="api",
                 )
             )

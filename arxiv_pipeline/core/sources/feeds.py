@@ -7,14 +7,14 @@ skipped and reported, never taking the rest of the feed with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import feedparser
 
-from arxiv_pipeline.core.models import ANNOUNCE_TYPES, ARXIV_ID, CATEGORY_NAME, Listing
+from arxiv_pipeline.core.models import ANNOUNCE_TYPES, ARXIV_ID, CATEGORY_NAME, Listing, Paper
 
 
 class FeedFormatError(ValueError):
@@ -40,43 +40,23 @@ def clean_text(text: str | None) -> str:
 
 @dataclass(frozen=True)
 class RssItem:
-    arxiv_id: str
-    version: int
-    title: str
-    authors: list[str]
-    abstract: str
-    categories: list[str]
+    """One announcement in the RSS: the paper as the feed describes it, and how it was announced."""
+
+    paper: Paper
     announce_type: str
 
 
 @dataclass
 class RssFeed:
     announce_date: date | None
-    build_date: datetime | None
     items: list[RssItem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ApiRecord:
-    arxiv_id: str
-    version: int
-    title: str
-    authors: list[str]
-    abstract: str
-    primary_category: str
-    categories: list[str]
-    published: datetime | None
-    updated: datetime | None
-    comment: str | None
-    journal_ref: str | None
-    doi: str | None
 
 
 @dataclass
 class ApiPage:
     total_results: int
-    records: list[ApiRecord] = field(default_factory=list)
+    records: list[Paper] = field(default_factory=list)
 
 
 def _parse_xml(content: bytes, what: str) -> Any:
@@ -101,12 +81,6 @@ def _categories(entry: Any) -> list[str]:
     return list(dict.fromkeys(t for t in terms if CATEGORY_NAME.match(t)))
 
 
-def _build_date(channel: Any) -> datetime | None:
-    # FeedParserDict maps a missing "updated" to the pubDate (with a warning); keys() does not.
-    has_build_date = "updated" in channel.keys()  # noqa: SIM118
-    return _rfc822_date(channel["updated"]) if has_build_date else None
-
-
 def _rfc822_date(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -120,7 +94,7 @@ def parse_rss(content: bytes, what: str = "arXiv RSS") -> RssFeed:
     """Parse an rss.arxiv.org feed; an empty channel is a day without announcements."""
     parsed = _parse_xml(content, what)
     pub = _rfc822_date(parsed.feed.get("published"))
-    feed = RssFeed(announce_date=pub.date() if pub else None, build_date=_build_date(parsed.feed))
+    feed = RssFeed(announce_date=pub.date() if pub else None)
     for entry in parsed.entries:
         match = _RSS_DESCRIPTION.match(entry.get("summary", "") or "")
         kind = entry.get("arxiv_announce_type") or (match.group("type") if match else None)
@@ -128,14 +102,19 @@ def parse_rss(content: bytes, what: str = "arXiv RSS") -> RssFeed:
             feed.skipped.append(f"{entry.get('id', '?')}: unrecognised id, description or type")
             continue
         creators = entry.get("author", "") or ""
+        categories = _categories(entry)
         feed.items.append(
             RssItem(
-                arxiv_id=match.group("id"),
-                version=int(match.group("version")),
-                title=clean_text(entry.get("title")),
-                authors=[a.strip() for a in creators.split(",") if a.strip()],
-                abstract=clean_text(match.group("abstract")),
-                categories=_categories(entry),
+                Paper(
+                    arxiv_id=match.group("id"),
+                    version=int(match.group("version")),
+                    title=clean_text(entry.get("title")),
+                    authors=[a.strip() for a in creators.split(",") if a.strip()],
+                    abstract=clean_text(match.group("abstract")),
+                    # The feed names no primary category; its first category stands in.
+                    primary_category=categories[0] if categories else "",
+                    categories=categories,
+                ),
                 announce_type=kind,
             )
         )
@@ -167,7 +146,7 @@ def parse_api_page(content: bytes, what: str = "arXiv API") -> ApiPage:
         primary = (entry.get("arxiv_primary_category") or {}).get("term", "")
         primary = primary if CATEGORY_NAME.match(primary) else ""
         page.records.append(
-            ApiRecord(
+            Paper(
                 arxiv_id=match.group("id"),
                 version=int(match.group("version")),
                 title=clean_text(entry.get("title")),
@@ -185,36 +164,19 @@ def parse_api_page(content: bytes, what: str = "arXiv API") -> ApiPage:
     return page
 
 
-def merge_listing(item: RssItem, record: ApiRecord | None, listed_in: str) -> Listing:
+def merge_listing(item: RssItem, record: Paper | None, listed_in: str) -> Listing:
     """The feed decides what was announced (id, version, type); the API adds the full record."""
-    if record is None or record.version != item.version:
-        # Without a matching API record the RSS fields stand; its first category is the primary.
-        return Listing(
-            arxiv_id=item.arxiv_id,
-            version=item.version,
-            title=item.title,
-            authors=item.authors,
-            abstract=item.abstract,
-            primary_category=item.categories[0] if item.categories else listed_in,
-            categories=item.categories,
-            announce_type=item.announce_type,
-            listed_in=listed_in,
-            metadata_source="rss",
-        )
-    return Listing(
-        arxiv_id=item.arxiv_id,
-        version=item.version,
-        title=record.title or item.title,
-        authors=record.authors or item.authors,
-        abstract=record.abstract or item.abstract,
-        primary_category=record.primary_category or (item.categories or [listed_in])[0],
-        categories=record.categories or item.categories,
-        announce_type=item.announce_type,
-        listed_in=listed_in,
-        published=record.published,
-        updated=record.updated,
-        comment=record.comment,
-        journal_ref=record.journal_ref,
-        doi=record.doi,
-        metadata_source="api",
+    fed = item.paper
+    if record is None or record.version != fed.version:
+        # Without a matching API record the RSS fields stand.
+        paper = replace(fed, primary_category=fed.primary_category or listed_in)
+        return Listing.of(paper, announce_type=item.announce_type, listed_in=listed_in, metadata_source="rss")
+    paper = replace(
+        record,
+        title=record.title or fed.title,
+        authors=record.authors or fed.authors,
+        abstract=record.abstract or fed.abstract,
+        primary_category=record.primary_category or (fed.categories or [listed_in])[0],
+        categories=record.categories or fed.categories,
     )
+    return Listing.of(paper, announce_type=item.announce_type, listed_in=listed_in, metadata_source="api")

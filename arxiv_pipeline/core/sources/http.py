@@ -8,17 +8,18 @@ session so its requests get all of the above too.
 
 from __future__ import annotations
 
-import random
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 from lxml import etree
+
+from arxiv_pipeline.core.retry import backoff_delay, retry_after_seconds
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _TOTAL_RESULTS = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
@@ -35,7 +36,11 @@ class ArxivRequestError(RuntimeError):
 
 @dataclass
 class RateLimiter:
-    """At most one request in flight, and at least ``min_interval_s`` between request starts."""
+    """At most one request in flight, and at least ``min_interval_s`` between request starts.
+
+    One limiter is shared by every arXiv client of the process; each client asks for its own
+    spacing per request (``slot``), so configuring one client never changes another.
+    """
 
     min_interval_s: float = 3.0
     clock: Callable[[], float] = time.monotonic
@@ -43,33 +48,33 @@ class RateLimiter:
     _last_start: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __enter__(self) -> RateLimiter:
+    def _acquire(self, interval: float) -> None:
         self._lock.acquire()
         if self._last_start is not None:
-            wait = self._last_start + self.min_interval_s - self.clock()
+            wait = self._last_start + interval - self.clock()
             if wait > 0:
                 self.sleep(wait)
         self._last_start = self.clock()
+
+    def __enter__(self) -> RateLimiter:
+        self._acquire(self.min_interval_s)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
 
+    @contextmanager
+    def slot(self, min_interval_s: float) -> Iterator[None]:
+        """One request, at least ``min_interval_s`` (and the limiter's own floor) after the last."""
+        self._acquire(max(self.min_interval_s, min_interval_s))
+        try:
+            yield
+        finally:
+            self._lock.release()
 
-# Shared by every arXiv client in the process, as arXiv's terms ask.
-ARXIV_RATE_LIMITER = RateLimiter()
 
-
-def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now())
-    except (TypeError, ValueError):
-        return None
+# Shared by every arXiv client in the process, as arXiv's terms ask (one request at a time).
+ARXIV_RATE_LIMITER = RateLimiter(min_interval_s=0.0)
 
 
 # No entity expansion, no network: responses are untrusted.
@@ -94,6 +99,7 @@ class PoliteSession(requests.Session):
         self,
         user_agent: str,
         limiter: RateLimiter = ARXIV_RATE_LIMITER,
+        min_interval_s: float = 3.0,
         timeout_s: float = 30.0,
         max_attempts: int = 5,
         backoff_base_s: float = 2.0,
@@ -103,6 +109,7 @@ class PoliteSession(requests.Session):
         super().__init__()
         self.headers["User-Agent"] = user_agent
         self.limiter = limiter
+        self.min_interval_s = min_interval_s
         self.timeout_s = timeout_s
         self.max_attempts = max_attempts
         self.backoff_base_s = backoff_base_s
@@ -111,13 +118,6 @@ class PoliteSession(requests.Session):
         self.attempts_made = 0
         self.retries: list[str] = []
         self.last_total_results: int | None = None
-
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        exp = min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1))
-        delay = exp * (0.5 + random.random() / 2)  # jitter: concurrent clients spread out
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, self.backoff_max_s))
-        return delay
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout_s)
@@ -131,7 +131,7 @@ class PoliteSession(requests.Session):
             retry_after = None
             self.attempts_made += 1
             try:
-                with self.limiter:
+                with self.limiter.slot(self.min_interval_s):
                     resp = super().request(method, url, *args, **kwargs)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 status, detail = None, f"{type(exc).__name__}: {exc}"
@@ -153,7 +153,7 @@ class PoliteSession(requests.Session):
                     self.last_total_results = int(match.group(1)) if match else None
                     return resp
             if attempt < self.max_attempts:
-                delay = self._backoff(attempt, retry_after)
+                delay = backoff_delay(attempt, self.backoff_base_s, self.backoff_max_s, retry_after)
                 self.retries.append(f"try {attempt}: {detail}; waiting {delay:.1f}s")
                 self._sleep(delay)
         raise ArxivRequestError(url_text, status, self.max_attempts, detail)

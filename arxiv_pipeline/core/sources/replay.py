@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing
+from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing, Paper
 from arxiv_pipeline.core.sources.calendar import is_announcement_day
-from arxiv_pipeline.core.sources.feeds import ApiRecord, merge_listing, parse_api_page, parse_rss
+from arxiv_pipeline.core.sources.feeds import merge_listing, parse_api_page, parse_rss
 
 SAMPLE_DATA_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLE_DAY = date(2026, 11, 17)
@@ -36,6 +36,10 @@ class ReplaySource:
             date.fromisoformat(p.name) for p in self.root.iterdir() if (p / "manifest.json").is_file()
         )
 
+    def announced_day(self, categories: Sequence[str]) -> date | None:
+        days = self.available_days()
+        return days[-1] if days else None
+
     def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult:
         folder = self.root / day.isoformat()
         manifest_path = folder / "manifest.json"
@@ -54,7 +58,7 @@ class ReplaySource:
                 "set source.kind: arxiv in the config to fetch live data"
             )
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        records: dict[str, ApiRecord] = {}
+        records: dict[str, Paper] = {}
         for page in manifest.get("api_pages", []):
             parsed = parse_api_page((folder / page["file"]).read_bytes(), what=page["file"])
             records.update({r.arxiv_id: r for r in parsed.records})
@@ -69,7 +73,9 @@ class ReplaySource:
             feed = parse_rss((folder / rel).read_bytes(), what=rel)
             status = "ok" if feed.items else "empty"
             reports.append(FeedReport(category, status, len(feed.items), "; ".join(feed.skipped)))
-            listings.extend(merge_listing(item, records.get(item.arxiv_id), category) for item in feed.items)
+            listings.extend(
+                merge_listing(item, records.get(item.paper.arxiv_id), category) for item in feed.items
+            )
         return FetchResult(
             announce_date=day,
             source=f"{self.name}:{folder.name}",

@@ -5,12 +5,19 @@ from __future__ import annotations
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.summarizers.base import (
     SUMMARY_FIELDS,
-    PaperText,
     StructuredSummary,
     Summarizer,
     SummaryOutcome,
 )
 from arxiv_pipeline.core.summarizers.extractive import ExtractiveSummarizer
+
+
+def summarizers_version() -> str:
+    """The packaged summarizers' versions (offline, and the LLM's prompts), for the asset's code version."""
+    from arxiv_pipeline.core.prompts import load_prompt
+
+    prompts = "+".join(load_prompt(name).version for name in ("summary", "long_summary"))
+    return f"{ExtractiveSummarizer.name}.{ExtractiveSummarizer.version}+{prompts}"
 
 
 def summarizer_from_config(config: PipelineConfig, api_key: str | None = None) -> Summarizer:
@@ -34,9 +41,9 @@ def summarizer_from_config(config: PipelineConfig, api_key: str | None = None) -
 __all__ = [
     "SUMMARY_FIELDS",
     "ExtractiveSummarizer",
-    "PaperText",
     "StructuredSummary",
     "Summarizer",
     "SummaryOutcome",
     "summarizer_from_config",
+    "summarizers_version",
 ]

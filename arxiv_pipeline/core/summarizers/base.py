@@ -6,20 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from arxiv_pipeline.core.models import Paper
+
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
-
-
-@dataclass(frozen=True)
-class PaperText:
-    arxiv_id: str
-    version: int
-    title: str
-    abstract: str
-    primary_category: str = ""
-
-    @property
-    def versioned_id(self) -> str:
-        return f"{self.arxiv_id}v{self.version}"
 
 
 @dataclass(frozen=True)
@@ -61,4 +50,4 @@ class Summarizer(Protocol):
     # A sentence the digest shows so readers know what produced the summaries.
     description: str
 
-    def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]: ...
+    def summarize(self, papers: Sequence[Paper], language: str) -> list[SummaryOutcome]: ...

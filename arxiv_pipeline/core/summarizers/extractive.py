@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from arxiv_pipeline.core.summarizers.base import PaperText, StructuredSummary, SummaryOutcome
+from arxiv_pipeline.core.models import Paper
+from arxiv_pipeline.core.summarizers.base import StructuredSummary, SummaryOutcome
 from arxiv_pipeline.core.text import truncate
 
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|et al|vs|cf|Fig|Eq|Sec|resp|approx|etc)\.", re.I)
@@ -94,7 +95,7 @@ class ExtractiveSummarizer:
         "(offline, no LLM configured)."
     )
 
-    def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]:
+    def summarize(self, papers: Sequence[Paper], language: str) -> list[SummaryOutcome]:
         out = []
         for paper in papers:
             try:

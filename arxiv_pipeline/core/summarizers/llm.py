@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arxiv_pipeline.core.config import LANGUAGES
 from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError
+from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.prompts import Prompt, load_prompt
-from arxiv_pipeline.core.summarizers.base import PaperText, StructuredSummary, SummaryOutcome
+from arxiv_pipeline.core.summarizers.base import StructuredSummary, SummaryOutcome
 from arxiv_pipeline.core.text import truncate
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -91,7 +92,7 @@ class LLMSummarizer:
     def _ask(
         self,
         prompt: Prompt,
-        paper: PaperText,
+        paper: Paper,
         language: str,
         schema_name: str,
         schema: dict[str, Any],
@@ -114,13 +115,13 @@ class LLMSummarizer:
             paper_ids=[paper.versioned_id],
         )
 
-    def _each(self, fn: Any, papers: Sequence[PaperText]) -> list[Any]:
+    def _each(self, fn: Any, papers: Sequence[Paper]) -> list[Any]:
         if not papers:
             return []
         with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
             return list(pool.map(fn, papers))
 
-    def _one(self, paper: PaperText, language: str) -> SummaryOutcome:
+    def _one(self, paper: Paper, language: str) -> SummaryOutcome:
         base = dict(
             arxiv_id=paper.arxiv_id,
             version=paper.version,
@@ -143,10 +144,10 @@ class LLMSummarizer:
             completion_tokens=usage.completion_tokens,
         )
 
-    def summarize(self, papers: Sequence[PaperText], language: str) -> list[SummaryOutcome]:
+    def summarize(self, papers: Sequence[Paper], language: str) -> list[SummaryOutcome]:
         return self._each(lambda p: self._one(p, language), papers)
 
-    def _long(self, paper: PaperText, language: str) -> tuple[str | None, str | None, int, int]:
+    def _long(self, paper: Paper, language: str) -> tuple[str | None, str | None, int, int]:
         try:
             reply, usage = self._ask(
                 self.long_prompt, paper, language, "long_summary", LONG_SCHEMA, _LongReply, "long_summary"
@@ -156,7 +157,7 @@ class LLMSummarizer:
         return reply.long_summary.strip(), None, usage.prompt_tokens, usage.completion_tokens
 
     def long_summaries(
-        self, papers: Sequence[PaperText], language: str
+        self, papers: Sequence[Paper], language: str
     ) -> list[tuple[str | None, str | None, int, int]]:
         """(text, error, prompt tokens, completion tokens) per paper, in order."""
         return self._each(lambda p: self._long(p, language), papers)

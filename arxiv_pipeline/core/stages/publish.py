@@ -1,0 +1,165 @@
+"""Publish: the day's digests, its export and its web page, and the all-days feeds and site index."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.digest import DigestDay, build_digest_day
+from arxiv_pipeline.core.publish import export_day, render_feeds
+from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
+from arxiv_pipeline.core.site import DaySummary, render_day_page, render_index, static_files
+from arxiv_pipeline.core.stages import StageReport, Stopwatch
+from arxiv_pipeline.core.store import Warehouse
+
+README_DIGEST = "readme"
+DAILY_DIGEST = "daily"
+DIGEST_FILES = {README_DIGEST: "README.md", DAILY_DIGEST: "daily_digest.md"}
+SITE_DIR = "site"
+FEED_FILES = ("feed.atom.xml", "feed.rss.xml")
+
+
+def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
+    notes = [
+        f"feed {r['category']}: {r['status']}" + (f" ({r['detail']})" if r["detail"] else "")
+        for r in store.read_day("feed_reports", day, order_by="category")
+        if r["status"] != "ok"
+    ]
+    return build_digest_day(
+        config,
+        day,
+        candidates=store.read_day("candidate_papers", day),
+        scores=store.read_day("paper_scores", day, order_by="rank"),
+        summaries=store.read_day("paper_summaries", day),
+        listings_meta=store.listing_meta(day),
+        feed_notes=notes,
+    )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _file_report(paths: list[Path], seconds: float, rows: int, **counts: Any) -> StageReport:
+    sizes = {(p.name if p.parent.name != "assets" else f"assets/{p.name}"): p.stat().st_size for p in paths}
+    return StageReport(
+        rows=rows,
+        counts={**counts, "bytes": sum(sizes.values()), "files": sizes},
+        seconds=seconds,
+        paths=paths,
+    )
+
+
+def _write_all(folder: Path, files: dict[str, str]) -> list[Path]:
+    for rel, text in files.items():
+        write_atomic(folder / rel, text)
+    return [folder / rel for rel in files]
+
+
+def publish_markdown(
+    config: PipelineConfig, day: date, store: Warehouse, run_id: str | None, kind: str
+) -> StageReport:
+    """Render one digest format for the day, store it, and write it under the output dir.
+
+    The day's file lives in ``<output_dir>/<date>/``; the top-level copy always shows the newest
+    day, so backfilling an old day never replaces today's page.
+    """
+    clock = Stopwatch()
+    digest = load_digest_day(config, day, store)
+    if kind == README_DIGEST:
+        text = render_readme_digest(digest, config.digest.abstract_chars)
+    elif kind == DAILY_DIGEST:
+        text = render_daily_digest(digest)
+    else:
+        raise ValueError(f"unknown digest kind {kind!r}")
+    name = DIGEST_FILES[kind]
+    paths = [config.output_dir / day.isoformat() / name]
+    write_atomic(paths[0], text)
+    latest = store.latest_digest_day(kind)
+    row = {
+        "path": str(paths[0]),
+        "content": text,
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "papers": len(digest.papers),
+        "run_id": run_id,
+        "rendered_at": datetime.now(UTC),
+    }
+    store.replace_day("digests", day, [row], where={"kind": kind})
+    if latest is None or day >= latest:
+        paths.append(config.output_dir / name)
+        write_atomic(paths[1], text)
+    preview = "\n".join(
+        f"{p.rank}. **{p.paper.title}** ({p.paper.primary_category}, score {p.score:g})"
+        + (f" — {p.summary.tldr}" if p.summary else "")
+        for p in digest.papers[:5]
+    )
+    counts = {
+        "papers": len(digest.papers),
+        "summarized": digest.summarized,
+        "failed_summaries": digest.failed_summaries,
+        "bytes": len(text.encode()),
+        "sections": len(digest.sections()),
+    }
+    return StageReport(rows=len(digest.papers), counts=counts, seconds=clock(), preview=preview, paths=paths)
+
+
+def publish_export(config: PipelineConfig, day: date, store: Warehouse) -> StageReport:
+    """``<day>/digest.json`` (the digest as data) and ``<day>/papers.jsonl`` (every paper of the
+    day with every stored field, from the ``paper_digest`` view)."""
+    clock = Stopwatch()
+    digest = load_digest_day(config, day, store)
+    rows = store.digest_rows(day)
+    digest_json, papers_jsonl = export_day(digest, rows)
+    paths = _write_all(
+        config.output_dir / day.isoformat(), {"digest.json": digest_json, "papers.jsonl": papers_jsonl}
+    )
+    return _file_report(paths, clock(), rows=len(rows), papers=len(digest.papers))
+
+
+def publish_day_page(config: PipelineConfig, day: date, store: Warehouse) -> StageReport:
+    """The day's page of the web site."""
+    clock = Stopwatch()
+    digest = load_digest_day(config, day, store)
+    page = render_day_page(digest, config.publish.site_title)
+    paths = _write_all(config.output_dir / SITE_DIR, {f"{day.isoformat()}.html": page})
+    return _file_report(paths, clock(), rows=len(digest.papers), papers=len(digest.papers))
+
+
+def built_days(store: Warehouse) -> list[DaySummary]:
+    return [DaySummary(r["d"], r["papers"], r["summarized"], r["listed"]) for r in store.built_days()]
+
+
+def publish_feeds(config: PipelineConfig, store: Warehouse) -> StageReport:
+    """Atom and RSS feeds of the latest ``publish.feed_days`` built days, into the site folder."""
+    clock = Stopwatch()
+    latest = [d.announce_date for d in built_days(store)][: config.publish.feed_days]
+    days = [load_digest_day(config, d, store) for d in latest]
+    atom, rss = render_feeds(days, config.publish.site_title, config.publish.site_url)
+    files = dict(zip(FEED_FILES, (atom.decode("utf-8"), rss.decode("utf-8")), strict=True))
+    paths = _write_all(config.output_dir / SITE_DIR, files)
+    return _file_report(
+        paths, clock(), rows=sum(len(d.papers) for d in days), days=[d.isoformat() for d in latest]
+    )
+
+
+def publish_site_index(config: PipelineConfig, store: Warehouse) -> StageReport:
+    """The site's index of every built day, and its style and script."""
+    clock = Stopwatch()
+    days = built_days(store)
+    files = {"index.html": render_index(days, config.publish.site_title), **static_files()}
+    paths = _write_all(config.output_dir / SITE_DIR, files)
+    return _file_report(paths, clock(), rows=len(days), days=len(days))

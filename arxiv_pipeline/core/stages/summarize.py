@@ -1,0 +1,139 @@
+"""Summarize: the day's top papers, each answer paid for once and cached by paper version."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.llm.client import usage_report
+from arxiv_pipeline.core.models import Paper
+from arxiv_pipeline.core.records import (
+    cache_row,
+    listing_from_row,
+    llm_call_rows,
+    outcome_from_cache,
+    summary_row,
+)
+from arxiv_pipeline.core.stages import StageReport, Stopwatch
+from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.core.summarizers import Summarizer, SummaryOutcome
+from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
+
+Key = tuple[str, int]
+LongText = tuple[str | None, str | None]  # (long summary, error)
+
+
+def _key(p: Paper | SummaryOutcome) -> Key:
+    return (p.arxiv_id, p.version)
+
+
+def summarize_papers(
+    config: PipelineConfig, day: date, store: Warehouse, run_id: str | None, summarizer: Summarizer
+) -> StageReport:
+    """Summarize the day's top ``digest.summarize_top`` papers; LLM answers come from the cache
+    when already paid for, and a failure is recorded for its paper without stopping the others."""
+    clock = Stopwatch()
+    language = config.summary.language
+    top = store.papers_to_summarize(day, config.digest.summarize_top)
+    papers = [listing_from_row(r, listed_in=",".join(r["listed_in"])) for r in top]
+    llm = summarizer if isinstance(summarizer, LLMSummarizer) else None
+    outcomes, cached = _structured(summarizer, llm, papers, language, store)
+    long_texts = _long(llm, papers, outcomes, config.summary.long_summary_top, language, store)
+    ranks = {r["arxiv_id"]: r["rank"] for r in top}
+    created_at = datetime.now(UTC)
+    rows = [
+        {
+            **summary_row(o, ranks[o.arxiv_id], o_key in cached, *long_texts.get(o.arxiv_id, (None, None))),
+            "run_id": run_id,
+            "created_at": created_at,
+        }
+        for o, o_key in ((o, _key(o)) for o in outcomes)
+    ]
+    store.replace_day("paper_summaries", day, rows)
+    counts = _counts(summarizer, outcomes, len(cached), long_texts)
+    if llm is not None:
+        store.append("llm_calls", llm_call_rows(llm.chat.calls, day, run_id))
+        counts.update(usage_report(llm.chat))
+    return StageReport(rows=len(outcomes), counts=counts, seconds=clock())
+
+
+def _structured(
+    summarizer: Summarizer, llm: LLMSummarizer | None, papers: list[Paper], language: str, store: Warehouse
+) -> tuple[list[SummaryOutcome], set[Key]]:
+    """One outcome per paper, in order, and the keys that came from the cache."""
+    cached: dict[Key, dict[str, Any]] = {}
+    if llm is not None:
+        ids = [p.versioned_id for p in papers]
+        cached = store.cached_summaries("structured", llm.chat.model, llm.version, language, ids)
+    misses = [p for p in papers if _key(p) not in cached]
+    fresh = {_key(o): o for o in summarizer.summarize(misses, language)}
+    if llm is not None:
+        now = datetime.now(UTC)
+        store.upsert("summary_cache", [{**cache_row(o), "created_at": now} for o in fresh.values() if o.ok])
+    outcomes = [
+        outcome_from_cache(cached[k], summarizer.name) if k in cached else fresh[k] for k in map(_key, papers)
+    ]
+    return outcomes, set(cached)
+
+
+def _long(
+    llm: LLMSummarizer | None,
+    papers: list[Paper],
+    outcomes: list[SummaryOutcome],
+    top: int,
+    language: str,
+    store: Warehouse,
+) -> dict[str, LongText]:
+    """Long-form summaries of the very top papers that have a summary, also paid for once."""
+    chosen = [p for p, o in zip(papers, outcomes, strict=True) if o.ok][:top] if llm else []
+    if llm is None or not chosen:
+        return {}
+    version, model = llm.long_prompt.version, llm.chat.model
+    hits = store.cached_summaries("long", model, version, language, [p.versioned_id for p in chosen])
+    todo = [p for p in chosen if _key(p) not in hits]
+    results = llm.long_summaries(todo, language)
+    now = datetime.now(UTC)
+    store.upsert(
+        "summary_cache",
+        [
+            {
+                "arxiv_id": p.arxiv_id,
+                "version": p.version,
+                "kind": "long",
+                "model": model,
+                "prompt_version": version,
+                "language": language,
+                "long_summary": text,
+                "prompt_tokens": pt,
+                "completion_tokens": ct,
+                "created_at": now,
+            }
+            for p, (text, _err, pt, ct) in zip(todo, results, strict=True)
+            if text
+        ],
+    )
+    texts: dict[str, LongText] = {
+        p.arxiv_id: (hits[_key(p)]["long_summary"], None) for p in chosen if _key(p) in hits
+    }
+    texts.update({p.arxiv_id: (text, err) for p, (text, err, _pt, _ct) in zip(todo, results, strict=True)})
+    return texts
+
+
+def _counts(
+    summarizer: Summarizer, outcomes: list[SummaryOutcome], cache_hits: int, long_texts: dict[str, LongText]
+) -> dict[str, Any]:
+    failed = [o for o in outcomes if not o.ok]
+    counts: dict[str, Any] = {
+        "summarizer": f"{summarizer.name} {summarizer.version}",
+        "summarized": len(outcomes) - len(failed),
+        "failed": len(failed),
+        "cache_hits": cache_hits,
+        "long_summaries": sum(1 for text, _ in long_texts.values() if text),
+        "llm_calls": 0,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+    }
+    if failed:
+        counts["failures"] = {f"{o.arxiv_id}v{o.version}": o.error for o in failed}
+    return counts
