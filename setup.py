@@ -14,6 +14,7 @@ setup(
     install_requires=[
         "dagster==1.13.27",
         "dagster-webserver==1.13.27",
+        "dagster-dg-cli==1.13.27",
         "pandas==2.3.3",
         "arxiv==4.0.2",
         "openai==3.54.0",

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from arxiv_pipeline.core.config import ConfigError, PipelineConfig, find_config_path, load_config
+from arxiv_pipeline.core.config import (
+    CONFIG_FILE_NAME,
+    DEFAULT_CONFIG_PATH,
+    ConfigError,
+    PipelineConfig,
+    find_config_path,
+    load_config,
+)
 from arxiv_pipeline.core.sources.calendar import EASTERN, is_announcement_day
 from arxiv_pipeline.core.sources.replay import SAMPLE_DAY, ReplaySource
 from arxiv_pipeline.core.stages.publish import DIGEST_FILES
@@ -124,6 +132,17 @@ def backfill(config_path: Path, start: date, end: date) -> int:
     return 1 if failed else 0
 
 
+def init(target: Path, force: bool) -> int:
+    """Write a commented copy of the packaged default configuration to edit."""
+    if target.exists() and not force:
+        print(f"error: {target} already exists; edit it, or pass --force to replace it", file=sys.stderr)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEFAULT_CONFIG_PATH, target)
+    print(f"Wrote {target}: edit it, then build a day with `arxiv-pipeline run`.")
+    return 0
+
+
 def check_config(config_path: Path) -> int:
     config = load_config(config_path)
     print(f"{config_path}: OK")
@@ -145,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         "./arxiv_pipeline.yaml, or the packaged default)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    init_p = sub.add_parser("init", help=f"write a commented {CONFIG_FILE_NAME} to edit (here, or --config)")
+    init_p.add_argument("--force", action="store_true", help="replace an existing file")
     run_p = sub.add_parser("run", help="materialize every asset for one announcement day")
     run_p.add_argument(
         "--date",
@@ -157,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")
     sub.add_parser("check-config", help="validate the configuration and show what it selects")
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return init(args.config or Path.cwd() / CONFIG_FILE_NAME, args.force)
     config_path = find_config_path(args.config)
     try:
         if args.command == "run":

@@ -20,7 +20,6 @@ from typing import Any
 
 from arxiv_pipeline_tests.local_server import LocalServer
 
-FAULTS = ("429", "500", "hang", "not_json", "missing_field", "wrong_language", "poem")
 _ID = re.compile(r"arXiv id: (\S+)")
 _RANK_ID = re.compile(r'<paper id="([^"]+)">')
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from arxiv_pipeline.core.config import (
     DEFAULT_CONFIG_PATH,
@@ -17,12 +16,25 @@ from arxiv_pipeline_tests.conftest import ConfigFactory
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_packaged_default_is_valid_and_matches_the_repo_config() -> None:
+def test_packaged_default_is_valid_and_the_only_copy() -> None:
     default = load_config(DEFAULT_CONFIG_PATH)
     assert default.categories == ["cs.AI", "cs.CL", "cs.LG"]
     assert default.source.kind == "replay"
-    repo = REPO_ROOT / "arxiv_pipeline.yaml"
-    assert yaml.safe_load(repo.read_text()) == yaml.safe_load(DEFAULT_CONFIG_PATH.read_text())
+    assert not (REPO_ROOT / "arxiv_pipeline.yaml").exists()  # `arxiv-pipeline init` writes one
+
+
+def test_init_writes_the_commented_default_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from arxiv_pipeline.cli import main
+
+    target = tmp_path / "arxiv_pipeline.yaml"
+    assert main(["--config", str(target), "init"]) == 0
+    assert target.read_text() == DEFAULT_CONFIG_PATH.read_text()
+    assert load_config(target).categories == ["cs.AI", "cs.CL", "cs.LG"]
+    target.write_text("categories: [cs.LG]\n")
+    assert main(["--config", str(target), "init"]) == 2  # never overwrites an edited file...
+    assert "already exists" in capsys.readouterr().err and target.read_text() == "categories: [cs.LG]\n"
+    assert main(["--config", str(target), "init", "--force"]) == 0  # ...unless asked to
+    assert target.read_text() == DEFAULT_CONFIG_PATH.read_text()
 
 
 def test_relative_paths_resolve_against_the_config_file(config_files: ConfigFactory) -> None:
