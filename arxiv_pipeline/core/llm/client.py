@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import openai
@@ -45,6 +45,21 @@ class CallRecord:
     completion_tokens: int
     seconds: float
     json_mode: str
+
+
+@dataclass
+class _Try:
+    """One request's outcome: a validated value, or an error and whether trying again can help."""
+
+    ok: bool = False
+    value: Any = None
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    retryable: bool = True
+    retry_after: float | None = None
+    format_refused: bool = False  # a 400 that may only mean "not this response_format"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 @dataclass
@@ -176,56 +191,72 @@ class ChatClient:
             attempt += 1
             mode = self.json_mode
             self._limits.acquire(prompt_tokens_est + self.config.max_output_tokens)
-            retry_after: float | None = None
-            try:
-                kwargs: dict[str, Any] = {}
-                response_format = self._response_format(schema_name, schema)
-                if response_format is not None:
-                    kwargs["response_format"] = response_format
-                resp = self._client.chat.completions.create(
-                    model=self.config.model,
-                    messages=list(messages),  # type: ignore[arg-type]
-                    temperature=self.config.temperature,
-                    max_tokens=self.config.max_output_tokens,
-                    **kwargs,
-                )
-                usage = resp.usage
-                used_prompt += usage.prompt_tokens if usage else prompt_tokens_est
-                content = (resp.choices[0].message.content or "") if resp.choices else ""
-                used_completion += usage.completion_tokens if usage else estimate_tokens(content)
-                data = extract_json(content)
-                value = validate(data)
-            except openai.BadRequestError as exc:
-                if mode != "off" and self._downgrade(mode):
-                    attempt -= 1  # the endpoint's capabilities, not a failure of this call
-                    last_error = f"endpoint rejected response_format={mode}"
-                    continue
-                last_error = f"HTTP 400: {_message(exc)}"
-                break
-            except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as exc:
-                last_error = f"HTTP {exc.status_code}: {_message(exc)}"
-                break
-            except openai.APIStatusError as exc:
-                last_error = f"HTTP {exc.status_code}: {_message(exc)}"
-                if exc.status_code not in _RETRYABLE_STATUS:
-                    break
-                retry_after = retry_after_seconds(exc.response.headers.get("retry-after"))
-            except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-                last_error = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection error"
-            except (MalformedReplyError, ValueError) as exc:
-                last_error = f"malformed reply: {exc}"
-            else:
-                result = ChatResult(data, used_prompt, used_completion, attempt)
+            tried = self._try(messages, schema_name, schema, validate, prompt_tokens_est)
+            used_prompt += tried.prompt_tokens
+            used_completion += tried.completion_tokens
+            if tried.ok:
                 self._record(purpose, paper_ids, "ok", attempt, used_prompt, used_completion, started, mode)
-                return value, result
+                return tried.value, ChatResult(tried.data, used_prompt, used_completion, attempt)
+            last_error = tried.error
+            if tried.format_refused and self._downgrade(mode):
+                attempt -= 1  # the endpoint's capabilities, not a failure of this call
+                last_error = f"endpoint rejected response_format={mode}"
+                continue
+            if not tried.retryable:
+                break
             if attempt < self.config.max_attempts:
-                self._sleep(backoff_delay(attempt, self.config.backoff_base_s, retry_after=retry_after))
+                self._sleep(backoff_delay(attempt, self.config.backoff_base_s, retry_after=tried.retry_after))
         if self._secret:
             last_error = last_error.replace(self._secret, "[api key]")
         self._record(
             purpose, paper_ids, last_error, attempt, used_prompt, used_completion, started, self.json_mode
         )
         raise LLMCallError(f"{last_error} (after {attempt} tries)")
+
+    def _try(
+        self,
+        messages: Sequence[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        validate: Callable[[dict[str, Any]], Any],
+        prompt_tokens_est: int,
+    ) -> _Try:
+        """One request, and what its outcome means for the next try."""
+        mode = self.json_mode
+        kwargs: dict[str, Any] = {}
+        response_format = self._response_format(schema_name, schema)
+        if response_format is not None:
+            kwargs["response_format"] = response_format
+        tried = _Try()
+        try:
+            resp = self._client.chat.completions.create(
+                model=self.config.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_output_tokens,
+                **kwargs,
+            )
+            usage = resp.usage
+            tried.prompt_tokens = usage.prompt_tokens if usage else prompt_tokens_est
+            content = (resp.choices[0].message.content or "") if resp.choices else ""
+            tried.completion_tokens = usage.completion_tokens if usage else estimate_tokens(content)
+            tried.data = extract_json(content)
+            tried.value, tried.ok = validate(tried.data), True
+        except openai.BadRequestError as exc:
+            # A 400 is final, unless it refused the reply format and another one can be tried.
+            tried.error, tried.retryable = f"HTTP 400: {_message(exc)}", False
+            tried.format_refused = mode != "off"
+        except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as exc:
+            tried.error, tried.retryable = f"HTTP {exc.status_code}: {_message(exc)}", False
+        except openai.APIStatusError as exc:
+            tried.error = f"HTTP {exc.status_code}: {_message(exc)}"
+            tried.retryable = exc.status_code in _RETRYABLE_STATUS
+            tried.retry_after = retry_after_seconds(exc.response.headers.get("retry-after"))
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            tried.error = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection error"
+        except (MalformedReplyError, ValueError) as exc:
+            tried.error = f"malformed reply: {exc}"
+        return tried
 
     def _record(
         self,

@@ -65,6 +65,19 @@ def _in_scope(category: str, categories: Sequence[str]) -> bool:
     return category in categories or category.split(".")[0] in categories
 
 
+def _backfill_listing(record: Paper, categories: Sequence[str]) -> Listing:
+    """A paper found by submission date: "new" in its own category, else a cross-list."""
+    own = _in_scope(record.primary_category, categories)
+    listed_in = (
+        record.primary_category
+        if own
+        else next((c for c in categories if any(_in_scope(x, [c]) for x in record.categories)), categories[0])
+    )
+    return Listing.of(
+        record, announce_type="new" if own else "cross", listed_in=listed_in, metadata_source="api"
+    )
+
+
 class ArxivSource:
     name = "arxiv"
 
@@ -178,25 +191,7 @@ class ArxivSource:
         unique = {r.arxiv_id: r for r in received if start <= (r.published or start) < end}
         if total is not None and len(received) < total:
             notes.append(f"the API reported {total} results and served {len(received)}")
-        listings = []
-        for record in unique.values():
-            own = _in_scope(record.primary_category, categories)
-            listed_in = (
-                record.primary_category
-                if own
-                else next(
-                    (c for c in categories if any(_in_scope(x, [c]) for x in record.categories)),
-                    categories[0],
-                )
-            )
-            listings.append(
-                Listing.of(
-                    record,
-                    announce_type="new" if own else "cross",
-                    listed_in=listed_in,
-                    metadata_source="api",
-                )
-            )
+        listings = [_backfill_listing(record, categories) for record in unique.values()]
         status = "ok" if listings else "empty"
         report = FeedReport(
             "+".join(categories), status, len(listings), "; ".join([f"backfill window {window}", *notes])

@@ -40,6 +40,19 @@ class ReplaySource:
         days = self.available_days()
         return days[-1] if days else None
 
+    @staticmethod
+    def _feed(
+        folder: Path, rel: str | None, category: str, records: dict[str, Paper], listings: list[Listing]
+    ) -> FeedReport:
+        """One category's recorded feed: its listings go to ``listings``, its report is returned."""
+        if rel is None:
+            return FeedReport(category, "missing", detail="not in this recording")
+        feed = parse_rss((folder / rel).read_bytes(), what=rel)
+        listings.extend(
+            merge_listing(item, records.get(item.paper.arxiv_id), category) for item in feed.items
+        )
+        return FeedReport(category, "ok" if feed.items else "empty", len(feed.items), "; ".join(feed.skipped))
+
     def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult:
         folder = self.root / day.isoformat()
         manifest_path = folder / "manifest.json"
@@ -62,20 +75,8 @@ class ReplaySource:
         for page in manifest.get("api_pages", []):
             parsed = parse_api_page((folder / page["file"]).read_bytes(), what=page["file"])
             records.update({r.arxiv_id: r for r in parsed.records})
-
         listings: list[Listing] = []
-        reports: list[FeedReport] = []
-        for category in categories:
-            rel = manifest["feeds"].get(category)
-            if rel is None:
-                reports.append(FeedReport(category, "missing", detail="not in this recording"))
-                continue
-            feed = parse_rss((folder / rel).read_bytes(), what=rel)
-            status = "ok" if feed.items else "empty"
-            reports.append(FeedReport(category, status, len(feed.items), "; ".join(feed.skipped)))
-            listings.extend(
-                merge_listing(item, records.get(item.paper.arxiv_id), category) for item in feed.items
-            )
+        reports = [self._feed(folder, manifest["feeds"].get(c), c, records, listings) for c in categories]
         return FetchResult(
             announce_date=day,
             source=f"{self.name}:{folder.name}",

@@ -70,6 +70,22 @@ def _write_all(folder: Path, files: dict[str, str]) -> list[Path]:
     return [folder / rel for rel in files]
 
 
+def render_digest(kind: str, digest: DigestDay, config: PipelineConfig) -> str:
+    if kind == README_DIGEST:
+        return render_readme_digest(digest, config.digest.abstract_chars)
+    if kind == DAILY_DIGEST:
+        return render_daily_digest(digest)
+    raise ValueError(f"unknown digest kind {kind!r}")
+
+
+def _top_papers_preview(digest: DigestDay) -> str:
+    return "\n".join(
+        f"{p.rank}. **{p.paper.title}** ({p.paper.primary_category}, score {p.score:g})"
+        + (f" — {p.summary.tldr}" if p.summary else "")
+        for p in digest.papers[:5]
+    )
+
+
 def publish_markdown(
     config: PipelineConfig, day: date, store: Warehouse, run_id: str | None, kind: str
 ) -> StageReport:
@@ -80,12 +96,7 @@ def publish_markdown(
     """
     clock = Stopwatch()
     digest = load_digest_day(config, day, store)
-    if kind == README_DIGEST:
-        text = render_readme_digest(digest, config.digest.abstract_chars)
-    elif kind == DAILY_DIGEST:
-        text = render_daily_digest(digest)
-    else:
-        raise ValueError(f"unknown digest kind {kind!r}")
+    text = render_digest(kind, digest, config)
     name = DIGEST_FILES[kind]
     paths = [config.output_dir / day.isoformat() / name]
     write_atomic(paths[0], text)
@@ -102,11 +113,6 @@ def publish_markdown(
     if latest is None or day >= latest:
         paths.append(config.output_dir / name)
         write_atomic(paths[1], text)
-    preview = "\n".join(
-        f"{p.rank}. **{p.paper.title}** ({p.paper.primary_category}, score {p.score:g})"
-        + (f" — {p.summary.tldr}" if p.summary else "")
-        for p in digest.papers[:5]
-    )
     counts = {
         "papers": len(digest.papers),
         "summarized": digest.summarized,
@@ -114,7 +120,13 @@ def publish_markdown(
         "bytes": len(text.encode()),
         "sections": len(digest.sections()),
     }
-    return StageReport(rows=len(digest.papers), counts=counts, seconds=clock(), preview=preview, paths=paths)
+    return StageReport(
+        rows=len(digest.papers),
+        counts=counts,
+        seconds=clock(),
+        preview=_top_papers_preview(digest),
+        paths=paths,
+    )
 
 
 def publish_export(config: PipelineConfig, day: date, store: Warehouse) -> StageReport:

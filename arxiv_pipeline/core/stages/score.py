@@ -93,27 +93,7 @@ def _llm_ratings(
     rows = store.cached_ratings(chat.model, ranker.version, interests_hash, [p.versioned_id for p in pool])
     ratings: dict[str, Rating] = {r["arxiv_id"]: (r["relevance"], r["novelty"], r["reason"]) for r in rows}
     fresh, errors = ranker.rate([p for p in pool if p.arxiv_id not in ratings], config.ranking.interests)
-    now = datetime.now(UTC)
-    store.upsert(
-        "ranking_cache",
-        [
-            {
-                "arxiv_id": p.arxiv_id,
-                "version": p.version,
-                "model": chat.model,
-                "prompt_version": ranker.version,
-                "interests_hash": interests_hash,
-                "relevance": fresh[p.arxiv_id][0],
-                "novelty": fresh[p.arxiv_id][1],
-                "reason": fresh[p.arxiv_id][2],
-                "prompt_tokens": 0,
-                "completion_tokens": 0,
-                "created_at": now,
-            }
-            for p in pool
-            if p.arxiv_id in fresh
-        ],
-    )
+    store.upsert("ranking_cache", _rating_rows(pool, fresh, chat.model, ranker.version, interests_hash))
     store.append("llm_calls", llm_call_rows(chat.calls, day, run_id))
     ratings.update(fresh)
     counts.update(
@@ -121,3 +101,26 @@ def _llm_ratings(
     )
     counts.update(usage_report(chat))
     return ratings, errors
+
+
+def _rating_rows(
+    papers: list[Paper], ratings: dict[str, Rating], model: str, prompt_version: str, interests_hash: str
+) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {
+            "arxiv_id": p.arxiv_id,
+            "version": p.version,
+            "model": model,
+            "prompt_version": prompt_version,
+            "interests_hash": interests_hash,
+            "relevance": ratings[p.arxiv_id][0],
+            "novelty": ratings[p.arxiv_id][1],
+            "reason": ratings[p.arxiv_id][2],
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "created_at": now,
+        }
+        for p in papers
+        if p.arxiv_id in ratings
+    ]

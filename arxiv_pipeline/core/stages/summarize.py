@@ -93,31 +93,38 @@ def _long(
     hits = store.cached_summaries("long", model, version, language, [p.versioned_id for p in chosen])
     todo = [p for p in chosen if _key(p) not in hits]
     results = llm.long_summaries(todo, language)
-    now = datetime.now(UTC)
-    store.upsert(
-        "summary_cache",
-        [
-            {
-                "arxiv_id": p.arxiv_id,
-                "version": p.version,
-                "kind": "long",
-                "model": model,
-                "prompt_version": version,
-                "language": language,
-                "long_summary": text,
-                "prompt_tokens": pt,
-                "completion_tokens": ct,
-                "created_at": now,
-            }
-            for p, (text, _err, pt, ct) in zip(todo, results, strict=True)
-            if text
-        ],
-    )
+    store.upsert("summary_cache", _long_cache_rows(todo, results, model, version, language))
     texts: dict[str, LongText] = {
         p.arxiv_id: (hits[_key(p)]["long_summary"], None) for p in chosen if _key(p) in hits
     }
     texts.update({p.arxiv_id: (text, err) for p, (text, err, _pt, _ct) in zip(todo, results, strict=True)})
     return texts
+
+
+def _long_cache_rows(
+    papers: list[Paper],
+    results: list[tuple[str | None, str | None, int, int]],
+    model: str,
+    version: str,
+    language: str,
+) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {
+            "arxiv_id": p.arxiv_id,
+            "version": p.version,
+            "kind": "long",
+            "model": model,
+            "prompt_version": version,
+            "language": language,
+            "long_summary": text,
+            "prompt_tokens": pt,
+            "completion_tokens": ct,
+            "created_at": now,
+        }
+        for p, (text, _err, pt, ct) in zip(papers, results, strict=True)
+        if text
+    ]
 
 
 def _counts(
