@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from arxiv_pipeline.core.config import (
     CONFIG_FILE_NAME,
@@ -48,16 +51,42 @@ def _parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"--date must look like 2026-11-17 (got {text!r})") from None
 
 
+INSTANCE_HEADER = (
+    "# Written by arxiv-pipeline: rewritten when it changes; delete this line to keep your edits."
+)
+INSTANCE_CONFIG = f"""{INSTANCE_HEADER}
+telemetry:
+  enabled: false
+# One arXiv request at a time across runs, and one LLM stage at a time: each pool holds one slot.
+concurrency:
+  pools:
+    default_limit: 1
+# A run whose process died is marked failed and its slots freed: on this machine within a minute
+# (the dead_run_reaper sensor, and arxiv-pipeline before each run), elsewhere by these timeouts.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
+  cancel_timeout_seconds: 300
+  max_runtime_seconds: 21600
+  poll_interval_seconds: 60
+  free_slots_after_run_end_seconds: 60
+"""
+# What versions before run monitoring wrote; replaced by the above.
+_OLD_INSTANCE_CONFIG = (
+    "telemetry:\n  enabled: false\n"
+    "# One arXiv request at a time across runs: the arxiv_api pool holds one slot.\n"
+    "concurrency:\n  pools:\n    default_limit: 1\n"
+)
+
+
 def _instance_home(config: PipelineConfig) -> Path:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(config.base_dir / "data" / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        (home / "dagster.yaml").write_text(
-            "telemetry:\n  enabled: false\n"
-            "# One arXiv request at a time across runs: the arxiv_api pool holds one slot.\n"
-            "concurrency:\n  pools:\n    default_limit: 1\n",
-            encoding="utf-8",
-        )
+    path = home / "dagster.yaml"
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    ours = current is None or current == _OLD_INSTANCE_CONFIG or current.startswith(INSTANCE_HEADER)
+    if ours and current != INSTANCE_CONFIG:
+        path.write_text(INSTANCE_CONFIG, encoding="utf-8")
     return home
 
 
@@ -66,16 +95,21 @@ def _materialize(config_path: Path, day: date) -> tuple[bool, str]:
 
     from arxiv_pipeline.assets import ALL_ASSETS
     from arxiv_pipeline.resources import pipeline_resources
+    from arxiv_pipeline.run_health import process_tags, wait_for_pools
 
     with dg.DagsterInstance.get() as instance:
+        wait_for_pools(instance, say=print)
         result = dg.materialize(
             ALL_ASSETS,
             partition_key=day.isoformat(),
             resources=pipeline_resources(config_path=str(config_path)),
             instance=instance,
             raise_on_error=False,
+            tags={**process_tags(), "arxiv_pipeline/trigger": "cli"},
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
+    if _STOP_REQUESTED.is_set() or _interrupted(result):
+        raise KeyboardInterrupt  # Dagster ended the run as failed on the signal; stop here too
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization  # type: ignore[union-attr]
         rows = mat.metadata.get("dagster/row_count")
@@ -102,7 +136,7 @@ def run(config_path: Path, day: date | None) -> int:
         print(f"  {out / day.isoformat() / name}")
     print(f"  {out / day.isoformat() / 'digest.json'}  (and papers.jsonl)")
     print(f"Web site: {out / 'site' / 'index.html'}  (feeds: {out / 'site' / 'feed.atom.xml'}, feed.rss.xml)")
-    print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} dagster dev)")
+    print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} dg dev)")
     return 0
 
 
@@ -154,6 +188,24 @@ def check_config(config_path: Path) -> int:
     return 0
 
 
+_STOP_REQUESTED = threading.Event()
+
+
+def _interrupted(result: Any) -> bool:
+    """Dagster takes SIGINT/SIGTERM itself while a run executes, and ends the run as failed."""
+    return any(
+        e.is_step_failure
+        and e.step_failure_data.error
+        and e.step_failure_data.error.cls_name == "DagsterExecutionInterruptedError"
+        for e in result.all_events
+    )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    _STOP_REQUESTED.set()
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="arxiv-pipeline", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -178,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")
     sub.add_parser("check-config", help="validate the configuration and show what it selects")
     args = parser.parse_args(argv)
+    # A polite stop (systemd, docker stop, kill) ends the run the way Ctrl-C does: the run is
+    # recorded as failed and its slots are freed, instead of the process just vanishing.
+    signal.signal(signal.SIGTERM, _interrupt)
     if args.command == "init":
         return init(args.config or Path.cwd() / CONFIG_FILE_NAME, args.force)
     config_path = find_config_path(args.config)
@@ -190,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            "\nStopped. Rerun the same command to finish: what was stored is kept, and paid LLM "
+            "answers are not paid again.",
+            file=sys.stderr,
+        )
+        return 130
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from arxiv_pipeline.schedules import build_daily_schedule
 from arxiv_pipeline.sensors import (
     announcement_sensor,
     config_change_sensor,
+    dead_run_reaper,
     failed_summary_sensor,
     run_failure_recorder,
 )
@@ -30,6 +31,12 @@ defs = dg.Definitions(
     jobs=[daily_digest_job],
     # Offline (replay) there is nothing new to fetch each day: the schedule starts stopped.
     schedules=[build_daily_schedule(_config.automation, running=_config.source.kind == "arxiv")],
-    sensors=[announcement_sensor, config_change_sensor, failed_summary_sensor, run_failure_recorder],
+    sensors=[
+        announcement_sensor,
+        config_change_sensor,
+        failed_summary_sensor,
+        run_failure_recorder,
+        dead_run_reaper,
+    ],
     resources=default_resources(),
 )

@@ -13,6 +13,7 @@ from arxiv_pipeline.core.sources.calendar import announcement_date_of
 from arxiv_pipeline.errors import root_message
 from arxiv_pipeline.jobs import daily_digest_job
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse
+from arxiv_pipeline.run_health import reap_dead_runs
 
 FROM_CANDIDATES = dg.AssetSelection.assets("candidate_papers").downstream()
 FROM_SUMMARIES = dg.AssetSelection.assets("paper_summaries").downstream()
@@ -143,3 +144,18 @@ def run_failure_recorder(context: dg.RunFailureSensorContext, warehouse: DuckDBW
         trigger=run.tags.get("arxiv_pipeline/trigger"),
     )
     context.log.info(f"recorded failed run {run.run_id}")
+
+
+@dg.sensor(
+    minimum_interval_seconds=60,
+    default_status=RUNNING,
+    description="Marks runs whose process died (kill -9, out of memory, power cut) as failed and "
+    "frees the pool slots they held, so they never block the next runs.",
+)
+def dead_run_reaper(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    dead = reap_dead_runs(context.instance)
+    for run in dead:
+        context.log.warning(f"run {run.run_id} ({run.partition}) had died (pid {run.pid}); marked failed")
+    if not dead:
+        return dg.SkipReason("every active run's process is alive")
+    return dg.SkipReason(f"marked {len(dead)} dead run(s) failed: {', '.join(r.run_id[:8] for r in dead)}")

@@ -3,13 +3,12 @@ each 1–10 with a one-line reason, several papers per call to save tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError
+from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError, map_as_ready
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.prompts import Prompt, load_prompt, neutralize
 from arxiv_pipeline.core.scoring import Rating
@@ -96,14 +95,27 @@ class LLMRanker:
             for p in papers
         }, {}
 
-    def rate(self, papers: Sequence[Paper], interests: str) -> tuple[dict[str, Rating], dict[str, str]]:
+    def rate(
+        self,
+        papers: Sequence[Paper],
+        interests: str,
+        on_batch: Callable[[dict[str, Rating]], None] | None = None,
+    ) -> tuple[dict[str, Rating], dict[str, str]]:
+        """Ratings and errors by paper id; each batch's ratings also go to ``on_batch`` as soon
+        as they arrive (to store what was paid for)."""
         batches = [papers[i : i + self.batch_size] for i in range(0, len(papers), self.batch_size)]
         ratings: dict[str, Rating] = {}
         errors: dict[str, str] = {}
-        with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
-            for got, failed in pool.map(lambda b: self._batch(b, interests), batches):
-                ratings.update(got)
-                errors.update(failed)
+
+        def ready(_batch: Any, result: tuple[dict[str, Rating], dict[str, str]]) -> None:
+            if on_batch is not None and result[0]:
+                on_batch(result[0])
+
+        for got, failed in map_as_ready(
+            lambda b: self._batch(b, interests), batches, self.chat.config.max_concurrency, ready
+        ):
+            ratings.update(got)
+            errors.update(failed)
         return ratings, errors
 
 

@@ -110,6 +110,9 @@ def outcome_from_cache(row: Mapping[str, Any], summarizer: str) -> SummaryOutcom
         summary=StructuredSummary(**{f: row[f] for f in SUMMARY_FIELDS}),
         model=row["model"],
         prompt_version=row["prompt_version"],
+        # What the answer cost when it was paid for (``cached`` on the row says it was not now).
+        prompt_tokens=row["prompt_tokens"],
+        completion_tokens=row["completion_tokens"],
     )
 
 

@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -336,3 +337,36 @@ def usage_report(chat: ChatClient) -> dict[str, Any]:
         "model": chat.model,
         "json_mode": chat.json_mode,
     }
+
+
+def map_as_ready(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    max_workers: int,
+    on_result: Callable[[Any, Any], None] | None = None,
+) -> list[Any]:
+    """``fn`` over ``items``, ``max_workers`` at a time, results in the items' order. Each result
+    also goes to ``on_result(item, result)`` the moment it is ready, and if the caller is
+    interrupted, calls in flight still finish and are handed over (they are paid for), while
+    calls not started are not made."""
+    if not items:
+        return []
+    delivered: set[Future[Any]] = set()
+    with ThreadPoolExecutor(max_workers=max_workers) as pool:
+        futures = {pool.submit(fn, item): item for item in items}
+        try:
+            for future in as_completed(futures) if on_result else ():
+                delivered.add(future)
+                on_result(futures[future], future.result())  # type: ignore[misc]
+        finally:
+            if on_result is not None and len(delivered) < len(futures):
+                pool.shutdown(wait=True, cancel_futures=True)
+                for future in futures:
+                    if (
+                        future not in delivered
+                        and future.done()
+                        and not future.cancelled()
+                        and not future.exception()
+                    ):
+                        on_result(futures[future], future.result())
+        return [f.result() for f in futures]

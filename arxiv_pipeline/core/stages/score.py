@@ -9,7 +9,7 @@ from typing import Any
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.llm.client import ChatClient, usage_report
 from arxiv_pipeline.core.models import Paper
-from arxiv_pipeline.core.records import candidate_from_row, llm_call_rows, score_row
+from arxiv_pipeline.core.records import candidate_from_row, score_row
 from arxiv_pipeline.core.scoring import (
     SCORER_NAME,
     SCORER_VERSION,
@@ -22,6 +22,7 @@ from arxiv_pipeline.core.scoring import (
     rank_scores,
 )
 from arxiv_pipeline.core.stages import StageReport, Stopwatch
+from arxiv_pipeline.core.stages.paid import AnswerWriter
 from arxiv_pipeline.core.store import Warehouse
 
 
@@ -92,9 +93,15 @@ def _llm_ratings(
     interests_hash = hashlib.sha256(config.ranking.interests.strip().encode()).hexdigest()[:16]
     rows = store.cached_ratings(chat.model, ranker.version, interests_hash, [p.versioned_id for p in pool])
     ratings: dict[str, Rating] = {r["arxiv_id"]: (r["relevance"], r["novelty"], r["reason"]) for r in rows}
-    fresh, errors = ranker.rate([p for p in pool if p.arxiv_id not in ratings], config.ranking.interests)
-    store.upsert("ranking_cache", _rating_rows(pool, fresh, chat.model, ranker.version, interests_hash))
-    store.append("llm_calls", llm_call_rows(chat.calls, day, run_id))
+    todo = [p for p in pool if p.arxiv_id not in ratings]
+    with AnswerWriter(store, "ranking_cache", chat, day, run_id) as writer:
+        fresh, errors = ranker.rate(
+            todo,
+            config.ranking.interests,
+            on_batch=lambda got: writer.put(
+                _rating_rows(todo, got, chat.model, ranker.version, interests_hash)
+            ),
+        )
     ratings.update(fresh)
     counts.update(
         {"llm_rated": len(ratings), "llm_rating_cache_hits": len(rows), "llm_rating_failures": len(errors)}

@@ -11,11 +11,11 @@ from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.records import (
     cache_row,
     listing_from_row,
-    llm_call_rows,
     outcome_from_cache,
     summary_row,
 )
 from arxiv_pipeline.core.stages import StageReport, Stopwatch
+from arxiv_pipeline.core.stages.paid import AnswerWriter
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.core.summarizers import Summarizer, SummaryOutcome
 from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
@@ -38,8 +38,8 @@ def summarize_papers(
     top = store.papers_to_summarize(day, config.digest.summarize_top)
     papers = [listing_from_row(r, listed_in=",".join(r["listed_in"])) for r in top]
     llm = summarizer if isinstance(summarizer, LLMSummarizer) else None
-    outcomes, cached = _structured(summarizer, llm, papers, language, store)
-    long_texts = _long(llm, papers, outcomes, config.summary.long_summary_top, language, store)
+    outcomes, cached = _structured(summarizer, llm, papers, language, store, day, run_id)
+    long_texts = _long(llm, papers, outcomes, config.summary.long_summary_top, language, store, day, run_id)
     ranks = {r["arxiv_id"]: r["rank"] for r in top}
     created_at = datetime.now(UTC)
     rows = [
@@ -53,24 +53,32 @@ def summarize_papers(
     store.replace_day("paper_summaries", day, rows)
     counts = _counts(summarizer, outcomes, len(cached), long_texts)
     if llm is not None:
-        store.append("llm_calls", llm_call_rows(llm.chat.calls, day, run_id))
         counts.update(usage_report(llm.chat))
     return StageReport(rows=len(outcomes), counts=counts, seconds=clock())
 
 
 def _structured(
-    summarizer: Summarizer, llm: LLMSummarizer | None, papers: list[Paper], language: str, store: Warehouse
+    summarizer: Summarizer,
+    llm: LLMSummarizer | None,
+    papers: list[Paper],
+    language: str,
+    store: Warehouse,
+    day: date,
+    run_id: str | None,
 ) -> tuple[list[SummaryOutcome], set[Key]]:
     """One outcome per paper, in order, and the keys that came from the cache."""
-    cached: dict[Key, dict[str, Any]] = {}
-    if llm is not None:
-        ids = [p.versioned_id for p in papers]
-        cached = store.cached_summaries("structured", llm.chat.model, llm.version, language, ids)
+    if llm is None:
+        return summarizer.summarize(papers, language), set()
+    ids = [p.versioned_id for p in papers]
+    cached = store.cached_summaries("structured", llm.chat.model, llm.version, language, ids)
     misses = [p for p in papers if _key(p) not in cached]
-    fresh = {_key(o): o for o in summarizer.summarize(misses, language)}
-    if llm is not None:
-        now = datetime.now(UTC)
-        store.upsert("summary_cache", [{**cache_row(o), "created_at": now} for o in fresh.values() if o.ok])
+    with AnswerWriter(store, "summary_cache", llm.chat, day, run_id) as writer:
+
+        def store_answer(_paper: Paper, outcome: SummaryOutcome) -> None:
+            if outcome.ok:
+                writer.put([{**cache_row(outcome), "created_at": datetime.now(UTC)}])
+
+        fresh = {_key(o): o for o in summarizer.summarize(misses, language, on_result=store_answer)}
     outcomes = [
         outcome_from_cache(cached[k], summarizer.name) if k in cached else fresh[k] for k in map(_key, papers)
     ]
@@ -84,6 +92,8 @@ def _long(
     top: int,
     language: str,
     store: Warehouse,
+    day: date,
+    run_id: str | None,
 ) -> dict[str, LongText]:
     """Long-form summaries of the very top papers that have a summary, also paid for once."""
     chosen = [p for p, o in zip(papers, outcomes, strict=True) if o.ok][:top] if llm else []
@@ -92,8 +102,14 @@ def _long(
     version, model = llm.long_prompt.version, llm.chat.model
     hits = store.cached_summaries("long", model, version, language, [p.versioned_id for p in chosen])
     todo = [p for p in chosen if _key(p) not in hits]
-    results = llm.long_summaries(todo, language)
-    store.upsert("summary_cache", _long_cache_rows(todo, results, model, version, language))
+    with AnswerWriter(store, "summary_cache", llm.chat, day, run_id) as writer:
+        results = llm.long_summaries(
+            todo,
+            language,
+            on_result=lambda paper, result: writer.put(
+                _long_cache_rows([paper], [result], model, version, language)
+            ),
+        )
     texts: dict[str, LongText] = {
         p.arxiv_id: (hits[_key(p)]["long_summary"], None) for p in chosen if _key(p) in hits
     }

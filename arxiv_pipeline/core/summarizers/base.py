@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from arxiv_pipeline.core.models import Paper
 
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
+
+# Called with (paper, its result) the moment one is ready.
+OnResult = Callable[[Paper, Any], None]
 
 
 @dataclass(frozen=True)
@@ -50,4 +53,8 @@ class Summarizer(Protocol):
     # A sentence the digest shows so readers know what produced the summaries.
     description: str
 
-    def summarize(self, papers: Sequence[Paper], language: str) -> list[SummaryOutcome]: ...
+    def summarize(
+        self, papers: Sequence[Paper], language: str, on_result: OnResult | None = None
+    ) -> list[SummaryOutcome]:
+        """One outcome per paper, in order; each also goes to ``on_result`` as soon as it is ready."""
+        ...

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from arxiv_pipeline.core.models import Paper
-from arxiv_pipeline.core.summarizers.base import StructuredSummary, SummaryOutcome
+from arxiv_pipeline.core.summarizers.base import OnResult, StructuredSummary, SummaryOutcome
 from arxiv_pipeline.core.text import truncate
 
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|et al|vs|cf|Fig|Eq|Sec|resp|approx|etc)\.", re.I)
@@ -95,7 +95,9 @@ class ExtractiveSummarizer:
         "(offline, no LLM configured)."
     )
 
-    def summarize(self, papers: Sequence[Paper], language: str) -> list[SummaryOutcome]:
+    def summarize(
+        self, papers: Sequence[Paper], language: str, on_result: OnResult | None = None
+    ) -> list[SummaryOutcome]:
         out = []
         for paper in papers:
             try:
@@ -103,15 +105,16 @@ class ExtractiveSummarizer:
                 error = None
             except Exception as exc:  # one odd abstract must not cost the others their summary
                 summary, error = None, f"{type(exc).__name__}: {exc}"
-            out.append(
-                SummaryOutcome(
-                    arxiv_id=paper.arxiv_id,
-                    version=paper.version,
-                    summarizer=self.name,
-                    summarizer_version=self.version,
-                    language=language,
-                    summary=summary,
-                    error=error,
-                )
+            outcome = SummaryOutcome(
+                arxiv_id=paper.arxiv_id,
+                version=paper.version,
+                summarizer=self.name,
+                summarizer_version=self.version,
+                language=language,
+                summary=summary,
+                error=error,
             )
+            out.append(outcome)
+            if on_result is not None:
+                on_result(paper, outcome)
         return out

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arxiv_pipeline.core.config import LANGUAGES
-from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError
+from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError, map_as_ready
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.prompts import Prompt, load_prompt
-from arxiv_pipeline.core.summarizers.base import StructuredSummary, SummaryOutcome
+from arxiv_pipeline.core.summarizers.base import OnResult, StructuredSummary, SummaryOutcome
 from arxiv_pipeline.core.text import truncate
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -115,11 +114,10 @@ class LLMSummarizer:
             paper_ids=[paper.versioned_id],
         )
 
-    def _each(self, fn: Any, papers: Sequence[Paper]) -> list[Any]:
-        if not papers:
-            return []
-        with ThreadPoolExecutor(max_workers=self.chat.config.max_concurrency) as pool:
-            return list(pool.map(fn, papers))
+    def _each(self, fn: Any, papers: Sequence[Paper], on_result: OnResult | None = None) -> list[Any]:
+        """``fn`` for every paper, ``max_concurrency`` at a time; results in the papers' order, and
+        each one handed to ``on_result`` the moment it is ready (to store what was paid for)."""
+        return map_as_ready(fn, papers, self.chat.config.max_concurrency, on_result)
 
     def _one(self, paper: Paper, language: str) -> SummaryOutcome:
         base = dict(
@@ -144,8 +142,10 @@ class LLMSummarizer:
             completion_tokens=usage.completion_tokens,
         )
 
-    def summarize(self, papers: Sequence[Paper], language: str) -> list[SummaryOutcome]:
-        return self._each(lambda p: self._one(p, language), papers)
+    def summarize(
+        self, papers: Sequence[Paper], language: str, on_result: OnResult | None = None
+    ) -> list[SummaryOutcome]:
+        return self._each(lambda p: self._one(p, language), papers, on_result)
 
     def _long(self, paper: Paper, language: str) -> tuple[str | None, str | None, int, int]:
         try:
@@ -157,7 +157,7 @@ class LLMSummarizer:
         return reply.long_summary.strip(), None, usage.prompt_tokens, usage.completion_tokens
 
     def long_summaries(
-        self, papers: Sequence[Paper], language: str
+        self, papers: Sequence[Paper], language: str, on_result: OnResult | None = None
     ) -> list[tuple[str | None, str | None, int, int]]:
         """(text, error, prompt tokens, completion tokens) per paper, in order."""
-        return self._each(lambda p: self._long(p, language), papers)
+        return self._each(lambda p: self._long(p, language), papers, on_result)

@@ -1,0 +1,195 @@
+"""A crash is a normal event: `arxiv-pipeline run` killed with SIGKILL at each stage (or stopped
+with SIGTERM), then run again, gives the same data as a run that was never interrupted; no paid
+call is made twice (only calls in flight at the kill can be lost); nothing blocks the rerun.
+
+Real processes on a real (SQLite) Dagster instance, the live arXiv source against a local arXiv
+server and the LLM against a local chat-completions server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.instance.ref import InstanceRef
+
+from arxiv_pipeline.core.config import load_config
+from arxiv_pipeline.core.store import TABLES, Warehouse
+from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
+from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
+from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+
+KEY_ENV = "ARXIV_TEST_CRASH_KEY"
+CONCURRENCY = 2
+SUMMARIZE_TOP = 10
+VOLATILE = {
+    "run_id", "fetched_at", "decided_at", "scored_at", "created_at", "rendered_at", "recorded_at",
+    "updated_at", "seconds", "cached", "path", "failed_at", "config_hash", "sha256",
+}  # fmt: skip
+_FETCHED = re.compile(r"\*\*Last Updated\*\*: [^\n]*")
+OUTPUTS = [
+    "2026-11-17/daily_digest.md",
+    "2026-11-17/digest.json",
+    "site/2026-11-17.html",
+    "site/feed.rss.xml",
+]
+
+
+def _config(root: Path, arxiv: FakeArxiv, llm: FakeOpenAI) -> Path:
+    return ConfigFactory(root).write(
+        source={
+            "kind": "arxiv",
+            "rss_url": f"{arxiv.base_url}/rss/{{}}",
+            "api_url": f"{arxiv.base_url}/api/query?{{}}",
+            "min_interval_s": 0,
+            "backoff_base_s": 0,
+            "timeout_s": 120,
+        },
+        digest={"summarize_top": SUMMARIZE_TOP},
+        summary={"summarizer": "llm"},
+        llm={
+            "base_url": llm.base_url,
+            "model": "fake-model",
+            "api_key_env": KEY_ENV,
+            "max_concurrency": CONCURRENCY,
+            "backoff_base_s": 0.01,
+        },
+    )
+
+
+def _start(config: Path, home: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "DAGSTER_HOME": str(home), KEY_ENV: "sk-crash-test"}
+    command = [
+        sys.executable,
+        "-m",
+        "arxiv_pipeline.cli",
+        "--config",
+        str(config),
+        "run",
+        "--date",
+        "2026-11-17",
+    ]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(proc: subprocess.Popen[str], timeout: float = 240) -> str:
+    out, _ = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, out
+    return out
+
+
+def _started_steps(home: Path) -> set[str]:
+    if not (home / "dagster.yaml").exists():
+        return set()
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        records = instance.get_run_records(limit=1)
+        if not records:
+            return set()
+        events = instance.all_logs(records[0].dagster_run.run_id, of_type=dg.DagsterEventType.STEP_START)
+        return {e.step_key for e in events if e.step_key}
+
+
+def _wait_until(condition: Callable[[], bool], proc: subprocess.Popen[str], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert proc.poll() is None, f"the run ended before the kill point: {proc.communicate()[0]}"
+        assert time.monotonic() < deadline, "the kill point never came"
+        time.sleep(0.02)
+
+
+def _table_rows(database: Path) -> dict[str, list[tuple]]:
+    store = Warehouse(database)
+    out = {}
+    for table in TABLES:
+        if table in ("llm_calls", "run_failures", "feed_reports"):
+            continue  # logs of what happened (the kill included), compared separately
+        rows = [
+            tuple(sorted((k, _FETCHED.sub("", str(v))) for k, v in r.items() if k not in VOLATILE))
+            for r in store.query(f"SELECT * FROM {table}")
+        ]
+        out[table] = sorted(rows)
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[tuple]], dict[str, bytes]]:
+    """What an uninterrupted run stores and writes."""
+    root = tmp_path_factory.mktemp("reference")
+    with FakeArxiv(None) as arxiv, FakeOpenAI() as llm:
+        config = _config(root, arxiv, llm)
+        _finish(_start(config, root / "home"))
+    out_dir = load_config(config).output_dir
+    return _table_rows(load_config(config).database_path), {f: (out_dir / f).read_bytes() for f in OUTPUTS}
+
+
+KILL_POINTS: dict[str, Callable[[Path, FakeArxiv, FakeOpenAI], bool]] = {
+    # The API answers the fetch after 20 s; the kill comes while it waits.
+    "fetch": lambda home, arxiv, llm: any("/api/" in path for _, path in arxiv.requests),
+    "select": lambda home, arxiv, llm: "candidate_papers" in _started_steps(home),
+    # Some summaries are answered (and must be kept), others are in flight or not asked yet.
+    "summaries": lambda home, arxiv, llm: llm.completed >= 4,
+    "publish": lambda home, arxiv, llm: "digest_markdown" in _started_steps(home),
+}
+
+
+@pytest.mark.parametrize(
+    ("stage", "sig"),
+    [(stage, signal.SIGKILL) for stage in KILL_POINTS] + [("summaries", signal.SIGTERM)],
+    ids=[f"kill-9-during-{s}" for s in KILL_POINTS] + ["sigterm-during-summaries"],
+)
+def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
+    stage: str, sig: signal.Signals, tmp_path: Path, reference: tuple[dict, dict]
+) -> None:
+    home = tmp_path / "home"
+    with FakeArxiv(None) as arxiv, FakeOpenAI(latency_s=0.4) as llm:
+        config = _config(tmp_path, arxiv, llm)
+        if stage == "fetch":
+            arxiv.faults.append(Fault(status=503, delay_s=20, path_prefix="/api/"))
+        proc = _start(config, home)
+        _wait_until(lambda: KILL_POINTS[stage](home, arxiv, llm), proc)
+        answered_before_kill = llm.completed
+        proc.send_signal(sig)
+        out, _ = proc.communicate(timeout=60)
+        if sig == signal.SIGTERM:
+            assert proc.returncode == 130 and "Stopped. Rerun the same command" in out, out
+        arxiv.faults.clear()
+        started = time.monotonic()
+        rerun = _finish(_start(config, home), timeout=180)
+        rerun_seconds = time.monotonic() - started
+        total_answered = llm.completed
+
+    cfg = load_config(config)
+    tables, outputs = reference
+    assert _table_rows(cfg.database_path) == tables
+    assert {f: (cfg.output_dir / f).read_bytes() for f in OUTPUTS} == outputs
+    # Every paper's summary was paid for once in the log: what the killed run was answered is in the
+    # cache and the call log; at most the calls in flight at the kill were asked again.
+    ok_calls = Counter(
+        tuple(r["paper_ids"])
+        for r in Warehouse(cfg.database_path).query("SELECT paper_ids FROM llm_calls WHERE status = 'ok'")
+    )
+    assert len(ok_calls) == SUMMARIZE_TOP and set(ok_calls.values()) == {1}
+    assert total_answered <= SUMMARIZE_TOP + CONCURRENCY
+    if stage == "summaries":
+        assert (
+            answered_before_kill >= 4
+            and total_answered - answered_before_kill <= SUMMARIZE_TOP - 4 + CONCURRENCY
+        )
+    # The killed run was found dead (SIGKILL) or ended itself (SIGTERM); either way it blocked nothing.
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        statuses = [r.dagster_run.status for r in instance.get_run_records()]
+        for pool in ("arxiv_api", "llm"):
+            assert not instance.event_log_storage.get_concurrency_info(pool).claimed_slots
+    assert statuses == [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
+    if sig == signal.SIGKILL:
+        assert "had died" in rerun, rerun
+    assert rerun_seconds < 120
