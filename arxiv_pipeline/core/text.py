@@ -2,126 +2,80 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
 
-_ACCENTS = {
-    '"': "\u0308",
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "c": "\u0327",
-    "v": "\u030c",
-    "u": "\u0306",
-    "H": "\u030b",
-}
-_SYMBOLS = {
-    "alpha": "α",
-    "beta": "β",
-    "gamma": "γ",
-    "delta": "δ",
-    "epsilon": "ε",
-    "varepsilon": "ε",
-    "zeta": "ζ",
-    "eta": "η",
-    "theta": "θ",
-    "kappa": "κ",
-    "lambda": "λ",
-    "mu": "μ",
-    "nu": "ν",
-    "xi": "ξ",
-    "pi": "π",
-    "rho": "ρ",
-    "sigma": "σ",
-    "tau": "τ",
-    "phi": "φ",
-    "varphi": "φ",
-    "chi": "χ",
-    "psi": "ψ",
-    "omega": "ω",
-    "Gamma": "Γ",
-    "Delta": "Δ",
-    "Theta": "Θ",
-    "Lambda": "Λ",
-    "Pi": "Π",
-    "Sigma": "Σ",
-    "Phi": "Φ",
-    "Psi": "Ψ",
-    "Omega": "Ω",
-    "in": "∈",
-    "le": "≤",
-    "leq": "≤",
-    "ge": "≥",
-    "geq": "≥",
-    "neq": "≠",
-    "ne": "≠",
-    "approx": "≈",
-    "sim": "~",
-    "infty": "∞",
-    "times": "×",
-    "cdot": "·",
-    "pm": "±",
-    "to": "→",
-    "rightarrow": "→",
-    "leftarrow": "←",
-    "partial": "∂",
-    "nabla": "∇",
-    "sum": "Σ",
-    "prod": "Π",
-    "ell": "ℓ",
-    "log": "log",
-    "exp": "exp",
-    "min": "min",
-    "max": "max",
-    "LaTeX": "LaTeX",
-    "TeX": "TeX",
-    "ldots": "…",
-    "dots": "…",
-    "cdots": "⋯",
-    "%": "%",
-    "&": "&",
-    "_": "_",
-    "#": "#",
-    "$": "$",
-}
-_BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ"}
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-_ACCENT_RE = re.compile(r"""\\(["'`^~=.cvuH])\s*(?:\{\s*\\?([A-Za-z])\s*\}|\\?([A-Za-z]))""")
-_MATHBB_RE = re.compile(r"\\mathbb\s*\{\s*([A-Z])\s*\}")
-_SQRT_RE = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
-_TILDE_RE = re.compile(r"\\(?:tilde|widetilde)\s*\{?\s*([A-Za-z])\s*\}?")
-_STYLE_RE = re.compile(
-    r"\\(?:emph|textbf|textit|texttt|mathrm|mathbf|mathcal|mathit|text|"
-    r"operatorname|boldsymbol|textsc|mbox)\s*\{([^{}]*)\}"
-)
-_MACRO_RE = re.compile(r"\\([A-Za-z]+|[%&_#$])")
+# Font and size switches and spacing commands: they style text, they are not text.
+_SWITCHES = (  # noqa: SIM905 (a word list reads better as words)
+    "em bf it rm sl sc tt sf small large Large LARGE footnotesize normalsize scriptsize tiny huge Huge "
+    "bfseries itshape rmfamily ttfamily sffamily scshape upshape mdseries normalfont displaystyle "
+    "textstyle scriptstyle left right big Big bigl bigr Bigl Bigr middle !"
+).split()
+_SPACES = (",", ";", ":", " ", "quad", "qquad")
+# A multi-character super- or subscript keeps its grouping: p^{1/T} reads p^(1/T), not p^1/T.
+_SCRIPT_GROUP = re.compile(r"([\^_])\{([^{}]{2,})\}")
+# Relations read with a space on each side (pylatexenc drops the one before them).
+_RELATIONS = {
+    "in": "∈", "notin": "∉", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "ne": "≠",
+    "approx": "≈", "propto": "∝", "equiv": "≡", "to": "→", "rightarrow": "→", "leftarrow": "←",
+    "Rightarrow": "⇒", "Leftrightarrow": "⇔", "mapsto": "↦", "subset": "⊂", "subseteq": "⊆",
+}  # fmt: skip
+_RELATION = re.compile(r"\s*\\(" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")(?![A-Za-z])\s*")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]{2,}\S)")
+_WS = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+def _latex_converter() -> LatexNodes2Text:
+    db = get_default_latex_context_db().filter_context()
+    db.add_context_category(
+        "arxiv",
+        prepend=True,
+        macros=[MacroTextSpec("LaTeX", simplify_repl="LaTeX"), MacroTextSpec("TeX", simplify_repl="TeX")]
+        + [MacroTextSpec(name, simplify_repl="") for name in _SWITCHES]
+        + [MacroTextSpec(name, simplify_repl=" ") for name in _SPACES],
+    )
+    # A macro nobody knows keeps its name (\foo -> foo) rather than vanishing with its meaning.
+    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=lambda node, *_: node.macroname))
+    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces="based-on-source")
+
+
+_LATEX = _latex_converter()
+
+
+def strip_control(text: str) -> str:
+    """Drop control characters (and the non-characters XML cannot carry); keep newlines and tabs."""
+    return _CONTROL.sub("", text)
+
+
+def paragraphs(text: str) -> list[str]:
+    """arXiv abstracts mark a new paragraph by a blank line or an indented line; within a
+    paragraph, line breaks are only wrapping."""
+    return [p for p in (_WS.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text)) if p]
+
+
+@functools.lru_cache(maxsize=16384)
 def latex_to_text(text: str) -> str:
-    """Turn the LaTeX that arXiv titles and abstracts carry into readable unicode.
+    """Turn the LaTeX that arXiv titles and abstracts carry into readable unicode, paragraph by
+    paragraph (kept apart by a blank line), with pylatexenc.
 
-    ``$\\alpha$-Divergence`` becomes ``α-Divergence``, ``Schr\\"odinger`` becomes ``Schrödinger``.
-    Unknown macros lose their backslash rather than vanish, so nothing meaningful is dropped.
+    ``$\\alpha$-Divergence`` becomes ``α-Divergence``, ``Schr\\"odinger`` becomes ``Schrödinger``,
+    ``{\\em x}`` becomes ``x``. Unknown macros lose their backslash rather than vanish.
     """
+    text = strip_control(text)
     if "\\" not in text and "$" not in text and "{" not in text:
-        return text
-
-    def accent(m: re.Match[str]) -> str:
-        return unicodedata.normalize("NFC", (m.group(2) or m.group(3)) + _ACCENTS[m.group(1)])
-
-    out = _ACCENT_RE.sub(accent, text)
-    out = _MATHBB_RE.sub(lambda m: _BLACKBOARD.get(m.group(1), m.group(1)), out)
-    out = _TILDE_RE.sub(lambda m: unicodedata.normalize("NFC", m.group(1) + "\u0303"), out)
-    for _ in range(3):  # nested styles like \textbf{\emph{x}}
-        out = _STYLE_RE.sub(r"\1", out)
-        out = _SQRT_RE.sub(r"√(\1)", out)
-    out = _MACRO_RE.sub(lambda m: _SYMBOLS.get(m.group(1), m.group(1)), out)
-    out = out.replace("$", "").replace("{", "").replace("}", "")
-    return re.sub(r"\s+", " ", out).strip()
+        return "\n\n".join(paragraphs(text))
+    converted = (
+        _LATEX.latex_to_text(
+            _RELATION.sub(lambda m: f" {_RELATIONS[m.group(1)]} ", _SCRIPT_GROUP.sub(r"\1(\2)", p))
+        )
+        for p in paragraphs(text)
+    )
+    return "\n\n".join(p for p in (_WS.sub(" ", c).strip() for c in converted) if p)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -132,7 +86,7 @@ def md_inline(text: str | None) -> str:
     """Escape untrusted text for a markdown line: no raw HTML, links, emphasis or headings."""
     if not text:
         return ""
-    flat = re.sub(r"\s+", " ", text).strip()
+    flat = re.sub(r"\s+", " ", strip_control(text)).strip()
     escaped = html.escape(flat, quote=False)
     escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
@@ -141,6 +95,11 @@ def md_inline(text: str | None) -> str:
 def readable(text: str | None) -> str:
     """LaTeX made readable, then escaped: what every rendered title and abstract goes through."""
     return md_inline(latex_to_text(text or ""))
+
+
+def readable_paragraphs(text: str | None) -> str:
+    """Like ``readable``, keeping paragraphs apart (a blank line between them)."""
+    return "\n\n".join(md_inline(p) for p in latex_to_text(text or "").split("\n\n"))
 
 
 def truncate(text: str, limit: int) -> str:
@@ -167,7 +126,7 @@ def md_block(text: str | None) -> str:
     (demoted below the digest's own), drop raw HTML, links and images."""
     if not text:
         return ""
-    out = html.escape(text.strip(), quote=False)
+    out = html.escape(strip_control(text).strip(), quote=False)
     out = _LINK.sub(lambda m: m.group(1), out)
     out = _HEADING.sub(lambda m: "##### " if len(m.group(1)) <= 2 else "###### ", out)
     return re.sub(r"\n{3,}", "\n\n", out)

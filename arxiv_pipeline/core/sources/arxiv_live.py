@@ -24,6 +24,7 @@ from arxiv_pipeline.core.sources.calendar import (
 )
 from arxiv_pipeline.core.sources.feeds import (
     RssFeed,
+    clean_abstract,
     clean_text,
     merge_listing,
     parse_rss,
@@ -50,7 +51,7 @@ def record_from_result(result: arxiv.Result) -> Paper:
         version=int(version),
         title=clean_text(result.title),
         authors=[a.name for a in result.authors],
-        abstract=clean_text(result.summary),
+        abstract=clean_abstract(result.summary),
         primary_category=result.primary_category,
         categories=list(result.categories),
         published=result.published,
@@ -63,6 +64,10 @@ def record_from_result(result: arxiv.Result) -> Paper:
 
 def _in_scope(category: str, categories: Sequence[str]) -> bool:
     return category in categories or category.split(".")[0] in categories
+
+
+def _dropped_note(count: int) -> list[str]:
+    return [f"dropped {count} characters XML cannot carry from arXiv's answers"] if count else []
 
 
 def _backfill_listing(record: Paper, categories: Sequence[str]) -> Listing:
@@ -124,7 +129,10 @@ class ArxivSource:
     # -- today's announcement ------------------------------------------------------------
     def fetch_rss(self, categories: Sequence[str]) -> RssFeed:
         url = self.rss_url.format("+".join(categories))
-        return parse_rss(self.session.get(url).content, what=url)
+        dropped = self.session.dropped_characters
+        feed = parse_rss(self.session.get(url).content, what=url)
+        feed.skipped += _dropped_note(self.session.dropped_characters - dropped)
+        return feed
 
     def announced_day(self, categories: Sequence[str]) -> date | None:
         """The announcement day the feed holds now (one request)."""
@@ -142,7 +150,7 @@ class ArxivSource:
 
     def _announcement(self, day: date, categories: Sequence[str], feed: RssFeed) -> FetchResult:
         fetched_at = self.now()
-        before = self.session.attempts_made
+        before, dropped = self.session.attempts_made, self.session.dropped_characters
         records = self.lookup(sorted({i.paper.versioned_id for i in feed.items}))
         listings: list[Listing] = []
         for item in feed.items:
@@ -152,7 +160,7 @@ class ArxivSource:
             )
             listings.append(merge_listing(item, records.get(item.paper.arxiv_id), listed_in))
         missing = sorted({i.paper.arxiv_id for i in feed.items} - set(records))
-        notes = list(feed.skipped)
+        notes = list(feed.skipped) + _dropped_note(self.session.dropped_characters - dropped)
         if missing:
             notes.append(
                 f"{len(missing)} without API metadata yet (kept from the feed): " + ", ".join(missing[:10])
@@ -169,7 +177,7 @@ class ArxivSource:
         window = f"submittedDate:[{start:%Y%m%d%H%M} TO {end:%Y%m%d%H%M}]"
         query = f"({cats}) AND {window}"
         fetched_at = self.now()
-        before = self.session.attempts_made
+        before, dropped = self.session.attempts_made, self.session.dropped_characters
         search = arxiv.Search(
             query=query,
             max_results=MAX_QUERY_RESULTS,
@@ -192,6 +200,7 @@ class ArxivSource:
         if total is not None and len(received) < total:
             notes.append(f"the API reported {total} results and served {len(received)}")
         listings = [_backfill_listing(record, categories) for record in unique.values()]
+        notes += _dropped_note(self.session.dropped_characters - dropped)
         status = "ok" if listings else "empty"
         report = FeedReport(
             "+".join(categories), status, len(listings), "; ".join([f"backfill window {window}", *notes])

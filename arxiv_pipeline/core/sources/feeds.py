@@ -13,8 +13,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import feedparser
+from lxml import etree
 
 from arxiv_pipeline.core.models import ANNOUNCE_TYPES, ARXIV_ID, CATEGORY_NAME, Listing, Paper
+from arxiv_pipeline.core.sources.http import SAFE_XML, looks_like_html, strip_xml_invalid
+from arxiv_pipeline.core.text import paragraphs, strip_control
 
 
 class FeedFormatError(ValueError):
@@ -35,7 +38,12 @@ _WS = re.compile(r"\s+")
 
 
 def clean_text(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    return _WS.sub(" ", strip_control(text or "")).strip()
+
+
+def clean_abstract(text: str | None) -> str:
+    """An abstract with its wrapping undone and its paragraphs kept (a blank line between)."""
+    return "\n\n".join(paragraphs(strip_control(text or "")))
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class ApiPage:
 
 
 def _parse_xml(content: bytes, what: str) -> Any:
+    content, _removed = strip_xml_invalid(content)
     if not content.strip():
         raise FeedFormatError(f"{what}: empty response body")
     head = content[:512].lstrip().lower()
@@ -76,6 +85,9 @@ def _parse_xml(content: bytes, what: str) -> Any:
     return parsed
 
 
+_NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/"}
+
+
 def _categories(entry: Any) -> list[str]:
     terms = [t.get("term") or "" for t in entry.get("tags", [])]
     return list(dict.fromkeys(t for t in terms if CATEGORY_NAME.match(t)))
@@ -90,34 +102,61 @@ def _rfc822_date(value: str | None) -> datetime | None:
         return None
 
 
+def _rss_channel(content: bytes, what: str) -> Any:
+    if not content.strip():
+        raise FeedFormatError(f"{what}: empty response body")
+    if looks_like_html(content):
+        raise FeedFormatError(f"{what}: got an HTML page instead of a feed")
+    try:
+        root = etree.fromstring(content, parser=SAFE_XML)
+    except etree.XMLSyntaxError as exc:
+        raise FeedFormatError(f"{what}: malformed XML ({exc})") from None
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise FeedFormatError(f"{what}: not an RSS feed (root element <{root.tag}>)")
+    return channel
+
+
+def _rss_item(item: Any) -> RssItem | None:
+    match = _RSS_DESCRIPTION.match(item.findtext("description") or "")
+    kind = (item.findtext("arxiv:announce_type", namespaces=_NS) or "").strip()
+    kind = kind or (match.group("type") if match else "")
+    if match is None or kind not in ANNOUNCE_TYPES or not ARXIV_ID.match(match.group("id")):
+        return None
+    terms = [(c.text or "").strip() for c in item.findall("category")]
+    categories = list(dict.fromkeys(t for t in terms if CATEGORY_NAME.match(t)))
+    creators = item.findtext("dc:creator", namespaces=_NS) or ""
+    paper = Paper(
+        arxiv_id=match.group("id"),
+        version=int(match.group("version")),
+        title=clean_text(item.findtext("title")),
+        authors=[clean_text(a) for a in creators.split(",") if a.strip()],
+        abstract=clean_abstract(match.group("abstract")),
+        # The feed names no primary category; its first category stands in.
+        primary_category=categories[0] if categories else "",
+        categories=categories,
+    )
+    return RssItem(paper, announce_type=kind)
+
+
 def parse_rss(content: bytes, what: str = "arXiv RSS") -> RssFeed:
-    """Parse an rss.arxiv.org feed; an empty channel is a day without announcements."""
-    parsed = _parse_xml(content, what)
-    pub = _rfc822_date(parsed.feed.get("published"))
+    """Parse an rss.arxiv.org feed; an empty channel is a day without announcements.
+
+    Parsed as plain XML, so text arrives as arXiv wrote it (``$i<j$`` stays ``$i<j$``); escaping
+    is the renderers' job. Characters XML cannot carry are dropped first, and said so.
+    """
+    content, removed = strip_xml_invalid(content)
+    channel = _rss_channel(content, what)
+    pub = _rfc822_date(channel.findtext("pubDate"))
     feed = RssFeed(announce_date=pub.date() if pub else None)
-    for entry in parsed.entries:
-        match = _RSS_DESCRIPTION.match(entry.get("summary", "") or "")
-        kind = entry.get("arxiv_announce_type") or (match.group("type") if match else None)
-        if match is None or kind not in ANNOUNCE_TYPES or not ARXIV_ID.match(match.group("id")):
-            feed.skipped.append(f"{entry.get('id', '?')}: unrecognised id, description or type")
-            continue
-        creators = entry.get("author", "") or ""
-        categories = _categories(entry)
-        feed.items.append(
-            RssItem(
-                Paper(
-                    arxiv_id=match.group("id"),
-                    version=int(match.group("version")),
-                    title=clean_text(entry.get("title")),
-                    authors=[a.strip() for a in creators.split(",") if a.strip()],
-                    abstract=clean_text(match.group("abstract")),
-                    # The feed names no primary category; its first category stands in.
-                    primary_category=categories[0] if categories else "",
-                    categories=categories,
-                ),
-                announce_type=kind,
-            )
-        )
+    if removed:
+        feed.skipped.append(f"dropped {removed} characters XML cannot carry")
+    for item in channel.findall("item"):
+        parsed = _rss_item(item)
+        if parsed is None:
+            feed.skipped.append(f"{item.findtext('guid') or '?'}: unrecognised id, description or type")
+        else:
+            feed.items.append(parsed)
     return feed
 
 
@@ -151,7 +190,7 @@ def parse_api_page(content: bytes, what: str = "arXiv API") -> ApiPage:
                 version=int(match.group("version")),
                 title=clean_text(entry.get("title")),
                 authors=[clean_text(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
-                abstract=clean_text(entry.get("summary")),
+                abstract=clean_abstract(entry.get("summary")),
                 primary_category=primary,
                 categories=_categories(entry),
                 published=_iso(entry.get("published")),

@@ -78,12 +78,23 @@ ARXIV_RATE_LIMITER = RateLimiter(min_interval_s=0.0)
 
 
 # No entity expansion, no network: responses are untrusted.
-_STRICT_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+# Characters XML 1.0 cannot carry (raw, or as a character reference); one of them would make a
+# whole day's response unparseable.
+_XML_INVALID = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:x0*[0-8bcefBCEF]|x0*1[0-9a-fA-F]|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
+
+
+def strip_xml_invalid(body: bytes) -> tuple[bytes, int]:
+    """The body without characters XML cannot carry, and how many there were."""
+    cleaned, removed = _XML_INVALID.subn(b"", body)
+    return cleaned, removed
 
 
 def malformed_xml(body: bytes) -> str | None:
     try:
-        etree.fromstring(body, parser=_STRICT_XML)
+        etree.fromstring(body, parser=SAFE_XML)
     except etree.XMLSyntaxError as exc:
         return str(exc)
     return None
@@ -118,6 +129,7 @@ class PoliteSession(requests.Session):
         self.attempts_made = 0
         self.retries: list[str] = []
         self.last_total_results: int | None = None
+        self.dropped_characters = 0  # characters XML cannot carry, removed from answers
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout_s)
@@ -137,6 +149,8 @@ class PoliteSession(requests.Session):
                 status, detail = None, f"{type(exc).__name__}: {exc}"
             else:
                 status = resp.status_code
+                if status == 200:
+                    self._drop_xml_invalid(resp)
                 if status in RETRY_STATUSES:
                     detail = resp.reason or "retryable status"
                     retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
@@ -157,6 +171,14 @@ class PoliteSession(requests.Session):
                 self.retries.append(f"try {attempt}: {detail}; waiting {delay:.1f}s")
                 self._sleep(delay)
         raise ArxivRequestError(url_text, status, self.max_attempts, detail)
+
+    def _drop_xml_invalid(self, resp: requests.Response) -> None:
+        """One stray control character must not make a whole day unparseable: drop such
+        characters (counted, for the day's report) and read the rest."""
+        cleaned, removed = strip_xml_invalid(resp.content)
+        if removed:
+            resp._content = cleaned
+            self.dropped_characters += removed
 
 
 def _snippet(body: bytes) -> str:
