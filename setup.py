@@ -23,6 +23,8 @@ setup(
         "feedgen==1.0.0",
         "jinja2==3.1.6",
         "lxml==6.1.3",
+        "lingua-language-detector==2.1.1",
+        "pylatexenc==2.11",
         "matplotlib==3.11.2",
         "pydantic==2.14.3",
         "pyyaml==6.0.3",

@@ -21,6 +21,7 @@ from arxiv_pipeline.core.config import (
     DEFAULT_CONFIG_PATH,
     ConfigError,
     PipelineConfig,
+    check_writable,
     find_config_path,
     load_config,
 )
@@ -122,6 +123,7 @@ def _materialize(config_path: Path, day: date) -> tuple[bool, str]:
 
 def run(config_path: Path, day: date | None) -> int:
     config = load_config(config_path)
+    check_writable(config)  # before anything is written, the instance folder included
     day = day or default_day(config)
     home = _instance_home(config)
     print(f"Building the digest for {day} (config: {config_path}, source: {config.source.kind})")
@@ -147,6 +149,7 @@ def backfill(config_path: Path, start: date, end: date) -> int:
     reported and the next days still run.
     """
     config = load_config(config_path)
+    check_writable(config)
     if end < start:
         raise ConfigError(f"--end {end} is before --start {start}")
     _instance_home(config)
@@ -179,6 +182,7 @@ def init(target: Path, force: bool) -> int:
 
 def check_config(config_path: Path) -> int:
     config = load_config(config_path)
+    check_writable(config)
     print(f"{config_path}: OK")
     print(f"  categories: {', '.join(config.categories)}")
     print(f"  include: {', '.join(config.keywords.include) or '-'}")

@@ -11,7 +11,13 @@ from typing import Any
 import dagster as dg
 from pydantic import PrivateAttr
 
-from arxiv_pipeline.core.config import LLMConfig, PipelineConfig, find_config_path, load_config
+from arxiv_pipeline.core.config import (
+    LLMConfig,
+    PipelineConfig,
+    check_writable,
+    find_config_path,
+    load_config,
+)
 from arxiv_pipeline.core.llm.client import ChatClient
 from arxiv_pipeline.core.sources import PaperSource, source_from_config
 from arxiv_pipeline.core.store import Warehouse
@@ -28,7 +34,9 @@ class ConfigFile(dg.ConfigurableResource):
     def load(self) -> PipelineConfig:
         # Loaded once per run, so every step of a run sees the same settings.
         if self._config is None:
-            self._config = load_config(self.path)
+            config = load_config(self.path)
+            check_writable(config)
+            self._config = config
         return self._config
 
 

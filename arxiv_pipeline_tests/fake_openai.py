@@ -4,7 +4,8 @@ It answers summary, long-summary and ranking prompts with canned JSON made from 
 the prompt, in the language asked for; counts calls and the peak of calls in flight; records
 every request; and injects faults on demand, per paper or for the next calls: 429 with
 Retry-After, 500, a hang past the client's timeout, a reply that is not JSON, JSON missing a
-field, a reply in the wrong language, and a 400 for ``response_format`` it does not support.
+field, a reply in the wrong language or with control characters, and a 400 for
+``response_format`` it does not support.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class FakeOpenAI(LocalServer):
         json_schema_supported: bool = True,
         json_object_supported: bool = True,
         hang_s: float = 2.0,
+        valid_key: str | None = None,
     ) -> None:
+        self.valid_key = valid_key  # when set, any other key gets a 401, as OpenAI answers
         self.latency_s = latency_s
         self.json_schema_supported = json_schema_supported
         self.json_object_supported = json_object_supported
@@ -107,6 +110,8 @@ class FakeOpenAI(LocalServer):
                 content = self._summary(paper_id, chinese and fault != "wrong_language")
                 if fault == "wrong_language":
                     content = self._summary(paper_id, not chinese)
+        if fault == "control_chars" and isinstance(content, dict):
+            content = {k: f"\x01{v}\x07 \ufffe" for k, v in content.items()}
         if fault == "missing_field" and isinstance(content, dict):
             content.pop(next(iter(content)))
         raw = json.dumps(content, ensure_ascii=False)
@@ -191,7 +196,13 @@ class FakeOpenAI(LocalServer):
                     time.sleep(fake.latency_s)
                     if fault == "hang":
                         time.sleep(fake.hang_s)
-                    if fault == "429":
+                    if fake.valid_key and self.headers.get("Authorization") != f"Bearer {fake.valid_key}":
+                        self._send(
+                            401,
+                            {"error": {"message": "Incorrect API key provided", "code": "invalid_api_key"}},
+                            {},
+                        )
+                    elif fault == "429":
                         self._send(
                             429,
                             {"error": {"message": "Rate limit reached", "type": "requests"}},

@@ -88,3 +88,20 @@ def _runs(home: Path) -> list:
 
     with dg.DagsterInstance.get() as instance:
         return list(reversed(instance.get_runs()))
+
+
+def test_an_unwritable_database_stops_the_run_before_anything_is_written(
+    config_files: ConfigFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the database folder should be")
+    path = config_files.write(storage={"database": str(blocker / "db.duckdb")})
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    assert main(["--config", str(path), "run"]) == 2
+    err = capsys.readouterr().err
+    assert "storage.database" in err and "cannot write" in err and "Traceback" not in err
+    assert not home.exists() and not (config_files.root / "data").exists()

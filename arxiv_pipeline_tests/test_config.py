@@ -103,3 +103,29 @@ def test_empty_file_means_all_defaults(tmp_path: Path) -> None:
 
 def test_whole_archives_are_accepted() -> None:
     assert parse_config({"categories": ["cs", "quant-ph"]}).categories == ["cs", "quant-ph"]
+
+
+def test_a_key_pasted_as_the_variable_name_is_refused_and_never_echoed() -> None:
+    key = "sk-proj-AbCdEf0123456789AbCdEf0123456789"
+    with pytest.raises(ConfigError) as err:
+        parse_config({"llm": {"api_key_env": key}})
+    assert "looks like an API key" in str(err.value) and "NAME" in str(err.value)
+    assert key not in str(err.value) and "AbCdEf" not in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        parse_config({"llm": {"api_key_env": ["not", "a", "string", key]}})
+    assert key not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"llm": {"base_url": "http://my host:8000/v1"}}, "llm.base_url"),
+        ({"source": {"api_url": "https://export arxiv.org/api/query?{}"}}, "source.api_url"),
+        ({"publish": {"site_url": "https://exa mple.org/digest"}}, "publish.site_url"),
+        ({"llm": {"base_url": "http:///v1"}}, "llm.base_url"),
+    ],
+)
+def test_urls_with_no_usable_host_are_refused(data: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(data)
+    assert key in str(err.value)

@@ -24,7 +24,7 @@ from dagster._core.instance.ref import InstanceRef
 
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.store import TABLES, Warehouse
-from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
+from arxiv_pipeline_tests.conftest import ConfigFactory
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -51,6 +52,26 @@ LANGUAGES: dict[str, str] = {
 
 class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names every bad key."""
+
+
+_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$")
+
+
+def check_url(value: str) -> str:
+    """An http(s) URL whose host a client can reach; the reason otherwise (as a ValueError)."""
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"must start with http:// or https:// (got {value!r})")
+    if any(ch.isspace() for ch in value):
+        raise ValueError(f"must not contain spaces (got {value!r})")
+    host = urlparse(value).netloc.rsplit("@", 1)[-1]
+    host = host if host.startswith("[") else host.split(":", 1)[0]
+    if not _HOST.match(host):
+        raise ValueError(f"has no valid host name (got {value!r})")
+    return value
+
+
+def _looks_like_a_key(value: str) -> bool:
+    return value.startswith(("sk-", "sk_", "Bearer ")) or (len(value) >= 32 and not value.isupper())
 
 
 class _Section(BaseModel):
@@ -156,8 +177,14 @@ class SourceConfig(_Section):
     @field_validator("rss_url", "api_url")
     @classmethod
     def _url_template(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")) or value.count("{}") != 1:
+        if value.count("{}") != 1:
             raise ValueError(f"must be an http(s) URL with one {{}} placeholder (got {value!r})")
+        try:
+            check_url(value.replace("{}", "x"))
+        except ValueError:
+            raise ValueError(
+                f"must be an http(s) URL with a valid host and no spaces (got {value!r})"
+            ) from None
         return value
 
     @model_validator(mode="after")
@@ -180,7 +207,6 @@ class LLMConfig(_Section):
     model: str = Field("gpt-4o-mini", min_length=1)
     api_key_env: str = Field(
         "OPENAI_API_KEY",
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
         description="Name of the environment variable holding the key (never the key itself).",
     )
     max_concurrency: int = Field(8, ge=1, le=256)
@@ -205,15 +231,21 @@ class LLMConfig(_Section):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"must start with http:// or https:// (got {value!r})")
-        return value.rstrip("/")
+        return check_url(value).rstrip("/")
 
     @field_validator("api_key_env")
     @classmethod
     def _not_a_key(cls, value: str) -> str:
-        if value.startswith("sk-"):
-            raise ValueError("put the NAME of an environment variable here, never the key itself")
+        # Never echo the value: it may be a pasted key.
+        if _looks_like_a_key(value):
+            raise ValueError(
+                "this looks like an API key; put the NAME of the environment variable that holds "
+                "the key here (e.g. OPENAI_API_KEY), and the key itself in that variable"
+            )
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError(
+                "must be an environment variable name: letters, digits and _ (e.g. OPENAI_API_KEY)"
+            )
         return value
 
 
@@ -246,9 +278,7 @@ class PublishConfig(_Section):
     @field_validator("site_url")
     @classmethod
     def _site_url(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError(f"must start with http:// or https:// (got {value!r})")
-        return value
+        return check_url(value) if value else value
 
 
 class AutomationConfig(_Section):
@@ -363,7 +393,8 @@ def _format_errors(err: ValidationError, source: str) -> str:
             lines.append(f"  {key}: unknown key{hint}; allowed here: {', '.join(allowed)}")
             continue
         msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] not in ("value_error", "missing"):
+        secret = any(word in key.lower() for word in ("key", "secret", "password", "token"))
+        if e["type"] not in ("value_error", "missing") and not secret:
             msg = f"{msg} (got {e.get('input')!r})"
         lines.append(f"  {key}: {msg}")
     return f"invalid configuration in {source}:\n" + "\n".join(lines)
@@ -412,3 +443,28 @@ def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
 def config_hash(config: PipelineConfig) -> str:
     """Changes exactly when the choice or treatment of papers would change."""
     return hashlib.sha256(config.interests_fingerprint().encode()).hexdigest()[:16]
+
+
+def _writable(path: Path) -> bool:
+    """Whether ``path`` (a file or folder, existing or to be made) can be written."""
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            return False
+        probe = probe.parent
+    if probe.is_file() and probe != path:
+        return False  # a file stands where a folder must go
+    return os.access(probe, os.W_OK | (os.X_OK if probe.is_dir() else 0))
+
+
+def check_writable(config: PipelineConfig) -> None:
+    """Before a run writes anything: the database and the digest folder can be written."""
+    problems = []
+    for key, path in (("storage.database", config.database_path), ("storage.output_dir", config.output_dir)):
+        if not _writable(path):
+            problems.append(
+                f"  {key}: cannot write {path} (no permission, or a file is in the way); "
+                "choose a path this user can write"
+            )
+    if problems:
+        raise ConfigError("invalid configuration:\n" + "\n".join(problems))

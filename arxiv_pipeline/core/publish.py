@@ -33,6 +33,15 @@ def plain(text: str | None) -> str:
     return xml_safe(latex_to_text(text or ""))
 
 
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.S)
+
+
+def feed_text(text: str | None) -> str:
+    """Plain text for a feed's titles and descriptions: no markup at all (readers that render
+    titles as HTML then have none to run), escaped once, by the XML itself."""
+    return " ".join(_TAG.sub(" ", plain(text)).split())
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
@@ -64,7 +73,7 @@ def _add_entry(fg: FeedGenerator, item: DigestPaper, announced: date) -> None:
     fe = fg.add_entry(order="append")
     fe.id(f"https://arxiv.org/abs/{paper.versioned_id}")
     fe.guid(f"https://arxiv.org/abs/{paper.versioned_id}", permalink=True)
-    fe.title(plain(paper.title) or paper.versioned_id)
+    fe.title(feed_text(paper.title) or paper.versioned_id)
     fe.link(href=paper.abs_url, rel="alternate")
     for name in paper.authors:
         if xml_safe(name).strip():
@@ -74,9 +83,7 @@ def _add_entry(fg: FeedGenerator, item: DigestPaper, announced: date) -> None:
             fe.category(term=cat)
     fe.published(_midnight(item.published_on))
     fe.updated(_midnight(announced))
-    # RSS readers treat <description> as HTML: give them escaped HTML, marked as such.
-    short = plain(item.summary.tldr if item.summary else paper.abstract[:400])
-    fe.summary(html.escape(short), type="html")
+    fe.summary(feed_text(item.summary.tldr if item.summary else paper.abstract[:400]), type="text")
     fe.content(entry_html(item), type="html")
 
 

@@ -12,7 +12,7 @@ from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedRe
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.prompts import Prompt, load_prompt, neutralize
 from arxiv_pipeline.core.scoring import Rating
-from arxiv_pipeline.core.text import truncate
+from arxiv_pipeline.core.text import strip_control, truncate
 
 # The packaged prompt's version, for the asset's code version.
 RANKING_PROMPT_VERSION = load_prompt("ranking").version
@@ -90,7 +90,7 @@ class LLMRanker:
             p.arxiv_id: (
                 float(got[p.versioned_id].relevance),
                 float(got[p.versioned_id].novelty),
-                got[p.versioned_id].reason.strip(),
+                strip_control(got[p.versioned_id].reason).strip(),
             )
             for p in papers
         }, {}

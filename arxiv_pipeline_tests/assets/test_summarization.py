@@ -185,3 +185,24 @@ def test_the_api_key_never_leaves_the_environment(
     leaked += [p for p in home.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
     assert leaked == []
     assert (config_files.root / "data" / "arxiv_pipeline.duckdb").exists()
+
+
+def test_a_refused_key_stops_the_stage_after_one_call(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    with FakeOpenAI() as server:
+        path = llm_config(config_files, server)
+        materialize_day(path, DAY_1)  # a good day is stored first
+    store = warehouse_for(path)
+    stored = store.read_day("paper_summaries", DAY_1)
+    with FakeOpenAI(valid_key="sk-the-right-one") as server:
+        path = llm_config(config_files, server, llm={"model": "needs-new-answers"})
+        result = materialize_day(path, DAY_1, raise_on_error=False)
+        calls = server.calls
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    message = failure.step_failure_data.error.cause.message  # the error our code raised
+    assert failure.step_key == "paper_summaries" and "HTTP 401" in message
+    assert "ARXIV_TEST_LLM_KEY" in message and SECRET not in message
+    assert calls == 1  # not one call per paper (max_concurrency is 8: the others never went out)
+    assert store.read_day("paper_summaries", DAY_1) == stored  # nothing stored was lost

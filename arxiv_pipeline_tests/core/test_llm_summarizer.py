@@ -44,7 +44,7 @@ def test_summaries_in_chinese_and_wrong_language_fails() -> None:
         server.paper_faults[PAPERS[1].versioned_id].extend(["wrong_language"] * 2)
         outcomes = s.summarize(PAPERS[:2], "zh")
     assert outcomes[0].ok and "论文" in outcomes[0].summary.tldr
-    assert not outcomes[1].ok and "not in Simplified Chinese" in outcomes[1].error
+    assert not outcomes[1].ok and "is in English, not Simplified Chinese" in outcomes[1].error
 
 
 @pytest.mark.parametrize("fault", ["429", "500", "hang", "not_json", "missing_field", "poem"])

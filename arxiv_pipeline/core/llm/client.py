@@ -31,6 +31,10 @@ class LLMCallError(RuntimeError):
     """A call that failed for good: after every retry, or with an error retrying cannot fix."""
 
 
+class LLMAuthError(LLMCallError):
+    """The endpoint refused the key: no later call can succeed, so none is made."""
+
+
 class MalformedReplyError(ValueError):
     """The endpoint answered, but not with what was asked for."""
 
@@ -149,6 +153,7 @@ class ChatClient:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._secret = api_key  # only to scrub it from error texts an endpoint might echo
+        self.auth_error: str | None = None  # set by the first 401/403; later calls fail at once
         self.calls: list[CallRecord] = []
 
     @property
@@ -184,6 +189,8 @@ class ChatClient:
         paper_ids: Sequence[str],
     ) -> tuple[Any, ChatResult]:
         """One logical call: retried on transient errors and on malformed replies, validated."""
+        if self.auth_error is not None:
+            raise LLMAuthError(self.auth_error)
         prompt_tokens_est = sum(estimate_tokens(m["content"]) for m in messages)
         started = time.perf_counter()
         attempt, used_prompt, used_completion = 0, 0, 0
@@ -212,6 +219,12 @@ class ChatClient:
         self._record(
             purpose, paper_ids, last_error, attempt, used_prompt, used_completion, started, self.json_mode
         )
+        if last_error.startswith(("HTTP 401", "HTTP 403")):
+            self.auth_error = (
+                f"the LLM endpoint {self.config.base_url} refused the API key ({last_error}); "
+                f"put a valid key in the environment variable {self.config.api_key_env}"
+            )
+            raise LLMAuthError(self.auth_error)
         raise LLMCallError(f"{last_error} (after {attempt} tries)")
 
     def _try(
@@ -346,9 +359,26 @@ def map_as_ready(
     on_result: Callable[[Any, Any], None] | None = None,
 ) -> list[Any]:
     """``fn`` over ``items``, ``max_workers`` at a time, results in the items' order. Each result
-    also goes to ``on_result(item, result)`` the moment it is ready, and if the caller is
-    interrupted, calls in flight still finish and are handed over (they are paid for), while
-    calls not started are not made."""
+    also goes to ``on_result(item, result)`` the moment it is ready.
+
+    The first call goes out alone: it settles the endpoint's reply format for all the others,
+    and a refused key costs one call, not one per paper. If the caller is interrupted, calls in
+    flight still finish and are handed over (they are paid for); calls not started are not made.
+    """
+    if not items:
+        return []
+    first = fn(items[0])
+    if on_result is not None:
+        on_result(items[0], first)
+    return [first, *_concurrently(fn, items[1:], max_workers, on_result)]
+
+
+def _concurrently(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    max_workers: int,
+    on_result: Callable[[Any, Any], None] | None,
+) -> list[Any]:
     if not items:
         return []
     delivered: set[Future[Any]] = set()
@@ -361,12 +391,7 @@ def map_as_ready(
         finally:
             if on_result is not None and len(delivered) < len(futures):
                 pool.shutdown(wait=True, cancel_futures=True)
-                for future in futures:
-                    if (
-                        future not in delivered
-                        and future.done()
-                        and not future.cancelled()
-                        and not future.exception()
-                    ):
-                        on_result(futures[future], future.result())
+                finished = [f for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+                for future in (f for f in finished if f not in delivered):
+                    on_result(futures[future], future.result())
         return [f.result() for f in futures]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from arxiv_pipeline.core.config import PipelineConfig
-from arxiv_pipeline.core.llm.client import ChatClient, usage_report
+from arxiv_pipeline.core.llm.client import ChatClient, LLMAuthError, usage_report
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.records import candidate_from_row, score_row
 from arxiv_pipeline.core.scoring import (
@@ -102,6 +102,8 @@ def _llm_ratings(
                 _rating_rows(todo, got, chat.model, ranker.version, interests_hash)
             ),
         )
+    if chat.auth_error:
+        raise LLMAuthError(chat.auth_error)
     ratings.update(fresh)
     counts.update(
         {"llm_rated": len(ratings), "llm_rating_cache_hits": len(rows), "llm_rating_failures": len(errors)}

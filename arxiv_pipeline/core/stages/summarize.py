@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from arxiv_pipeline.core.config import PipelineConfig
-from arxiv_pipeline.core.llm.client import usage_report
+from arxiv_pipeline.core.llm.client import LLMAuthError, usage_report
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.records import (
     cache_row,
@@ -79,6 +79,8 @@ def _structured(
                 writer.put([{**cache_row(outcome), "created_at": datetime.now(UTC)}])
 
         fresh = {_key(o): o for o in summarizer.summarize(misses, language, on_result=store_answer)}
+    if llm.chat.auth_error:
+        raise LLMAuthError(llm.chat.auth_error)  # every paper would fail the same way: stop here
     outcomes = [
         outcome_from_cache(cached[k], summarizer.name) if k in cached else fresh[k] for k in map(_key, papers)
     ]

@@ -6,7 +6,6 @@ as a failure for that paper; it never becomes a summary and never stops the othe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,13 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arxiv_pipeline.core.config import LANGUAGES
 from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError, map_as_ready
+from arxiv_pipeline.core.llm.language import language_mismatch
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.prompts import Prompt, load_prompt
 from arxiv_pipeline.core.summarizers.base import OnResult, StructuredSummary, SummaryOutcome
-from arxiv_pipeline.core.text import truncate
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z]")
+from arxiv_pipeline.core.text import strip_control, truncate
 
 
 class _Reply(BaseModel):
@@ -52,15 +49,9 @@ LONG_SCHEMA: dict[str, Any] = {
 
 
 def check_language(text: str, language: str) -> None:
-    """Reject replies plainly in another language than the one asked for."""
-    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
-    letters = cjk + latin
-    if letters < 20:
-        return
-    if language in ("zh", "zh-TW", "ja", "ko") and cjk / letters < 0.3:
-        raise MalformedReplyError(f"reply is not in {LANGUAGES[language]}")
-    if language not in ("zh", "zh-TW", "ja", "ko") and cjk / letters > 0.3:
-        raise MalformedReplyError(f"reply is not in {LANGUAGES.get(language, language)}")
+    """Reject replies in another language than the one asked for."""
+    if (found := language_mismatch(text, language)) is not None:
+        raise MalformedReplyError(f"reply is in {found}, not {LANGUAGES.get(language, language)}")
 
 
 def _validated(model: type[BaseModel], language: str):  # type: ignore[no-untyped-def]
@@ -137,7 +128,7 @@ class LLMSummarizer:
             return SummaryOutcome(**base, error=str(exc))  # type: ignore[arg-type]
         return SummaryOutcome(
             **base,  # type: ignore[arg-type]
-            summary=StructuredSummary(**{k: v.strip() for k, v in reply.model_dump().items()}),
+            summary=StructuredSummary(**{k: strip_control(v).strip() for k, v in reply.model_dump().items()}),
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
         )
@@ -154,7 +145,7 @@ class LLMSummarizer:
             )
         except LLMCallError as exc:
             return None, str(exc), 0, 0
-        return reply.long_summary.strip(), None, usage.prompt_tokens, usage.completion_tokens
+        return strip_control(reply.long_summary).strip(), None, usage.prompt_tokens, usage.completion_tokens
 
     def long_summaries(
         self, papers: Sequence[Paper], language: str, on_result: OnResult | None = None
