@@ -80,10 +80,11 @@ def test_every_asset_declares_its_version_owner_and_tables() -> None:
     assert {f.name for f in __import__("dataclasses").fields(Listing)} <= listing_columns
 
 
-def test_dagster_cli_validates_the_workspace(tmp_path: Path) -> None:
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+def _tool_output(home: Path, *command: str) -> str:
+    """Run one of the venv's Dagster tools from the repository root; its output, if it succeeded."""
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
     proc = subprocess.run(
-        [str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+        [str(BIN / command[0]), *command[1:]],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -91,7 +92,13 @@ def test_dagster_cli_validates_the_workspace(tmp_path: Path) -> None:
         timeout=180,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Validation successful" in proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def test_dagster_cli_validates_the_workspace(tmp_path: Path) -> None:
+    assert "Validation successful" in _tool_output(
+        tmp_path, "dagster", "definitions", "validate", "-w", "workspace.yaml"
+    )
 
 
 def test_core_never_imports_dagster() -> None:
@@ -122,14 +129,4 @@ def test_resources_come_from_the_environment(monkeypatch) -> None:
 
 
 def test_dg_checks_the_definitions(tmp_path: Path) -> None:
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
-    proc = subprocess.run(
-        [str(BIN / "dg"), "check", "defs"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "All definitions loaded successfully" in proc.stdout + proc.stderr
+    assert "All definitions loaded successfully" in _tool_output(tmp_path, "dg", "check", "defs")

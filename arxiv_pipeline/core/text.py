@@ -40,8 +40,10 @@ def _latex_converter() -> LatexNodes2Text:
         + [MacroTextSpec(name, simplify_repl=" ") for name in _SPACES],
     )
     # A macro nobody knows keeps its name (\foo -> foo) rather than vanishing with its meaning.
-    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=lambda node, *_: node.macroname))
-    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces="based-on-source")
+    db.set_unknown_macro_spec(
+        MacroTextSpec("", simplify_repl=lambda node, *_: node.macroname + (node.macro_post_space or ""))
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
 
 _LATEX = _latex_converter()

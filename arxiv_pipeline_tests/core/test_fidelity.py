@@ -31,7 +31,7 @@ class DirtyArxiv(FakeArxiv):
 
     def api(self, found: list, start: int, max_results: int) -> bytes:
         body = super().api(found, start, max_results)
-        return re.sub(rb"(<(?:ns0:)?summary>)", b"\\1\x01 &#1;", body, count=1)
+        return re.sub(rb"(<(?:\w+:)?summary>)", b"\\1\x01 &#1;", body, count=1)
 
 
 def test_a_control_character_in_the_api_answer_costs_nothing_but_itself() -> None:

@@ -12,7 +12,7 @@ from arxiv_pipeline.core.text import latex_to_text, md_inline, readable, truncat
         (r"Schr\"odinger Bridges", "Schrödinger Bridges"),
         (r"G\"{o}del and \c{c}a and \'{e}t\'e", "Gödel and ça and été"),
         (r"Regret $O(\sqrt{T})$", "Regret O(√(T))"),
-        (r"$k = O(d \log d / \epsilon^2)$", "k = O(d log d / ε^2)"),
+        (r"$k = O(d \log d / \epsilon^2)$", "k = O(d log d / ϵ^2)"),  # \epsilon is ϵ; \varepsilon is ε
         (r"Markup with \LaTeX{} inside", "Markup with LaTeX inside"),
         (r"$\tilde O(\sqrt{H})$ and $\mathbb{R}^d$", "Õ(√(H)) and ℝ^d"),
         (r"\emph{Really} \textbf{bold}", "Really bold"),
