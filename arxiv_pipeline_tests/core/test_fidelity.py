@@ -136,3 +136,22 @@ def test_each_language_is_told_from_the_others(language: str) -> None:
     for other, reply in REPLIES.items():
         if other != language:
             assert language_mismatch(reply, language) is not None, (other, language)
+
+
+def test_feed_titles_and_descriptions_are_plain_text_escaped_once() -> None:
+    from lxml import etree
+
+    from arxiv_pipeline.core.publish import render_feeds
+
+    day = _day(
+        "<script>alert(1)</script> Fast & <b>bold</b> a<b, c>d", "x", "tl <i>dr</i> & more", "A", "cs.AI"
+    )
+    atom, rss = render_feeds([day], "Digest")
+    item = etree.fromstring(rss).find("channel/item")
+    # What a reader gets after the one XML decoding: text with no markup left to run.
+    assert item.findtext("title") == "alert(1) Fast & bold a<b, c>d"
+    assert item.findtext("description") == "tl dr & more"
+    summary = etree.fromstring(atom).find(
+        "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"
+    )
+    assert summary.get("type") == "text" and summary.text == "tl dr & more"
