@@ -11,7 +11,7 @@ import pytest
 from arxiv_pipeline.core.config import LANGUAGES, LLMConfig
 from arxiv_pipeline.core.llm.client import ChatClient
 from arxiv_pipeline.core.llm.language import language_mismatch
-from arxiv_pipeline.core.models import Paper
+from arxiv_pipeline.core.models import FetchResult, Paper
 from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
 from arxiv_pipeline.core.sources.arxiv_live import ArxivSource
 from arxiv_pipeline.core.sources.feeds import parse_rss
@@ -34,27 +34,25 @@ class DirtyArxiv(FakeArxiv):
         return re.sub(rb"(<(?:\w+:)?summary>)", b"\\1\x01 &#1;", body, count=1)
 
 
+def _fetch_sample_day(server: FakeArxiv) -> tuple[FetchResult, int]:
+    """The sample day through the live source (retrying without waiting), and the requests it took."""
+    source = ArxivSource(
+        rss_url=f"{server.base_url}/rss/{{}}",
+        api_url=f"{server.base_url}/api/query?{{}}",
+        limiter=RateLimiter(min_interval_s=0.0),
+        min_interval_s=0.0,
+        backoff_base_s=0.0,
+        now=lambda: datetime(2026, 11, 17, 6, tzinfo=UTC),
+    )
+    return source.fetch_day(DAY_1, CATEGORIES), len(server.requests)
+
+
 def test_a_control_character_in_the_api_answer_costs_nothing_but_itself() -> None:
     with DirtyArxiv("2026-11-17") as server:
-        source = ArxivSource(
-            rss_url=f"{server.base_url}/rss/{{}}",
-            api_url=f"{server.base_url}/api/query?{{}}",
-            limiter=RateLimiter(min_interval_s=0.0),
-            min_interval_s=0.0,
-            backoff_base_s=0.0,
-            now=lambda: datetime(2026, 11, 17, 6, tzinfo=UTC),
-        )
-        result = source.fetch_day(DAY_1, CATEGORIES)
-        tries = len(server.requests)
+        result, tries = _fetch_sample_day(server)
     with FakeArxiv("2026-11-17") as clean_server:
-        clean = ArxivSource(
-            rss_url=f"{clean_server.base_url}/rss/{{}}",
-            api_url=f"{clean_server.base_url}/api/query?{{}}",
-            limiter=RateLimiter(min_interval_s=0.0),
-            min_interval_s=0.0,
-            now=lambda: datetime(2026, 11, 17, 6, tzinfo=UTC),
-        ).fetch_day(DAY_1, CATEGORIES)
-    assert tries == len(clean_server.requests)  # not retried: nothing was wrong but one character
+        clean, clean_tries = _fetch_sample_day(clean_server)
+    assert tries == clean_tries  # not retried: nothing was wrong but one character
     assert [x.versioned_id for x in result.listings] == [x.versioned_id for x in clean.listings]
     assert [x.metadata_source for x in result.listings] == [x.metadata_source for x in clean.listings]
     assert not any("\x01" in x.abstract for x in result.listings)
