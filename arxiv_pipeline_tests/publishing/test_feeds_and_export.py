@@ -4,7 +4,9 @@ text everywhere it is published (a property test over random unicode and markup)
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from datetime import date, datetime
 
 import feedparser
@@ -54,6 +56,13 @@ def test_feeds_parse_cleanly_in_order_and_are_byte_stable(
     before = {n: (site / n).read_bytes() for n in ("feed.atom.xml", "feed.rss.xml")}
     materialize_day(path, DAY_2)  # same data, later: same bytes
     assert {n: (site / n).read_bytes() for n in before} == before
+
+    # Readable by a web server running as another user: the umask's mode, not a temp file's 0600.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    written = [p for p in (config_files.root / "data" / "digests").rglob("*") if p.is_file()]
+    assert len(written) > 10
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {oct(0o666 & ~umask)}
 
 
 def test_export_has_every_field_and_matches_the_view(

@@ -41,13 +41,22 @@ def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Dige
     )
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file and rename, so a crash never leaves half a file."""
+    """Write via a temp file and rename, so a crash never leaves half a file. The file gets the
+    mode any new file gets (0644 under the usual umask), not the temp file's private 0600, so a
+    web server running as another user can serve the site and feeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
