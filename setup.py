@@ -6,7 +6,7 @@ setup(
     description="A daily, personal arXiv digest as Dagster assets stored in DuckDB.",
     packages=find_packages(exclude=["arxiv_pipeline_tests"]),
     package_data={
-        "arxiv_pipeline": ["default_config.yaml", "sample_data/*/*.json", "sample_data/*/*/*.xml"],
+        "arxiv_pipeline": ["default_config.yaml", "config.schema.json", "sample_data/*/*.json", "sample_data/*/*/*.xml"],
         "arxiv_pipeline.core": ["templates/*.j2", "templates/site/*.j2", "static/*",
                                 "prompts/*.md"],
     },
@@ -37,6 +37,7 @@ setup(
             "dagster-graphql==1.13.27",
             "playwright==1.65.2",
             "ruff==0.17.6",
+            "jsonschema==4.26.0",
         ],
     },
     entry_points={"console_scripts": ["arxiv-pipeline=arxiv_pipeline.cli:main"]},

@@ -7,28 +7,35 @@ The run is a real Dagster materialization recorded in the instance under ``$DAGS
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import shutil
 import signal
 import sys
 import threading
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from arxiv_pipeline import __version__
 from arxiv_pipeline.core.config import (
     CONFIG_FILE_NAME,
     DEFAULT_CONFIG_PATH,
     ConfigError,
     PipelineConfig,
     check_writable,
+    config_json_schema,
     find_config_path,
     load_config,
 )
-from arxiv_pipeline.core.sources.calendar import EASTERN, is_announcement_day
+from arxiv_pipeline.core.sources.calendar import EASTERN, announcement_date_of, is_announcement_day
 from arxiv_pipeline.core.sources.replay import SAMPLE_DAY, ReplaySource
 from arxiv_pipeline.core.stages.publish import DIGEST_FILES
 from arxiv_pipeline.errors import root_message
+
+
+class DayError(ValueError):
+    """A date the pipeline cannot build; the message says which dates it can."""
 
 
 def default_day(config: PipelineConfig) -> date:
@@ -51,6 +58,8 @@ def _parse_day(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(f"--date must look like 2026-11-17 (got {text!r})") from None
 
+
+SCHEMA_FILE_NAME = "arxiv_pipeline.schema.json"
 
 INSTANCE_HEADER = (
     "# Written by arxiv-pipeline: rewritten when it changes; delete this line to keep your edits."
@@ -91,45 +100,97 @@ def _instance_home(config: PipelineConfig) -> Path:
     return home
 
 
-def _materialize(config_path: Path, day: date) -> tuple[bool, str]:
+@dataclass
+class RunOutcome:
+    ok: bool
+    failure: str = ""  # "<step>: <cause>" of the first failed step
+    steps: list[str] = field(default_factory=list)  # one line per step, in the order they ended
+
+
+def _step_lines(result: Any) -> list[str]:
+    rows: dict[str, str] = {}
+    for event in result.all_events:
+        if event.is_step_materialization:
+            mat = event.event_specific_data.materialization
+            count = mat.metadata.get("dagster/row_count")
+            rows[event.step_key] = f"{count.value if count else '-':>5} rows"
+    lines = []
+    for event in result.all_events:
+        if event.is_step_success:
+            lines.append(f"  ok      {event.step_key:<18}{rows.get(event.step_key, '')}")
+        elif event.is_step_failure:
+            lines.append(f"  FAILED  {event.step_key}")
+    ended = {e.step_key for e in result.all_events if e.is_step_success or e.is_step_failure}
+    not_run = [n.name for n in result.job_def.nodes_in_topological_order if n.name not in ended]
+    if not_run and not result.success:
+        lines.append(f"  not run {', '.join(not_run)}")
+    return lines
+
+
+def _execute(config_path: Path, day: date, verbose: bool) -> RunOutcome:
+    """One Dagster run of ``daily_digest_job`` for ``day``, recorded in the instance."""
     import dagster as dg
 
     from arxiv_pipeline.assets import ALL_ASSETS
+    from arxiv_pipeline.jobs import daily_digest_job
     from arxiv_pipeline.resources import pipeline_resources
-    from arxiv_pipeline.run_health import process_tags, wait_for_pools
+    from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags, wait_for_pools
 
+    job = dg.Definitions(
+        assets=ALL_ASSETS, jobs=[daily_digest_job], resources=pipeline_resources(config_path=str(config_path))
+    ).resolve_job_def(daily_digest_job.name)
+    level = "INFO" if verbose else "CRITICAL"  # step failures are summarized below instead
     with dg.DagsterInstance.get() as instance:
         wait_for_pools(instance, say=print)
-        result = dg.materialize(
-            ALL_ASSETS,
+        result = job.execute_in_process(
             partition_key=day.isoformat(),
-            resources=pipeline_resources(config_path=str(config_path)),
             instance=instance,
             raise_on_error=False,
-            tags={**process_tags(), "arxiv_pipeline/trigger": "cli"},
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            tags={**process_tags(), TRIGGER_TAG: "cli"},
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
         )
     if _STOP_REQUESTED.is_set() or _interrupted(result):
         raise KeyboardInterrupt  # Dagster ended the run as failed on the signal; stop here too
-    for event in result.get_asset_materialization_events():
-        mat = event.event_specific_data.materialization  # type: ignore[union-attr]
-        rows = mat.metadata.get("dagster/row_count")
-        print(f"  {mat.asset_key.to_user_string():<16} {rows.value if rows else '-':>5} rows")
     for event in result.all_events:
         if event.is_step_failure:
-            return False, f"{event.step_key}: {root_message(event.step_failure_data.error)}"
-    return result.success, ""
+            cause = root_message(event.step_failure_data.error)
+            return RunOutcome(False, f"{event.step_key}: {cause}", _step_lines(result))
+    return RunOutcome(result.success, "" if result.success else "the run failed", _step_lines(result))
 
 
-def run(config_path: Path, day: date | None) -> int:
+def check_day(config: PipelineConfig, day: date) -> None:
+    """A day the pipeline can build: an announcement weekday, from ``automation.first_day`` up to
+    the newest announcement. Anything else is refused with what to do instead."""
+    if not is_announcement_day(day):
+        before, after = day - timedelta(days=day.weekday() - 4), day + timedelta(days=7 - day.weekday())
+        raise DayError(
+            f"{day} is a {day:%A}: arXiv makes no announcement on Saturdays and Sundays. "
+            f"The nearest announcement days are {before} ({before:%a}) and {after} ({after:%a})."
+        )
+    first = config.automation.first_day
+    if day < first:
+        raise DayError(
+            f"{day} is before automation.first_day ({first}); set automation.first_day earlier in "
+            "the configuration to build it."
+        )
+    newest = announcement_date_of(datetime.now(UTC))
+    if day > newest:
+        raise DayError(f"{day} has not been announced yet: the newest announcement day is {newest}.")
+
+
+def run(config_path: Path, day: date | None, verbose: bool = False) -> int:
     config = load_config(config_path)
     check_writable(config)  # before anything is written, the instance folder included
     day = day or default_day(config)
+    check_day(config, day)
     home = _instance_home(config)
     print(f"Building the digest for {day} (config: {config_path}, source: {config.source.kind})")
-    ok, failure = _materialize(config_path, day)
-    if not ok:
-        print(f"\nFAILED {failure}", file=sys.stderr)
+    outcome = _execute(config_path, day, verbose)
+    print("\n".join(outcome.steps))
+    if not outcome.ok:
+        print(f"\nFAILED {outcome.failure}", file=sys.stderr)
+        if not verbose:
+            print("Rerun with --verbose for Dagster's log of the run.", file=sys.stderr)
         return 1
     out = config.output_dir
     print(f"\nDatabase: {config.database_path}")
@@ -142,30 +203,41 @@ def run(config_path: Path, day: date | None) -> int:
     return 0
 
 
-def backfill(config_path: Path, start: date, end: date) -> int:
-    """Build every day from start to end, oldest first, one Dagster run per day.
+def backfill(config_path: Path, start: date, end: date, verbose: bool = False) -> int:
+    """Build every announcement day from start to end, oldest first, one Dagster run per day.
 
     Oldest first so that "already shown" means shown on an earlier day; a failed day is
-    reported and the next days still run.
+    reported and the next days still run. Saturdays and Sundays are not announcement days.
     """
     config = load_config(config_path)
     check_writable(config)
     if end < start:
         raise ConfigError(f"--end {end} is before --start {start}")
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    weekend = sum(1 for d in days if not is_announcement_day(d))
+    days = [d for d in days if is_announcement_day(d)]
+    if not days:
+        raise DayError(f"{start} to {end} holds no announcement day (arXiv announces Monday to Friday).")
+    check_day(config, days[0])
+    check_day(config, days[-1])
     _instance_home(config)
-    failed: list[str] = []
-    day = start
-    while day <= end:
-        print(f"{day} ({day:%a})")
-        ok, failure = _materialize(config_path, day)
-        if not ok:
-            print(f"  FAILED {failure}", file=sys.stderr)
-            failed.append(f"{day}: {failure}")
-        day += timedelta(days=1)
-    total = (end - start).days + 1
-    print(f"\n{total - len(failed)} of {total} days built; digests under {config.output_dir}")
-    for line in failed:
-        print(f"FAILED {line}", file=sys.stderr)
+    failed: list[date] = []
+    for day in days:
+        outcome = _execute(config_path, day, verbose)
+        if outcome.ok:
+            print(f"{day} {day:%a}  ok")
+        else:
+            print(f"{day} {day:%a}  FAILED {outcome.failure}", file=sys.stderr)
+            failed.append(day)
+    skipped = f" ({weekend} weekend day{'s' if weekend != 1 else ''} skipped)" if weekend else ""
+    built = len(days) - len(failed)
+    print(f"\n{built} of {len(days)} announcement days built{skipped}; digests under {config.output_dir}")
+    if failed:
+        print(
+            f"Failed: {', '.join(map(str, failed))}. Rerun one with "
+            f"`arxiv-pipeline run --date {failed[0]} --verbose` to see Dagster's log.",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -175,8 +247,15 @@ def init(target: Path, force: bool) -> int:
         print(f"error: {target} already exists; edit it, or pass --force to replace it", file=sys.stderr)
         return 2
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(DEFAULT_CONFIG_PATH, target)
-    print(f"Wrote {target}: edit it, then build a day with `arxiv-pipeline run`.")
+    schema = target.with_name(SCHEMA_FILE_NAME)
+    schema.write_text(json.dumps(config_json_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # The modeline lets editors with a YAML language server check every key as it is typed.
+    text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+    target.write_text(f"# yaml-language-server: $schema=./{schema.name}\n{text}", encoding="utf-8")
+    print(
+        f"Wrote {target} (and {schema.name}, for editors): edit it, "
+        "then build a day with `arxiv-pipeline run`."
+    )
     return 0
 
 
@@ -210,43 +289,69 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="arxiv-pipeline", description=__doc__.splitlines()[0])
-    parser.add_argument(
+def _parser() -> argparse.ArgumentParser:
+    # --config and --verbose work before or after the subcommand (the subcommand's copy wins).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--config",
         type=Path,
-        default=None,
-        help="configuration file (default: $ARXIV_PIPELINE_CONFIG, "
-        "./arxiv_pipeline.yaml, or the packaged default)",
+        default=argparse.SUPPRESS,
+        help="configuration file (default: $ARXIV_PIPELINE_CONFIG, ./arxiv_pipeline.yaml, "
+        "or the packaged default)",
     )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="also print Dagster's log of each run",
+    )
+    parser = argparse.ArgumentParser(
+        prog="arxiv-pipeline", description=__doc__.splitlines()[0], parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    init_p = sub.add_parser("init", help=f"write a commented {CONFIG_FILE_NAME} to edit (here, or --config)")
+    init_p = sub.add_parser(
+        "init", parents=[common], help=f"write a commented {CONFIG_FILE_NAME} (and its JSON Schema) to edit"
+    )
     init_p.add_argument("--force", action="store_true", help="replace an existing file")
-    run_p = sub.add_parser("run", help="materialize every asset for one announcement day")
+    run_p = sub.add_parser("run", parents=[common], help="build the digest of one announcement day")
     run_p.add_argument(
         "--date",
         type=_parse_day,
         default=None,
-        help="announcement date, YYYY-MM-DD (default: the sample day offline, today live)",
+        help="announcement date, YYYY-MM-DD (default: the sample day offline, the newest day live)",
     )
-    back_p = sub.add_parser("backfill", help="build a range of past days, oldest first")
+    back_p = sub.add_parser("backfill", parents=[common], help="build a range of past days, oldest first")
     back_p.add_argument("--start", type=_parse_day, required=True, help="first day, YYYY-MM-DD")
     back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")
-    sub.add_parser("check-config", help="validate the configuration and show what it selects")
-    args = parser.parse_args(argv)
+    sub.add_parser(
+        "check-config", parents=[common], help="validate the configuration and show what it selects"
+    )
+    sub.add_parser("schema", parents=[common], help="print the configuration's JSON Schema")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    explicit: Path | None = getattr(args, "config", None)
+    verbose: bool = getattr(args, "verbose", False)
     # A polite stop (systemd, docker stop, kill) ends the run the way Ctrl-C does: the run is
     # recorded as failed and its slots are freed, instead of the process just vanishing.
     signal.signal(signal.SIGTERM, _interrupt)
     if args.command == "init":
-        return init(args.config or Path.cwd() / CONFIG_FILE_NAME, args.force)
-    config_path = find_config_path(args.config)
+        return init(explicit or Path.cwd() / CONFIG_FILE_NAME, args.force)
+    if args.command == "schema":
+        print(json.dumps(config_json_schema(), indent=2, sort_keys=True))
+        return 0
+    config_path = find_config_path(explicit)
     try:
         if args.command == "run":
-            return run(config_path, args.date)
+            return run(config_path, args.date, verbose)
         if args.command == "backfill":
-            return backfill(config_path, args.start, args.end)
+            return backfill(config_path, args.start, args.end, verbose)
         return check_config(config_path)
-    except ConfigError as err:
+    except (ConfigError, DayError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,9 +1,11 @@
 """The project's one Definitions object, loaded by `dagster dev` through workspace.yaml."""
 
+import logging
+
 import dagster as dg
 
 from arxiv_pipeline.assets import ALL_ASSETS
-from arxiv_pipeline.core.config import ConfigError, PipelineConfig, find_config_path, load_config
+from arxiv_pipeline.core.config import find_config_path, load_config_or_default
 from arxiv_pipeline.jobs import daily_digest_job
 from arxiv_pipeline.resources import default_resources
 from arxiv_pipeline.schedules import build_daily_schedule
@@ -15,22 +17,23 @@ from arxiv_pipeline.sensors import (
     run_failure_recorder,
 )
 
-
-def _config_at_load() -> PipelineConfig:
-    # A broken config must not take the UI down: runs report it, naming the key.
-    try:
-        return load_config(find_config_path())
-    except ConfigError:
-        return PipelineConfig()
-
-
-_config = _config_at_load()
+# A broken config must not take the UI down: it loads on the defaults, says so, and every run
+# stops on the error itself, naming the key.
+_config, _config_error = load_config_or_default(find_config_path())
+if _config_error:
+    logging.getLogger("arxiv_pipeline").warning(
+        "%s\n(the schedule uses its defaults until it is fixed)", _config_error
+    )
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     jobs=[daily_digest_job],
     # Offline (replay) there is nothing new to fetch each day: the schedule starts stopped.
-    schedules=[build_daily_schedule(_config.automation, running=_config.source.kind == "arxiv")],
+    schedules=[
+        build_daily_schedule(
+            _config.automation, running=_config.source.kind == "arxiv", problem=_config_error
+        )
+    ],
     sensors=[
         announcement_sensor,
         config_change_sensor,

@@ -18,13 +18,17 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import dagster as dg
 from dagster._core.launcher import DefaultRunLauncher
 
+from arxiv_pipeline.errors import root_message
+
 PID_TAG = "arxiv_pipeline/pid"
 PID_START_TAG = "arxiv_pipeline/pid_start"
 HOST_TAG = "arxiv_pipeline/host"
+TRIGGER_TAG = "arxiv_pipeline/trigger"
 POOLS = ("arxiv_api", "llm")
 _ACTIVE = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 
@@ -129,3 +133,59 @@ def wait_for_pools(
             say(message + " (Ctrl-C to stop)")
             last = message
         sleep(poll_s)
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    run_id: str
+    job: str
+    partition: str | None
+    failed_steps: list[str]
+    error: str
+    trigger: str | None
+    failed_at: float
+
+    def as_row(self) -> dict[str, object]:
+        return {**self.__dict__, "failed_at": datetime.fromtimestamp(self.failed_at, UTC)}
+
+
+def _failure_of(instance: dg.DagsterInstance, record: dg.RunRecord) -> FailedRun:
+    run = record.dagster_run
+    steps = [
+        r.event_log_entry.dagster_event
+        for r in instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=100
+        ).records
+    ]
+    steps = [e for e in steps if e is not None]
+    if steps and steps[0].step_failure_data:
+        error = root_message(steps[0].step_failure_data.error)
+    else:
+        ends = instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE, ascending=False, limit=1
+        ).records
+        error = (ends[0].event_log_entry.message if ends else "") or "run failed"
+    return FailedRun(
+        run_id=run.run_id,
+        job=run.job_name,
+        partition=run.tags.get("dagster/partition"),
+        failed_steps=[e.step_key or "" for e in steps],
+        error=error,
+        trigger=run.tags.get(TRIGGER_TAG),
+        failed_at=record.end_time or record.update_timestamp.timestamp(),
+    )
+
+
+def failed_runs(
+    instance: dg.DagsterInstance, since: float, known: Callable[[list[str]], set[str]]
+) -> list[FailedRun]:
+    """Failed runs that ended after ``since`` (epoch seconds) and that ``known`` has not seen,
+    whatever started them: the UI, the schedule, a sensor or the CLI (runs of any job)."""
+    records = instance.get_run_records(
+        dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.FAILURE], updated_after=datetime.fromtimestamp(since, UTC)
+        ),
+        limit=1000,
+    )
+    seen = known([r.dagster_run.run_id for r in records])
+    return [_failure_of(instance, r) for r in records if r.dagster_run.run_id not in seen]

@@ -5,6 +5,7 @@ import dagster as dg
 from arxiv_pipeline.core.config import AutomationConfig
 from arxiv_pipeline.core.sources.calendar import announcement_in_feed_at
 from arxiv_pipeline.jobs import daily_digest_job
+from arxiv_pipeline.run_health import TRIGGER_TAG
 
 
 def already_built(instance: dg.DagsterInstance, partition: str) -> bool:
@@ -14,15 +15,24 @@ def already_built(instance: dg.DagsterInstance, partition: str) -> bool:
     return bool(records.records)
 
 
-def build_daily_schedule(automation: AutomationConfig, running: bool = False) -> dg.ScheduleDefinition:
+def build_daily_schedule(
+    automation: AutomationConfig, running: bool = False, problem: str | None = None
+) -> dg.ScheduleDefinition:
+    """The schedule for ``automation``; ``problem`` (a configuration error) is shown on it in the UI."""
+    description = (
+        "Builds the announcement day arXiv's feed holds; skips Saturdays and Sundays. "
+        "The announcement sensor usually starts the run earlier; this is the fallback."
+    )
+    if problem:
+        description = f"THE CONFIGURATION HAS AN ERROR; runs stop on it until it is fixed.\n{problem}"
+
     @dg.schedule(
         default_status=dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED,
         name="daily_digest_schedule",
         job=daily_digest_job,
         cron_schedule=automation.schedule_cron,
         execution_timezone=automation.schedule_timezone,
-        description="Builds the announcement day arXiv's feed holds; skips Saturdays and Sundays. "
-        "The announcement sensor usually starts the run earlier; this is the fallback.",
+        description=description,
     )
     def daily_digest_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
         tick = context.scheduled_execution_time
@@ -34,7 +44,7 @@ def build_daily_schedule(automation: AutomationConfig, running: bool = False) ->
         return dg.RunRequest(
             run_key=f"scheduled-{day.isoformat()}",
             partition_key=day.isoformat(),
-            tags={"arxiv_pipeline/trigger": "schedule"},
+            tags={TRIGGER_TAG: "schedule"},
         )
 
     return daily_digest_schedule

@@ -10,16 +10,17 @@ import dagster as dg
 from arxiv_pipeline.core.config import config_hash
 from arxiv_pipeline.core.retry import plan_retries
 from arxiv_pipeline.core.sources.calendar import announcement_date_of
-from arxiv_pipeline.errors import root_message
 from arxiv_pipeline.jobs import daily_digest_job
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse
-from arxiv_pipeline.run_health import reap_dead_runs
+from arxiv_pipeline.run_health import TRIGGER_TAG, failed_runs, reap_dead_runs
 
 FROM_CANDIDATES = dg.AssetSelection.assets("candidate_papers").downstream()
 FROM_SUMMARIES = dg.AssetSelection.assets("paper_summaries").downstream()
 
 
 RUNNING = dg.DefaultSensorStatus.RUNNING
+# Failed runs older than this are not looked for (the recorder checks only recent runs each tick).
+FAILURE_LOOKBACK_S = 30 * 24 * 3600
 
 
 @dg.sensor(
@@ -47,7 +48,7 @@ def announcement_sensor(
             dg.RunRequest(
                 run_key=f"announcement-{day.isoformat()}",
                 partition_key=day.isoformat(),
-                tags={"arxiv_pipeline/trigger": "announcement"},
+                tags={TRIGGER_TAG: "announcement"},
             )
         ],
         cursor=day.isoformat(),
@@ -56,7 +57,7 @@ def announcement_sensor(
 
 @dg.sensor(
     minimum_interval_seconds=60,
-    asset_selection=FROM_CANDIDATES,
+    job=daily_digest_job,
     default_status=RUNNING,
     description="When the interests change (keywords, categories, weights, language, model), "
     "rebuilds the recent days from candidate_papers down.",
@@ -79,7 +80,7 @@ def config_change_sensor(
             asset_selection=list(FROM_CANDIDATES.resolve(context.repository_def.asset_graph))
             if context.repository_def
             else None,
-            tags={"arxiv_pipeline/trigger": "config_change"},
+            tags={TRIGGER_TAG: "config_change"},
         )
         for d in sorted(days)
     ]
@@ -90,7 +91,7 @@ def config_change_sensor(
 
 @dg.sensor(
     minimum_interval_seconds=5 * 60,
-    asset_selection=FROM_SUMMARIES,
+    job=daily_digest_job,
     default_status=RUNNING,
     description="Retries days with failed summaries after a back-off, up to a limit.",
 )
@@ -116,7 +117,7 @@ def failed_summary_sensor(
             asset_selection=list(FROM_SUMMARIES.resolve(context.repository_def.asset_graph))
             if context.repository_def
             else None,
-            tags={"arxiv_pipeline/trigger": "failed_summaries", "arxiv_pipeline/failed": str(failing[day])},
+            tags={TRIGGER_TAG: "failed_summaries", "arxiv_pipeline/failed": str(failing[day])},
         )
         for day, attempt in plan.due
     ]
@@ -128,22 +129,26 @@ def failed_summary_sensor(
     return dg.SensorResult(run_requests=requests, cursor=cursor)
 
 
-@dg.run_failure_sensor(
-    description="Records every failed run, its failing step and error, in DuckDB.", default_status=RUNNING
+@dg.sensor(
+    minimum_interval_seconds=30,
+    default_status=RUNNING,
+    description="Records every failed run (from the UI, the schedule, a sensor or the CLI), its "
+    "failing steps and error, in DuckDB's run_failures table, once per run.",
 )
-def run_failure_recorder(context: dg.RunFailureSensorContext, warehouse: DuckDBWarehouse) -> None:
-    run = context.dagster_run
-    steps = context.get_step_failure_events()
-    first_error = steps[0].step_failure_data.error if steps else None
-    warehouse.store().record_run_failure(
-        run_id=run.run_id,
-        job=run.job_name,
-        partition=run.tags.get("dagster/partition"),
-        failed_steps=[e.step_key or "" for e in steps],
-        error=root_message(first_error) if first_error else context.failure_event.message or "run failed",
-        trigger=run.tags.get("arxiv_pipeline/trigger"),
+def run_failure_recorder(context: dg.SensorEvaluationContext, warehouse: DuckDBWarehouse) -> dg.SkipReason:
+    # The table is the cursor: a tick that cannot write (the database busy) loses nothing, as the
+    # next tick finds the same runs unrecorded; the run id as key makes a second write a no-op.
+    store = warehouse.store()
+    since = datetime.now(UTC).timestamp() - FAILURE_LOOKBACK_S
+    failures = failed_runs(context.instance, since, store.recorded_failures)
+    if not failures:
+        return dg.SkipReason("no unrecorded failed runs")
+    store.record_run_failures([f.as_row() for f in failures])
+    for f in failures:
+        context.log.info(f"recorded failed run {f.run_id} ({f.job}, {f.partition}): {f.error[:200]}")
+    return dg.SkipReason(
+        f"recorded {len(failures)} failed run(s): {', '.join(f.run_id[:8] for f in failures)}"
     )
-    context.log.info(f"recorded failed run {run.run_id}")
 
 
 @dg.sensor(

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 
+import arxiv_pipeline
+from arxiv_pipeline import __version__
 from arxiv_pipeline.cli import main
+from arxiv_pipeline.core.config import config_json_schema, load_config
 from arxiv_pipeline_tests.conftest import ConfigFactory
 
 
@@ -42,13 +48,52 @@ def test_missing_day_fails_with_the_cause(
     path = config_files.write()
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     assert main(["--config", str(path), "run", "--date", "2026-11-20"]) == 1
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert "FAILED arxiv_listings" in err and "no recorded arXiv day 2026-11-20" in err
+    # Quiet by default: the header, one line for the failed step, one for the steps not run,
+    # the cause and a hint; no Dagster log, no traceback.
+    assert len(out.splitlines()) + len(err.splitlines()) <= 7 and "Traceback" not in err
+    assert main(["run", "--date", "2026-11-20", "--verbose", "--config", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "STEP_FAILURE" in out + err
 
 
 def test_check_config(config_files: ConfigFactory, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(config_files.write()), "check-config"]) == 0
     assert "cs.AI, cs.CL, cs.LG" in capsys.readouterr().out
+    # --config works after the subcommand too.
+    bad = config_files.write(automation={"schedule_cron": "30 25 * * *"}, digest={"max_papers": 5})
+    assert main(["check-config", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "automation.schedule_cron" in err and "hour (0-23)" in err
+    assert "summarize_top (10) is larger than max_papers (5)" in err
+
+
+def test_version_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"arxiv-pipeline {__version__}"
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == config_json_schema()
+
+
+def test_init_writes_a_config_that_editors_check_against_its_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "arxiv_pipeline.yaml"
+    assert main(["init", "--config", str(target)]) == 0
+    text = target.read_text()
+    assert text.startswith("# yaml-language-server: $schema=./arxiv_pipeline.schema.json\n")
+    schema = json.loads((tmp_path / "arxiv_pipeline.schema.json").read_text())
+    data = yaml.safe_load(text)
+    jsonschema.validate(data, schema)
+    load_config(target)
+    data["llm"]["modle"] = "gpt-4o"  # a typo the editor underlines
+    with pytest.raises(jsonschema.ValidationError, match="modle"):
+        jsonschema.validate(data, schema)
+    # The copy in the package (for editors pointed at it) is the model's current schema.
+    shipped = Path(arxiv_pipeline.__file__).with_name("config.schema.json")
+    assert json.loads(shipped.read_text()) == schema
 
 
 def test_backfill_builds_each_day_oldest_first_and_reports_failures(
@@ -59,18 +104,20 @@ def test_backfill_builds_each_day_oldest_first_and_reports_failures(
 ) -> None:
     path = config_files.write()
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    # 19th and 20th were not recorded: they fail, the other days are still built.
-    code = main(["--config", str(path), "backfill", "--start", "2026-11-17", "--end", "2026-11-22"])
+    # 19th and 20th were not recorded: they fail, the other days are still built; the weekend
+    # (21st, 22nd) holds no announcement and is not run at all.
+    code = main(["backfill", "--start", "2026-11-17", "--end", "2026-11-22", "--config", str(path)])
     out, err = capsys.readouterr()
     assert code == 1
-    assert "4 of 6 days built" in out
-    assert "FAILED 2026-11-19" in err and "FAILED 2026-11-20" in err
+    assert "2 of 4 announcement days built (2 weekend days skipped)" in out
+    assert "2026-11-19 Thu  FAILED arxiv_listings" in err and "2026-11-20 Fri  FAILED arxiv_listings" in err
+    # One line per day and a closing summary: each failure is told once, with its cause.
+    assert len(out.splitlines()) + len(err.splitlines()) <= 8
+    assert err.count("no recorded arXiv day 2026-11-19") == 1
     digests = config_files.root / "data" / "digests"
     assert sorted(p.name for p in digests.iterdir() if p.is_dir() and p.name != "site") == [
         "2026-11-17",
         "2026-11-18",
-        "2026-11-21",
-        "2026-11-22",
     ]
     runs = [r for r in _runs(tmp_path / "home")]
     assert [r.tags["dagster/partition"] for r in runs] == [
@@ -78,9 +125,9 @@ def test_backfill_builds_each_day_oldest_first_and_reports_failures(
         "2026-11-18",
         "2026-11-19",
         "2026-11-20",
-        "2026-11-21",
-        "2026-11-22",
     ]
+    assert {r.job_name for r in runs} == {"daily_digest_job"}
+    assert {r.tags["arxiv_pipeline/trigger"] for r in runs} == {"cli"}
 
 
 def _runs(home: Path) -> list:

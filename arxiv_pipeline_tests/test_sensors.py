@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from arxiv_pipeline.assets import ALL_ASSETS
@@ -146,11 +147,40 @@ def test_announcement_sensor(config_files: ConfigFactory, temp_instance: dg.Dags
         assert not later.run_requests and len(server.requests) == requests_made  # no request at all
 
 
-def test_run_failure_recorder_writes_the_failure(
+def test_run_failure_recorder_records_each_failed_run_once(
     config_files: ConfigFactory, temp_instance: dg.DagsterInstance
 ) -> None:
     path = config_files.write()
     bad = config_files.write(source={"replay_dir": str(config_files.root / "nowhere")})
+    # A run of an ad-hoc asset selection, as the CLI and the UI's "Materialize" button start them.
+    result = dg.materialize(
+        ALL_ASSETS,
+        partition_key=DAY_1.isoformat(),
+        instance=temp_instance,
+        resources=pipeline_resources(config_path=str(bad)),
+        raise_on_error=False,
+        tags={"arxiv_pipeline/trigger": "cli"},
+    )
+    assert not result.success
+    path = config_files.write()
+
+    first = tick(run_failure_recorder, path, temp_instance)
+    assert "recorded 1 failed run" in first.skip_message
+    [row] = warehouse_for(path).query("SELECT * FROM run_failures")
+    assert row["run_id"] == result.run_id and row["partition"] == "2026-11-17"
+    assert row["job"] == "__ephemeral_asset_job__" and row["trigger"] == "cli"
+    assert row["failed_steps"] == ["arxiv_listings"] and "no recorded arXiv day" in row["error"]
+
+    again = tick(run_failure_recorder, path, temp_instance)
+    assert again.skip_message == "no unrecorded failed runs"
+    assert warehouse_for(path).row_count("run_failures") == 1
+
+
+def test_run_failure_recorder_loses_nothing_when_the_database_is_busy(
+    config_files: ConfigFactory, temp_instance: dg.DagsterInstance, tmp_path: Path
+) -> None:
+    path = config_files.write()
+    bad = config_files.write(source={"replay_dir": str(tmp_path / "nowhere")})
     result = dg.materialize(
         ALL_ASSETS,
         partition_key=DAY_1.isoformat(),
@@ -158,21 +188,11 @@ def test_run_failure_recorder_writes_the_failure(
         resources=pipeline_resources(config_path=str(bad)),
         raise_on_error=False,
     )
-    assert not result.success
-    run = temp_instance.get_run_by_id(result.run_id)
-    failure = next(
-        e
-        for e in result.all_events
-        if e.event_type_value == "PIPELINE_FAILURE" or e.event_type_value == "RUN_FAILURE"
-    )
-    with dg.build_run_status_sensor_context(
-        sensor_name="run_failure_recorder",
-        dagster_event=failure,
-        dagster_instance=temp_instance,
-        dagster_run=run,
-        resources=pipeline_resources(config_path=str(path)),
-    ) as status_context:
-        run_failure_recorder(status_context.for_run_failure())
-    [row] = warehouse_for(path).query("SELECT * FROM run_failures")
-    assert row["run_id"] == result.run_id and row["partition"] == "2026-11-17"
-    assert row["failed_steps"] == ["arxiv_listings"] and "no recorded arXiv day" in row["error"]
+    # The database file's folder is a file for one tick: the write fails, the tick errors.
+    blocked = config_files.write(storage={"database": str(path)})
+    with pytest.raises(duckdb.Error):
+        tick(run_failure_recorder, blocked, temp_instance)
+    path = config_files.write()
+    assert "recorded 1 failed run" in tick(run_failure_recorder, path, temp_instance).skip_message
+    [row] = warehouse_for(path).query("SELECT run_id FROM run_failures")
+    assert row["run_id"] == result.run_id

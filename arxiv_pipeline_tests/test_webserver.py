@@ -15,7 +15,8 @@ import pytest
 import requests
 from dagster_graphql import DagsterGraphQLClient
 
-from arxiv_pipeline_tests.conftest import ConfigFactory
+from arxiv_pipeline.cli import INSTANCE_CONFIG
+from arxiv_pipeline_tests.conftest import ConfigFactory, warehouse_for
 
 REPO = Path(__file__).resolve().parents[1]
 METADATA_QUERY = """
@@ -43,10 +44,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def dagster_dev(config_files: ConfigFactory, tmp_path: Path):
+@pytest.fixture(scope="module")
+def config_files(tmp_path_factory: pytest.TempPathFactory) -> ConfigFactory:
+    return ConfigFactory(tmp_path_factory.mktemp("project"))
+
+
+@pytest.fixture(scope="module")
+def dagster_dev(config_files: ConfigFactory):
+    tmp_path = config_files.root
     home = tmp_path / "dagster_home"
     home.mkdir()
+    # The instance settings `arxiv-pipeline` writes (pools, run monitoring), as users have them.
+    (home / "dagster.yaml").write_text(INSTANCE_CONFIG, encoding="utf-8")
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "ARXIV_PIPELINE_CONFIG": str(config_files.write())}
     log = (tmp_path / "dagster-dev.log").open("wb")
@@ -91,9 +100,7 @@ def dagster_dev(config_files: ConfigFactory, tmp_path: Path):
         log.close()
 
 
-def test_launch_the_sample_day_through_graphql(dagster_dev: int, config_files: ConfigFactory) -> None:
-    client = DagsterGraphQLClient("127.0.0.1", port_number=dagster_dev)
-    run_id = client.submit_job_execution("daily_digest_job", tags={"dagster/partition": "2026-11-17"})
+def wait_for_run(client: DagsterGraphQLClient, run_id: str) -> str | None:
     deadline = time.monotonic() + 240
     status = None
     while time.monotonic() < deadline:
@@ -101,7 +108,13 @@ def test_launch_the_sample_day_through_graphql(dagster_dev: int, config_files: C
         if status in ("SUCCESS", "FAILURE", "CANCELED"):
             break
         time.sleep(2)
-    assert status == "SUCCESS"
+    return status
+
+
+def test_launch_the_sample_day_through_graphql(dagster_dev: int, config_files: ConfigFactory) -> None:
+    client = DagsterGraphQLClient("127.0.0.1", port_number=dagster_dev)
+    run_id = client.submit_job_execution("daily_digest_job", tags={"dagster/partition": "2026-11-17"})
+    assert wait_for_run(client, run_id) == "SUCCESS"
 
     result = client._execute(METADATA_QUERY, {"path": ["digest_markdown"]})
     [mat] = result["assetOrError"]["assetMaterializations"]
@@ -110,3 +123,33 @@ def test_launch_the_sample_day_through_graphql(dagster_dev: int, config_files: C
     assert entries["dagster/row_count"]["intValue"] == 21
     assert "Speculative Decoding" in entries["preview"]["mdStr"]
     assert (config_files.root / "data" / "digests" / "2026-11-17" / "README.md").exists()
+
+
+def test_every_failed_run_is_recorded_once(dagster_dev: int, config_files: ConfigFactory) -> None:
+    """A run launched in the UI and one started by the CLI both fail (no recording of that day);
+    the running daemon's recorder writes one row for each, and no more on later ticks."""
+    client = DagsterGraphQLClient("127.0.0.1", port_number=dagster_dev)
+    ui_run = client.submit_job_execution("daily_digest_job", tags={"dagster/partition": "2026-11-19"})
+    assert wait_for_run(client, ui_run) == "FAILURE"
+    home = config_files.root / "dagster_home"
+    cli = subprocess.run(
+        [str(Path(sys.executable).parent / "arxiv-pipeline"), "run", "--date", "2026-11-20"],
+        env={**os.environ, "DAGSTER_HOME": str(home), "ARXIV_PIPELINE_CONFIG": str(config_files.path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert cli.returncode == 1, cli.stderr
+    store = warehouse_for(config_files.path)
+    deadline = time.monotonic() + 180
+    rows: list[dict] = []
+    while time.monotonic() < deadline:
+        rows = store.query("SELECT * FROM run_failures ORDER BY partition")
+        if len(rows) >= 2:
+            break
+        time.sleep(3)
+    assert [r["partition"] for r in rows] == ["2026-11-19", "2026-11-20"]
+    assert rows[0]["run_id"] == ui_run and {r["trigger"] for r in rows} == {"ui", "cli"}
+    assert all("no recorded arXiv day" in r["error"] for r in rows)
+    time.sleep(35)  # at least one more tick of the recorder
+    assert store.row_count("run_failures") == 2

@@ -11,12 +11,15 @@ import difflib
 import hashlib
 import os
 import re
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from croniter import CroniterBadDateError, croniter
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -30,6 +33,8 @@ from pydantic import (
 from arxiv_pipeline.core.taxonomy import ARCHIVES, CATEGORIES
 
 CONFIG_ENV_VAR = "ARXIV_PIPELINE_CONFIG"
+# ARXIV_PIPELINE__LLM__MODEL=gpt-4o overrides llm.model in the file (for deployments).
+ENV_PREFIX = "ARXIV_PIPELINE__"
 CONFIG_FILE_NAME = "arxiv_pipeline.yaml"
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "default_config.yaml"
 
@@ -132,10 +137,19 @@ class ScoringConfig(_Section):
 
 
 class DigestConfig(_Section):
-    title: str = "arXiv Digest"
+    title: str = Field("arXiv Digest", min_length=1, description="Heading of the Markdown digests.")
     max_papers: int = Field(30, ge=1, le=2000, description="Papers kept in the digest.")
     summarize_top: int = Field(10, ge=0, le=2000, description="How many get a summary.")
     abstract_chars: int = Field(300, ge=50, le=10000)
+
+    @model_validator(mode="after")
+    def _summarize_within_digest(self) -> DigestConfig:
+        if self.summarize_top > self.max_papers:
+            raise ValueError(
+                f"summarize_top ({self.summarize_top}) is larger than max_papers ({self.max_papers}): only "
+                "papers in the digest are summarized; lower summarize_top or raise max_papers"
+            )
+        return self
 
 
 class SummaryConfig(_Section):
@@ -269,7 +283,7 @@ class RankingConfig(_Section):
 
 
 class PublishConfig(_Section):
-    site_title: str = Field("arXiv Digest", min_length=1)
+    site_title: str = Field("arXiv Digest", min_length=1, description="Title of the web site and feeds.")
     feed_days: int = Field(7, ge=1, le=366, description="Days of papers in the Atom/RSS feeds.")
     site_url: str | None = Field(
         None, description="Where the site folder is served, for the feeds' links (optional)."
@@ -282,6 +296,10 @@ class PublishConfig(_Section):
 
 
 class AutomationConfig(_Section):
+    first_day: date = Field(
+        date(2024, 1, 1),
+        description="The first announcement day the pipeline offers (partitions start here).",
+    )
     schedule_cron: str = Field("30 0 * * *", description="When the daily run starts (cron).")
     schedule_timezone: str = Field("America/New_York", description="The cron's time zone.")
     config_rerun_days: int = Field(3, ge=0, le=60, description="Days rebuilt when the config changes.")
@@ -292,8 +310,16 @@ class AutomationConfig(_Section):
     @field_validator("schedule_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
-        if len(value.split()) != 5:
-            raise ValueError(f"must be a 5-field cron expression like '30 0 * * *' (got {value!r})")
+        # croniter accepts 6- and 7-field forms (seconds, years) that Dagster's schedules do not.
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(
+                "must be a 5-field cron expression: minute (0-59) hour (0-23) day-of-month (1-31) "
+                f"month (1-12) day-of-week (0-6), e.g. '30 0 * * *' (got {value!r})"
+            )
+        try:
+            croniter(value).get_next()  # e.g. 30 February never comes
+        except (CroniterBadDateError, ValueError):
+            raise ValueError(f"never fires (got {value!r}); choose a date that exists") from None
         return value
 
     @field_validator("schedule_timezone")
@@ -424,6 +450,50 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return local if local.exists() else DEFAULT_CONFIG_PATH
 
 
+def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Config values set by ``ARXIV_PIPELINE__SECTION__KEY`` variables (values read as YAML, so
+    ``[cs.AI, cs.LG]`` is a list and ``8`` a number), as a nested mapping to lay over the file."""
+    overrides: dict[str, Any] = {}
+    for name, raw in sorted((environ if environ is not None else os.environ).items()):
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX:
+            continue
+        keys = [k.lower() for k in name[len(ENV_PREFIX) :].split("__")]
+        if not all(keys):
+            raise ConfigError(f"{name}: use {ENV_PREFIX}SECTION__KEY, with double underscores between keys")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else raw
+        except yaml.YAMLError:
+            value = raw
+        node = overrides
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{name}: {'.'.join(keys[:-1])} is set as a value and as a section")
+        node[keys[-1]] = value
+    return overrides
+
+
+def _overlay(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _overlay(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _env_names(changes: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> list[str]:
+    names = []
+    for key, value in changes.items():
+        path = (*prefix, key)
+        if isinstance(value, dict):
+            names.extend(_env_names(value, path))
+        else:
+            names.append(ENV_PREFIX + "__".join(p.upper() for p in path))
+    return names
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
     cfg_path = find_config_path(path)
     if not cfg_path.exists():
@@ -437,7 +507,29 @@ def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
         raise ConfigError(f"{cfg_path} is not valid YAML: {err}") from None
     # The packaged default resolves its relative paths against the working directory.
     base = Path.cwd() if cfg_path.resolve() == DEFAULT_CONFIG_PATH else cfg_path.resolve().parent
-    return parse_config(data, base_dir=base, source=str(cfg_path))
+    source = str(cfg_path)
+    overrides = env_overrides()
+    if overrides and isinstance(data, dict | None):
+        data = _overlay(data or {}, overrides)
+        source += f" with {', '.join(_env_names(overrides))} from the environment"
+    return parse_config(data, base_dir=base, source=source)
+
+
+def load_config_or_default(path: str | os.PathLike[str] | None = None) -> tuple[PipelineConfig, str | None]:
+    """The configuration, or the defaults and the reason when it cannot be used: for code that must
+    load even with a broken file (the UI), while runs stop on the error itself."""
+    try:
+        return load_config(path), None
+    except ConfigError as err:
+        return PipelineConfig(), str(err)
+
+
+def config_json_schema() -> dict[str, Any]:
+    """JSON Schema of the configuration file, for editors (yaml-language-server) to validate it."""
+    schema = PipelineConfig.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "arxiv-pipeline configuration (arxiv_pipeline.yaml)"
+    return schema
 
 
 def config_hash(config: PipelineConfig) -> str:

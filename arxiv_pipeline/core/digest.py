@@ -86,6 +86,16 @@ class DigestDay:
     summarizer_notes: list[str]
     language: str
     feed_notes: list[str] = field(default_factory=list)
+    # False on a weekday arXiv skipped (a holiday): every feed was empty.
+    announced: bool = True
+
+    @property
+    def no_announcement(self) -> str:
+        """What to say instead of a digest on a day arXiv made no announcement."""
+        return (
+            f"arXiv made no announcement on {self.announce_date:%A, %d %B %Y} (a holiday): "
+            "there are no new papers for this day."
+        )
 
     @property
     def summarized(self) -> int:
@@ -165,6 +175,7 @@ def build_digest_day(
     summaries: Sequence[Mapping[str, Any]],
     listings_meta: Mapping[str, Any] | None = None,
     feed_notes: Sequence[str] = (),
+    announced: bool = True,
 ) -> DigestDay:
     """Join the stored stages into the digest; every candidate ends up counted somewhere."""
     by_id = {c["arxiv_id"]: c for c in candidates}
@@ -194,5 +205,6 @@ def build_digest_day(
         followed_authors=list(config.keywords.authors),
         summarizer_notes=sorted({describe_summarizer(s["summarizer"], s["model"]) for s in summaries}),
         language=config.summary.language,
-        feed_notes=list(feed_notes),
+        feed_notes=list(feed_notes) if announced else [],
+        announced=announced,
     )

@@ -8,10 +8,11 @@ stage that fails before writing leaves what was stored as it was.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,15 @@ LEFT JOIN paper_summaries m ON m.announce_date = c.announce_date AND m.arxiv_id 
 _COLUMN = re.compile(r"^\s*(\w+)\s+([A-Z]+(?:\[\])?)( NOT NULL| PRIMARY KEY)?", re.M)
 
 
+# Days arXiv made no announcement (holidays): every feed fetched for the day was empty.
+_NO_ANNOUNCEMENT = (
+    "SELECT announce_date FROM feed_reports GROUP BY announce_date HAVING bool_and(status = 'empty')"
+)
+
+_SCHEMA_READY: set[tuple[str, int, int]] = set()
+_SCHEMA_LOCK = threading.Lock()
+
+
 class StoreBusyError(RuntimeError):
     """Another process held the DuckDB file for longer than we were willing to wait."""
 
@@ -237,7 +247,6 @@ class Warehouse:
     def __init__(self, path: str | Path, lock_timeout_s: float = 120.0) -> None:
         self.path = Path(path)
         self.lock_timeout_s = lock_timeout_s
-        self._schema_ready = False
 
     # -- connections and schema -----------------------------------------------------------
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -264,12 +273,23 @@ class Warehouse:
         conn = self._open(read_only=False)
         try:
             conn.execute("SET TimeZone = 'UTC'")
-            if not self._schema_ready:
-                self._create_schema(conn)
-                self._schema_ready = True
+            self._ensure_schema(conn)
             yield conn
         finally:
             conn.close()
+
+    def _ensure_schema(self, conn: duckdb.DuckDBPyConnection) -> None:
+        # Once per file per process: sensors and steps in one process make many Warehouses, and
+        # concurrent CREATE OR REPLACE VIEWs from threads conflict in DuckDB's catalog.
+        # The inode tells a file deleted and made again (a test, a user starting over) from the old one.
+        stat = self.path.stat()
+        key = (str(self.path.resolve()), stat.st_dev, stat.st_ino)
+        if key in _SCHEMA_READY:
+            return
+        with _SCHEMA_LOCK:
+            if key not in _SCHEMA_READY:
+                self._create_schema(conn)
+                _SCHEMA_READY.add(key)
 
     @staticmethod
     def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
@@ -483,12 +503,18 @@ class Warehouse:
         )
 
     def latest_digest_day(self, kind: str) -> date | None:
-        return self._column("SELECT max(announce_date) FROM digests WHERE kind = ?", [kind])[0]
+        """The newest day with a digest of ``kind``, holidays left out."""
+        return self._column(
+            "SELECT max(announce_date) FROM digests WHERE kind = ? "
+            f"AND announce_date NOT IN ({_NO_ANNOUNCEMENT})",
+            [kind],
+        )[0]
 
     def built_days(self) -> list[dict[str, Any]]:
-        """(d, listed, papers, summarized) for every built day, newest first; days without
-        announcements have no candidates but still count once their digest is rendered."""
-        return self.query("""
+        """(d, listed, papers, summarized) for every built announcement day, newest first. A day
+        whose candidates all fell to the filters still counts once its digest is rendered;
+        holidays (every feed empty) do not."""
+        return self.query(f"""
             SELECT c.announce_date AS d, count(*) AS listed,
                    count(*) FILTER (WHERE s.selected) AS papers,
                    count(*) FILTER (WHERE m.status = 'ok') AS summarized
@@ -499,25 +525,18 @@ class Warehouse:
             UNION ALL
             SELECT DISTINCT announce_date, 0, 0, 0 FROM digests
             WHERE papers = 0 AND announce_date NOT IN (SELECT announce_date FROM candidate_papers)
+                AND announce_date NOT IN ({_NO_ANNOUNCEMENT})
             ORDER BY 1 DESC""")
 
     # -- operations -----------------------------------------------------------------------
-    def record_run_failure(
-        self,
-        run_id: str,
-        job: str,
-        partition: str | None,
-        failed_steps: list[str],
-        error: str,
-        trigger: str | None,
-    ) -> None:
-        row = {
-            "run_id": run_id,
-            "job": job,
-            "partition": partition,
-            "failed_steps": failed_steps,
-            "error": error[:4000],
-            "trigger": trigger,
-            "failed_at": datetime.now(UTC),
-        }
-        self.upsert("run_failures", [row])
+    def recorded_failures(self, run_ids: Sequence[str]) -> set[str]:
+        """Which of these runs' failures are already recorded."""
+        if not run_ids:
+            return set()
+        return set(
+            self._column("SELECT run_id FROM run_failures WHERE list_contains(?, run_id)", [list(run_ids)])
+        )
+
+    def record_run_failures(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """One row per failed run (its id is the key: recording it again changes nothing)."""
+        self.upsert("run_failures", [{**r, "error": str(r["error"])[:4000]} for r in rows])

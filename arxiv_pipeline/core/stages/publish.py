@@ -25,9 +25,10 @@ FEED_FILES = ("feed.atom.xml", "feed.rss.xml")
 
 
 def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
+    feeds = store.read_day("feed_reports", day, order_by="category")
     notes = [
         f"feed {r['category']}: {r['status']}" + (f" ({r['detail']})" if r["detail"] else "")
-        for r in store.read_day("feed_reports", day, order_by="category")
+        for r in feeds
         if r["status"] != "ok"
     ]
     return build_digest_day(
@@ -38,6 +39,7 @@ def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Dige
         summaries=store.read_day("paper_summaries", day),
         listings_meta=store.listing_meta(day),
         feed_notes=notes,
+        announced=not feeds or any(r["status"] != "empty" for r in feeds),
     )
 
 
@@ -119,7 +121,8 @@ def publish_markdown(
         "rendered_at": datetime.now(UTC),
     }
     store.replace_day("digests", day, [row], where={"kind": kind})
-    if latest is None or day >= latest:
+    # A holiday's page never becomes "the newest day": readers keep the last real digest.
+    if digest.announced and (latest is None or day >= latest):
         paths.append(config.output_dir / name)
         write_atomic(paths[1], text)
     counts = {
