@@ -6,9 +6,13 @@ setup(
     description="A daily, personal arXiv digest as Dagster assets stored in DuckDB.",
     packages=find_packages(exclude=["arxiv_pipeline_tests"]),
     package_data={
-        "arxiv_pipeline": ["default_config.yaml", "config.schema.json", "sample_data/*/*.json", "sample_data/*/*/*.xml"],
-        "arxiv_pipeline.core": ["templates/*.j2", "templates/site/*.j2", "static/*",
-                                "prompts/*.md"],
+        "arxiv_pipeline": [
+            "default_config.yaml",
+            "config.schema.json",
+            "sample_data/*/*.json",
+            "sample_data/*/*/*.xml",
+        ],
+        "arxiv_pipeline.core": ["templates/*.j2", "templates/site/*.j2", "static/*", "prompts/*.md"],
     },
     python_requires=">=3.11,<3.14",
     install_requires=[
