@@ -31,6 +31,7 @@ setup(
         "pylatexenc==2.11",
         "matplotlib==3.11.2",
         "pydantic==2.14.3",
+        "croniter==7.0.0",
         "pyyaml==6.0.3",
         "requests==2.34.2",
     ],
