@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from arxiv_pipeline.core.config import LANGUAGES, PipelineConfig
+from arxiv_pipeline.core.matching import normalize_name
 from arxiv_pipeline.core.models import CATEGORY_NAME, Listing
 from arxiv_pipeline.core.records import candidate_from_row, summary_from_row
 from arxiv_pipeline.core.selection import REASON_BELOW_CUTOFF, REASON_LABELS, REASON_SEEN
@@ -34,6 +35,16 @@ class DigestPaper:
     summarizer: str | None
     model: str | None = None
     long_summary: str | None = None
+
+    def author_marks(self, limit: int = 12) -> list[tuple[str, bool]]:
+        """The first ``limit`` authors, each with whether the reader follows them."""
+        followed = {normalize_name(n) for n in self.followed_authors}
+        return [(a, normalize_name(a) in followed) for a in self.paper.authors[:limit]]
+
+    @property
+    def extractive(self) -> bool:
+        """The summary is sentences quoted from the abstract, not written by a model."""
+        return self.summarizer == ExtractiveSummarizer.name
 
     @property
     def summary_label(self) -> str:

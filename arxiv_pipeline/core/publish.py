@@ -1,7 +1,7 @@
 """Feeds (Atom and RSS 2.0, through feedgen) and the JSON/JSONL export of a day.
 
 Everything here comes from stored data only, so the same input gives the same bytes: the feed's
-dates are announcement dates, never "now". All text is untrusted: control characters that XML
+dates are announcement times, never "now". All text is untrusted: control characters that XML
 cannot carry are dropped, and HTML in entry content is built from escaped pieces.
 """
 
@@ -11,17 +11,18 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
 from arxiv_pipeline.core.digest import DigestDay, DigestPaper
 from arxiv_pipeline.core.models import CATEGORY_NAME
+from arxiv_pipeline.core.sources.calendar import announcement_time
 from arxiv_pipeline.core.text import latex_to_text
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-FEED_ID = "urn:arxiv-pipeline:digest"
+FEED_FILES = ("feed.atom.xml", "feed.rss.xml")
 
 
 def xml_safe(text: str | None) -> str:
@@ -42,15 +43,13 @@ def feed_text(text: str | None) -> str:
     return " ".join(_TAG.sub(" ", plain(text)).split())
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
-
-
 def entry_html(item: DigestPaper) -> str:
     e = lambda t: html.escape(plain(t))  # noqa: E731
     paper = item.paper
     parts = []
-    if item.summary:
+    if item.summary and item.extractive:
+        parts.append(f"<p><strong>TL;DR (quoted from the abstract):</strong> {e(item.summary.tldr)}</p>")
+    elif item.summary:
         s = item.summary
         parts.append(f"<p><strong>TL;DR:</strong> {e(s.tldr)}</p>")
         for label, value in (
@@ -63,12 +62,22 @@ def entry_html(item: DigestPaper) -> str:
     elif item.summary_status == "failed":
         parts.append("<p><em>Summary unavailable.</em></p>")
     parts.append(f"<p><strong>Abstract:</strong> {e(paper.abstract)}</p>")
-    meta = f"{e(paper.primary_category)} · score {item.score:g} · {e(paper.announce_type)}"
+    meta = (
+        f"#{item.rank} · {e(paper.primary_category)} · score {item.score:g} · {e(paper.announce_type)}"
+        f" · submitted {item.published_on.isoformat()}"
+    )
     parts.append(f"<p><small>{meta} · arXiv:{e(paper.versioned_id)}</small></p>")
     return "\n".join(parts)
 
 
-def _add_entry(fg: FeedGenerator, item: DigestPaper, announced: date) -> None:
+def _entry_summary(item: DigestPaper) -> str:
+    if item.summary is None:
+        return feed_text(item.paper.abstract[:400])
+    quoted = "Quoted from the abstract: " if item.extractive else ""
+    return quoted + feed_text(item.summary.tldr)
+
+
+def _add_entry(fg: FeedGenerator, item: DigestPaper, when: datetime) -> None:
     paper = item.paper
     fe = fg.add_entry(order="append")
     fe.id(f"https://arxiv.org/abs/{paper.versioned_id}")
@@ -81,35 +90,57 @@ def _add_entry(fg: FeedGenerator, item: DigestPaper, announced: date) -> None:
     for cat in paper.categories:
         if CATEGORY_NAME.match(cat):
             fe.category(term=cat)
-    fe.published(_midnight(item.published_on))
-    fe.updated(_midnight(announced))
-    fe.summary(feed_text(item.summary.tldr if item.summary else paper.abstract[:400]), type="text")
+    # The announcement time, so readers that sort by date put the day's papers together; a
+    # second less per rank keeps the best paper first among them.
+    fe.published(when)
+    fe.updated(when)
+    fe.summary(_entry_summary(item), type="text")
     fe.content(entry_html(item), type="html")
 
 
-def build_feed(days: Sequence[DigestDay], title: str, site_url: str | None = None) -> FeedGenerator:
-    """Newest day first, best paper first within a day."""
+def build_feed(days: Sequence[DigestDay], title: str, site_url: str) -> FeedGenerator:
+    """Newest day first, best paper first within a day. ``site_url`` is where the site folder is
+    read from: the configured ``publish.site_url``, or the folder's own file:// address."""
+    base = site_url.rstrip("/") + "/"
     fg = FeedGenerator()
-    fg.id(f"{site_url.rstrip('/')}/" if site_url else FEED_ID)
+    fg.id(base)
     fg.title(xml_safe(title))
     fg.subtitle("Ranked and summarized arXiv papers, one announcement day at a time.")
-    fg.link(href=site_url or "https://arxiv.org/", rel="alternate")
+    fg.link(href=f"{base}index.html", rel="alternate")
     fg.language("en")
     fg.generator("arxiv-pipeline")
     ordered = sorted(days, key=lambda d: d.announce_date, reverse=True)
-    stamp = _midnight(ordered[0].announce_date) if ordered else _midnight(date(1970, 1, 1))
+    stamp = announcement_time(ordered[0].announce_date) if ordered else datetime(1970, 1, 1, tzinfo=UTC)
     fg.updated(stamp)
     fg.lastBuildDate(stamp)
     for day in ordered:
+        start = announcement_time(day.announce_date)
         for item in day.papers:
-            _add_entry(fg, item, day.announce_date)
+            _add_entry(fg, item, start - timedelta(seconds=item.rank - 1))
     return fg
 
 
-def render_feeds(days: Sequence[DigestDay], title: str, site_url: str | None = None) -> tuple[bytes, bytes]:
-    """(Atom, RSS 2.0) documents."""
+def _self_link(fg: FeedGenerator, base: str, name: str, kind: str) -> None:
+    # feedgen gives RSS's <link> the last one: the site, not the feed itself.
+    fg.link(
+        [
+            {"href": f"{base}{name}", "rel": "self", "type": kind},
+            {"href": f"{base}index.html", "rel": "alternate"},
+        ],
+        replace=True,
+    )
+
+
+def render_feeds(
+    days: Sequence[DigestDay], title: str, site_url: str, names: tuple[str, str] = FEED_FILES
+) -> tuple[bytes, bytes]:
+    """(Atom, RSS 2.0) documents, each naming its own address (rel="self")."""
     fg = build_feed(days, title, site_url)
-    return fg.atom_str(pretty=True), fg.rss_str(pretty=True)
+    base = site_url.rstrip("/") + "/"
+    _self_link(fg, base, names[0], "application/atom+xml")
+    atom = fg.atom_str(pretty=True)
+    _self_link(fg, base, names[1], "application/rss+xml")
+    return atom, fg.rss_str(pretty=True)
 
 
 def _jsonable(value: Any) -> Any:

@@ -4,6 +4,7 @@ templates (autoescape); scripts and styles are files, so the pages can forbid in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from arxiv_pipeline.core.digest import DigestDay
 from arxiv_pipeline.core.publish import plain
 
-STATIC_FILES = ("style.css", "app.js")
+STATIC_FILES = ("style.css", "app.js", "favicon.svg")
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,31 @@ def render_index(days: Sequence[DaySummary], title: str) -> str:
     )
 
 
-def render_day_page(day: DigestDay, title: str) -> str:
+def neighbours(day: date, built: Sequence[date]) -> tuple[date | None, date | None]:
+    """The built days just before and just after ``day``."""
+    before = [d for d in built if d < day]
+    after = [d for d in built if d > day]
+    return (max(before) if before else None, min(after) if after else None)
+
+
+def render_day_page(
+    day: DigestDay, title: str, prev_day: date | None = None, next_day: date | None = None
+) -> str:
     keywords = sorted({k for p in day.papers for k in p.matched_keywords}, key=str.lower)
     return _ENV.get_template("site/day.html.j2").render(
-        site_title=title, day=day, sections=day.sections(), keywords=keywords
+        site_title=title,
+        day=day,
+        sections=day.sections(),
+        keywords=keywords,
+        prev_day=prev_day,
+        next_day=next_day,
     )
+
+
+def days_script(days: Sequence[DaySummary]) -> str:
+    """assets/days.js: the built days, newest first, for the day pages' previous/next links."""
+    ordered = sorted((d.announce_date.isoformat() for d in days), reverse=True)
+    return f"window.ARXIV_DIGEST_DAYS = {json.dumps(ordered)};\n"
 
 
 def static_files() -> dict[str, str]:

@@ -74,7 +74,7 @@ def test_digest_and_daily_digest_must_match_the_selection(built) -> None:
 
 
 def test_broken_feeds_fail(built) -> None:
-    atom, rss = render_feeds([], "Digest")
+    atom, rss = render_feeds([], "Digest", "https://digest.example.org/")
     assert checks.feeds_parse(atom, rss).passed
     assert not checks.feeds_parse(atom[:-40], rss).passed
 

@@ -41,7 +41,14 @@ def test_cues_put_sentences_in_the_right_fields() -> None:
     assert s.method == "We propose a prefetching scheduler."
     assert s.result.startswith("It achieves a 40%")
     assert s.conclusion.startswith("This suggests")
-    assert s.tldr == s.method
+    assert s.tldr != s.method and s.tldr in split_sentences(abstract)
+
+
+def test_the_tldr_is_never_the_method_sentence_of_the_sample_papers() -> None:
+    for paper in DAY_1_PAPERS:
+        summary = extract_summary(paper.abstract, title=paper.title)
+        assert summary.tldr != summary.method, paper.arxiv_id
+        assert summary.tldr in split_sentences(paper.abstract)
 
 
 def test_short_abstracts_still_fill_every_field() -> None:

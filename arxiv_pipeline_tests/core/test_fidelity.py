@@ -144,7 +144,7 @@ def test_feed_titles_and_descriptions_are_plain_text_escaped_once() -> None:
     day = _day(
         "<script>alert(1)</script> Fast & <b>bold</b> a<b, c>d", "x", "tl <i>dr</i> & more", "A", "cs.AI"
     )
-    atom, rss = render_feeds([day], "Digest")
+    atom, rss = render_feeds([day], "Digest", "https://digest.example.org/")
     item = etree.fromstring(rss).find("channel/item")
     # What a reader gets after the one XML decoding: text with no markup left to run.
     assert item.findtext("title") == "alert(1) Fast & bold a<b, c>d"

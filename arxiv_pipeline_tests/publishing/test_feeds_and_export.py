@@ -51,7 +51,20 @@ def test_feeds_parse_cleanly_in_order_and_are_byte_stable(
     atom = feedparser.parse((site / "feed.atom.xml").read_bytes())
     assert len(atom.entries[0].authors) >= 1
     assert "TL;DR" in atom.entries[0].content[0].value or "Abstract" in atom.entries[0].content[0].value
-    assert atom.feed.updated.startswith("2026-11-18")
+    # The newest announcement's time (Tuesday 20:00 US/Eastern, dated Wednesday 18th in UTC).
+    assert atom.feed.updated_parsed[:6] == (2026, 11, 18, 1, 0, 0)
+    for name, kind in (("feed.atom.xml", "application/atom+xml"), ("feed.rss.xml", "application/rss+xml")):
+        parsed = feedparser.parse((site / name).read_bytes())
+        # A reader sorting by date keeps our order: announcement time, one second less per rank.
+        stamps = [e.published_parsed for e in parsed.entries]
+        assert stamps == sorted(stamps, reverse=True) and len(set(stamps)) == len(stamps)
+        assert parsed.entries[0].published_parsed[:6] == (2026, 11, 18, 1, 0, 0)
+        # With no publish.site_url the feed points at the site folder itself, not at arxiv.org.
+        # (feedparser writes file:///x as file://x)
+        assert parsed.feed.link == (site / "index.html").as_uri().replace("file:///", "file://")
+        [self_link] = [link for link in parsed.feed.links if link.rel == "self"]
+        assert self_link.href.endswith(f"/data/digests/site/{name}") and self_link.type == kind
+        assert (site / name).as_uri() in (site / name).read_text()
 
     before = {n: (site / n).read_bytes() for n in ("feed.atom.xml", "feed.rss.xml")}
     materialize_day(path, DAY_2)  # same data, later: same bytes
@@ -171,7 +184,7 @@ def test_no_text_can_break_or_script_any_output(
     title: str, abstract: str, tldr: str, author: str, category: str
 ) -> None:
     day = _day(title, abstract, tldr, author, category)
-    atom, rss = render_feeds([day], "Digest")
+    atom, rss = render_feeds([day], "Digest", "https://digest.example.org/")
     for doc in (atom, rss):
         assert not feedparser.parse(doc).bozo
         root = etree.fromstring(doc)
@@ -195,10 +208,21 @@ def test_no_text_can_break_or_script_any_output(
 
 def test_latex_titles_read_well_everywhere() -> None:
     day = _day(r"$\alpha$-Divergence and Schr\"odinger Bridges", "Abstract.", "t", "A", "cs.AI")
-    atom, _ = render_feeds([day], "Digest")
+    atom, _ = render_feeds([day], "Digest", "https://digest.example.org/")
     assert "α-Divergence and Schrödinger Bridges" in atom.decode()
     assert "α-Divergence and Schrödinger Bridges" in render_day_page(day, "D")
     assert "α-Divergence and Schrödinger Bridges" in render_readme_digest(day)
+
+
+def test_feeds_name_their_public_address_when_the_site_has_one() -> None:
+    day = _day("A title", "Abstract.", "t", "A", "cs.AI")
+    atom, rss = render_feeds([day], "Digest", "https://me.example.org/digest")
+    for text, name in ((atom, "feed.atom.xml"), (rss, "feed.rss.xml")):
+        parsed = feedparser.parse(text)
+        assert parsed.feed.link == "https://me.example.org/digest/index.html"
+        assert [lk.href for lk in parsed.feed.links if lk.rel == "self"] == [
+            f"https://me.example.org/digest/{name}"
+        ]
 
 
 def test_feed_configuration_is_validated() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
+from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
@@ -53,7 +54,7 @@ def daily_structure(text: str) -> tuple[list[str], list[str]]:
         ("title", r"^\[.+\]\(https://arxiv\.org/abs/\S+\)$"),
         ("authors", r"^\*.+\*$"),
         ("main_category", r"^Main category: "),
-        ("tldr", r"^TL;DR: "),
+        ("tldr", r"^TL;DR( \(quoted from the abstract\))?: "),
         ("details_open", r"^<details>$"),
         ("summary_tag", r"^\s*<summary>Details</summary>$"),
         ("motivation", r"^Motivation: "),
@@ -71,28 +72,35 @@ def daily_structure(text: str) -> tuple[list[str], list[str]]:
     return head, kinds
 
 
-@pytest.fixture(scope="module")
-def digests(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+@pytest.fixture(scope="module", params=["llm", "extractive"])
+def digests(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
+    """The sample day's digests, summarized by an LLM (the format our users know) and by the
+    offline extractive summarizer (which says it quotes the abstract)."""
     import dagster as dg
 
     from arxiv_pipeline.assets import ALL_ASSETS
     from arxiv_pipeline.resources import pipeline_resources
 
     root = tmp_path_factory.mktemp("golden")
-    path = ConfigFactory(root).write(digest={"summarize_top": 30})
-    with dg.DagsterInstance.ephemeral() as instance:
-        dg.materialize(
-            ALL_ASSETS,
-            partition_key=DAY_1.isoformat(),
-            instance=instance,
-            resources=pipeline_resources(config_path=str(path)),
+    with FakeOpenAI() as llm:
+        path = ConfigFactory(root).write(
+            digest={"summarize_top": 30},
+            summary={"summarizer": request.param},
+            llm={"base_url": llm.base_url, "model": "fake-model", "backoff_base_s": 0.01},
         )
+        with dg.DagsterInstance.ephemeral() as instance:
+            dg.materialize(
+                ALL_ASSETS,
+                partition_key=DAY_1.isoformat(),
+                instance=instance,
+                resources=pipeline_resources(config_path=str(path), llm_api_key="sk-structure-test"),
+            )
     folder = root / "data" / "digests" / DAY_1.isoformat()
-    return (folder / "README.md").read_text(), (folder / "daily_digest.md").read_text()
+    return request.param, (folder / "README.md").read_text(), (folder / "daily_digest.md").read_text()
 
 
-def test_readme_digest_structure(digests: tuple[str, str]) -> None:
-    readme, _ = digests
+def test_readme_digest_structure(digests: tuple[str, str, str]) -> None:
+    summarizer, readme, _ = digests
     sections = readme_sections(readme)
     assert [s for s in sections if s in README_SECTIONS] == README_SECTIONS
     assert sections.index("🧮 Every Paper Accounted For") == sections.index("📚 Recent Papers") + 1
@@ -100,16 +108,31 @@ def test_readme_digest_structure(digests: tuple[str, str]) -> None:
     assert heading == "title-link"
     assert fields[: len(README_PAPER_FIELDS)] == README_PAPER_FIELDS
     assert "#### Abstract" in readme
-    assert "<summary><strong>🤖 AI Summary (" in readme and "</strong> - Click to expand</summary>" in readme
+    if summarizer == "llm":
+        assert (
+            "<summary><strong>🤖 AI Summary (" in readme and "</strong> - Click to expand</summary>" in readme
+        )
+        assert "quoted from the abstract" not in readme
+    else:
+        # Quoted sentences are not an "AI summary", and are not repeated beside the abstract.
+        assert "AI Summary" not in readme and "**Method**" not in readme
+        assert "**TL;DR** (a sentence quoted from the abstract; no LLM configured): " in readme
+        assert "- **Summaries**: Extractive summaries" in readme
     for label in ("Last Updated", "Total Papers Found", "Categories Monitored"):
         assert f"- **{label}**: " in readme
 
 
-def test_daily_digest_structure(digests: tuple[str, str]) -> None:
-    _, daily = digests
+def test_daily_digest_structure(digests: tuple[str, str, str]) -> None:
+    summarizer, _, daily = digests
     head, kinds = daily_structure(daily)
     assert head == ["<div id=toc></div>", "# Table of Contents"]
-    assert kinds == DAILY_PAPER_LINES
+    if summarizer == "llm":
+        assert kinds == DAILY_PAPER_LINES
+    else:
+        assert kinds == [
+            k for k in DAILY_PAPER_LINES if k not in ("motivation", "method", "result", "conclusion")
+        ]
+        assert "TL;DR (quoted from the abstract): " in daily and "_Extractive summaries: " in daily
     assert re.search(r"^- \[cs\.\w+\]\(#cs\.\w+\) \[Total: \d+\]$", daily, re.M)
     assert re.search(r"^# cs\.\w+ \[\[Back\]\]\(#toc\)$", daily, re.M)
 

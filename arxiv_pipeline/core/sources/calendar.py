@@ -39,6 +39,11 @@ def submission_window(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
+def announcement_time(day: date) -> datetime:
+    """When the announcement dated ``day`` was made: 20:00 US/Eastern the evening before."""
+    return datetime.combine(day - timedelta(days=1), time(20, 0), EASTERN).astimezone(UTC)
+
+
 def announcement_date_of(now: datetime) -> date:
     """The most recent announcement date at ``now`` (what the live feed should hold)."""
     et = now.astimezone(EASTERN)

@@ -11,9 +11,16 @@ from typing import Any
 
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.digest import DigestDay, build_digest_day
-from arxiv_pipeline.core.publish import export_day, render_feeds
+from arxiv_pipeline.core.publish import FEED_FILES, export_day, render_feeds
 from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
-from arxiv_pipeline.core.site import DaySummary, render_day_page, render_index, static_files
+from arxiv_pipeline.core.site import (
+    DaySummary,
+    days_script,
+    neighbours,
+    render_day_page,
+    render_index,
+    static_files,
+)
 from arxiv_pipeline.core.stages import StageReport, Stopwatch
 from arxiv_pipeline.core.store import Warehouse
 
@@ -21,7 +28,6 @@ README_DIGEST = "readme"
 DAILY_DIGEST = "daily"
 DIGEST_FILES = {README_DIGEST: "README.md", DAILY_DIGEST: "daily_digest.md"}
 SITE_DIR = "site"
-FEED_FILES = ("feed.atom.xml", "feed.rss.xml")
 
 
 def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
@@ -158,7 +164,8 @@ def publish_day_page(config: PipelineConfig, day: date, store: Warehouse) -> Sta
     """The day's page of the web site."""
     clock = Stopwatch()
     digest = load_digest_day(config, day, store)
-    page = render_day_page(digest, config.publish.site_title)
+    prev_day, next_day = neighbours(day, [d.announce_date for d in built_days(store)])
+    page = render_day_page(digest, config.publish.site_title, prev_day, next_day)
     paths = _write_all(config.output_dir / SITE_DIR, {f"{day.isoformat()}.html": page})
     return _file_report(paths, clock(), rows=len(digest.papers), papers=len(digest.papers))
 
@@ -172,7 +179,8 @@ def publish_feeds(config: PipelineConfig, store: Warehouse) -> StageReport:
     clock = Stopwatch()
     latest = [d.announce_date for d in built_days(store)][: config.publish.feed_days]
     days = [load_digest_day(config, d, store) for d in latest]
-    atom, rss = render_feeds(days, config.publish.site_title, config.publish.site_url)
+    site_url = config.publish.site_url or (config.output_dir / SITE_DIR).as_uri()
+    atom, rss = render_feeds(days, config.publish.site_title, site_url)
     files = dict(zip(FEED_FILES, (atom.decode("utf-8"), rss.decode("utf-8")), strict=True))
     paths = _write_all(config.output_dir / SITE_DIR, files)
     return _file_report(
@@ -184,6 +192,10 @@ def publish_site_index(config: PipelineConfig, store: Warehouse) -> StageReport:
     """The site's index of every built day, and its style and script."""
     clock = Stopwatch()
     days = built_days(store)
-    files = {"index.html": render_index(days, config.publish.site_title), **static_files()}
+    files = {
+        "index.html": render_index(days, config.publish.site_title),
+        "assets/days.js": days_script(days),
+        **static_files(),
+    }
     paths = _write_all(config.output_dir / SITE_DIR, files)
     return _file_report(paths, clock(), rows=len(days), days=len(days))

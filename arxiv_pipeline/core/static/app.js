@@ -1,6 +1,27 @@
-// Filters for a day page: category, keyword and a search over titles and TL;DRs.
+// A day page: links to the previous and next built days (from assets/days.js, rewritten with the
+// index, so a page built before its next day still finds it), and filters by category, keyword
+// and a search over titles, authors, abstracts and TL;DRs.
 (function () {
   "use strict";
+  var heading = document.getElementById("day");
+  var days = window.ARXIV_DIGEST_DAYS || [];
+  if (heading && days.length) {
+    var at = days.indexOf(heading.dataset.day);
+    var label = function (d) {
+      return new Date(d + "T12:00:00Z").toLocaleDateString("en-GB",
+        { weekday: "short", day: "2-digit", month: "short", timeZone: "UTC" }).replace(",", "");
+    };
+    var link = function (id, day, text) {
+      var a = document.getElementById(id);
+      if (!a) { return; }
+      if (day) { a.href = day + ".html"; a.textContent = text(label(day)); a.hidden = false; }
+      else { a.removeAttribute("href"); a.hidden = true; }
+    };
+    if (at !== -1) {
+      link("prev-day", days[at + 1], function (t) { return "← " + t; });
+      link("next-day", days[at - 1], function (t) { return t + " →"; });
+    }
+  }
   var search = document.getElementById("search");
   var category = document.getElementById("category");
   var keyword = document.getElementById("keyword");

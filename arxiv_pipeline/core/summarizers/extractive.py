@@ -69,7 +69,39 @@ def _field_scores(sentences: list[str]) -> dict[str, list[float]]:
     return scores
 
 
-def extract_summary(abstract: str, tldr_chars: int = 240) -> StructuredSummary:
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "the and for with from that this these those into over under via our their its are was "
+        "were has have been can not more less than using based towards toward between across new",
+    )
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)} - _STOP
+
+
+def _tldr_index(sentences: list[str], title: str, scores: dict[str, list[float]], method: int) -> int:
+    """The sentence that best says what the paper is: most words shared with the title, then
+    the strongest contribution or result cue, then the earliest; not the Method sentence, which
+    the reader would otherwise get twice."""
+    title_words = _content_words(title)
+    others = [i for i in range(len(sentences)) if i != method] or [method]
+    return min(
+        others,
+        key=lambda i: (
+            -len(_content_words(sentences[i]) & title_words),
+            -(scores["method"][i] + scores["result"][i]),
+            i,
+        ),
+    )
+
+
+def extract_summary(abstract: str, tldr_chars: int = 240, title: str = "") -> StructuredSummary:
+    """Each field a different sentence of the abstract where there are enough of them; the TL;DR
+    is not the Method sentence unless the abstract has a single sentence."""
     sentences = split_sentences(abstract) or [abstract.strip() or "(no abstract)"]
     scores = _field_scores(sentences)
     chosen: dict[str, int] = {}
@@ -78,8 +110,9 @@ def extract_summary(abstract: str, tldr_chars: int = 240) -> StructuredSummary:
         free = [i for i in ranked if i not in chosen.values()]
         chosen[name] = (free or ranked)[0]
     picked = {name: sentences[i] for name, i in chosen.items()}
+    tldr = _tldr_index(sentences, title, scores, chosen["method"])
     return StructuredSummary(
-        tldr=truncate(picked["method"], tldr_chars),
+        tldr=truncate(sentences[tldr], tldr_chars),
         motivation=picked["motivation"],
         method=picked["method"],
         result=picked["result"],
@@ -89,10 +122,10 @@ def extract_summary(abstract: str, tldr_chars: int = 240) -> StructuredSummary:
 
 class ExtractiveSummarizer:
     name = "extractive"
-    version = "1"
+    version = "2"
     description = (
-        "Extractive summaries: each field is a sentence quoted from the abstract "
-        "(offline, no LLM configured)."
+        "Extractive summaries: the TL;DR is a sentence quoted from the abstract, picked offline "
+        "(no LLM configured); set an API key for written summaries."
     )
 
     def summarize(
@@ -101,7 +134,7 @@ class ExtractiveSummarizer:
         out = []
         for paper in papers:
             try:
-                summary = extract_summary(paper.abstract)
+                summary = extract_summary(paper.abstract, title=paper.title)
                 error = None
             except Exception as exc:  # one odd abstract must not cost the others their summary
                 summary, error = None, f"{type(exc).__name__}: {exc}"
