@@ -46,8 +46,9 @@ def report_metadata(report: StageReport, **extra: Any) -> dict[str, Any]:
     meta.update({key: _value(value) for key, value in report.counts.items()})
     if report.preview:
         meta["preview"] = dg.MetadataValue.md(report.preview)
-    for i, path in enumerate(report.paths):
-        meta["path" if i == 0 else f"path_{i}"] = dg.MetadataValue.path(str(path))
+    for path in report.paths:
+        # Named by folder and file ("2026-11-17/README.md", "digests/README.md"), not path_1.
+        meta[f"file {path.parent.name}/{path.name}"] = dg.MetadataValue.path(str(path))
     meta.update(extra)
     return meta
 

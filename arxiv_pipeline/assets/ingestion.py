@@ -24,6 +24,7 @@ from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehou
         dg.AssetCheckSpec(
             checks.VOLUME_PLAUSIBLE,
             asset="arxiv_listings",
+            partitions_def=announcement_days,
             description="Paper count within 0.25x-4x of the previous weekday (warns).",
         )
     ],

@@ -39,6 +39,7 @@ PUBLISHING = {"group_name": "publishing", "owners": OWNERS, "code_version": TEMP
         dg.AssetCheckSpec(
             checks.DIGEST_MATCHES_SELECTION,
             asset="digest_markdown",
+            partitions_def=announcement_days,
             blocking=True,
             description="The digest lists exactly the selected papers; feeds and site wait for it.",
         )
@@ -73,6 +74,7 @@ def digest_markdown(
         dg.AssetCheckSpec(
             checks.NO_DUPLICATE_PAPERS,
             asset="daily_digest",
+            partitions_def=announcement_days,
             blocking=True,
             description="Each selected paper appears exactly once.",
         )

@@ -33,6 +33,7 @@ from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
         dg.AssetCheckSpec(
             checks.EVERY_PAPER_ACCOUNTED_FOR,
             asset="candidate_papers",
+            partitions_def=announcement_days,
             blocking=True,
             description="Listed papers = kept + excluded with a reason, exactly.",
         ),
@@ -65,7 +66,11 @@ def candidate_papers(
     "of earlier days are this asset's own history).",
     pool="llm",
     metadata=table_metadata("paper_scores", "ranking_cache", "llm_calls"),
-    check_specs=[dg.AssetCheckSpec(checks.SCORES_IN_RANGE, asset="paper_scores", blocking=True)],
+    check_specs=[
+        dg.AssetCheckSpec(
+            checks.SCORES_IN_RANGE, asset="paper_scores", blocking=True, partitions_def=announcement_days
+        )
+    ],
 )
 def paper_scores(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse, llm: LLMEndpoint

@@ -27,6 +27,7 @@ from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
         dg.AssetCheckSpec(
             checks.SUMMARIES_COMPLETE,
             asset="paper_summaries",
+            partitions_def=announcement_days,
             blocking=True,
             description="Each paper to summarize has a summary or a recorded failure.",
         )

@@ -150,7 +150,7 @@ def _counts(
 ) -> dict[str, Any]:
     failed = [o for o in outcomes if not o.ok]
     counts: dict[str, Any] = {
-        "summarizer": f"{summarizer.name} {summarizer.version}",
+        "summarizer": f"{summarizer.name} (version {summarizer.version}): {summarizer.description}",
         "summarized": len(outcomes) - len(failed),
         "failed": len(failed),
         "cache_hits": cache_hits,
