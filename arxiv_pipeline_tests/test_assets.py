@@ -85,8 +85,13 @@ def test_sample_day_end_to_end(config_files: ConfigFactory, materialize_day: Mat
         section = daily.split(f"<div id='{cat}'></div>")[1].split("<div id=")[0]
         assert section.count("\n### [") == int(total)
         assert f"# {cat} [[Back]](#toc)" in section
-    numbers = [int(n) for n in re.findall(r"^### \[(\d+)\]", daily, re.M)]
-    assert numbers == list(range(1, len(selected) + 1))
+    # Each paper carries its rank, the same number as in README.md and on the site.
+    numbered = re.findall(r"^### \[(\d+)\] \[.+\]\(https://arxiv\.org/abs/(\S+?)\)$", daily, re.M)
+    assert sorted(int(n) for n, _ in numbered) == list(range(1, len(selected) + 1))
+    rank_of = {s["arxiv_id"]: s["rank"] for s in selected}
+    assert all(rank_of[url.split("v")[0]] == int(n) for n, url in numbered)
+    readme_numbered = re.findall(r"^### (\d+)\. \[.+\]\(https://arxiv\.org/abs/(\S+?)\)$", readme, re.M)
+    assert all(rank_of[url.split("v")[0]] == int(n) for n, url in readme_numbered)
 
     mats = {e.asset_key.to_user_string(): e for e in result.get_asset_materialization_events()}
     meta = mats["digest_markdown"].materialization.metadata
