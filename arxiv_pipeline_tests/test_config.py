@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,13 +29,14 @@ def test_init_writes_the_commented_default_once(tmp_path: Path, capsys: pytest.C
 
     target = tmp_path / "arxiv_pipeline.yaml"
     assert main(["--config", str(target), "init"]) == 0
-    assert target.read_text() == DEFAULT_CONFIG_PATH.read_text()
+    modeline = "# yaml-language-server: $schema=./arxiv_pipeline.schema.json\n"
+    assert target.read_text() == modeline + DEFAULT_CONFIG_PATH.read_text()
     assert load_config(target).categories == ["cs.AI", "cs.CL", "cs.LG"]
     target.write_text("categories: [cs.LG]\n")
     assert main(["--config", str(target), "init"]) == 2  # never overwrites an edited file...
     assert "already exists" in capsys.readouterr().err and target.read_text() == "categories: [cs.LG]\n"
     assert main(["--config", str(target), "init", "--force"]) == 0  # ...unless asked to
-    assert target.read_text() == DEFAULT_CONFIG_PATH.read_text()
+    assert target.read_text() == modeline + DEFAULT_CONFIG_PATH.read_text()
 
 
 def test_relative_paths_resolve_against_the_config_file(config_files: ConfigFactory) -> None:
@@ -129,3 +131,50 @@ def test_urls_with_no_usable_host_are_refused(data: dict, key: str) -> None:
     with pytest.raises(ConfigError) as err:
         parse_config(data)
     assert key in str(err.value)
+
+
+def test_every_key_can_come_from_the_environment(
+    config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = config_files.write()
+    monkeypatch.setenv("ARXIV_PIPELINE__LLM__MODEL", "gpt-4o")
+    monkeypatch.setenv("ARXIV_PIPELINE__CATEGORIES", "[cs.LG, stat.ML]")
+    monkeypatch.setenv("ARXIV_PIPELINE__DIGEST__MAX_PAPERS", "12")
+    monkeypatch.setenv("ARXIV_PIPELINE__PUBLISH__SITE_URL", "https://me.example.org/arxiv")
+    config = load_config(path)
+    assert config.llm.model == "gpt-4o" and config.categories == ["cs.LG", "stat.ML"]
+    assert config.digest.max_papers == 12 and config.digest.summarize_top == 10  # the rest from the file
+    assert config.publish.site_url == "https://me.example.org/arxiv"
+    monkeypatch.setenv("ARXIV_PIPELINE__LLM__MODLE", "x")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert "ARXIV_PIPELINE__LLM__MODLE" in str(err.value) and "from the environment" in str(err.value)
+    assert "llm.modle: unknown key (did you mean 'model'?)" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("automation", "expected"),
+    [
+        ({"schedule_cron": "30 25 * * *"}, "hour (0-23)"),
+        ({"schedule_cron": "0 0 31 2 *"}, "never fires"),
+        ({"schedule_cron": "0 0 * * * *"}, "5-field"),
+        ({"schedule_timezone": "Mars/Olympus"}, "IANA time zone"),
+        ({"first_day": "someday"}, "automation.first_day"),
+    ],
+)
+def test_the_schedule_is_checked_when_the_config_loads(automation: dict, expected: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        parse_config({"automation": automation})
+
+
+def test_every_cron_the_config_accepts_dagster_accepts_too() -> None:
+    from dagster._utils.schedules import is_valid_cron_string
+
+    for cron in ("30 0 * * *", "0 1 * * 1-5", "*/15 * * * *", "0 0 29 2 *", "0 6 1,15 * *"):
+        assert parse_config({"automation": {"schedule_cron": cron}}).automation.schedule_cron == cron
+        assert is_valid_cron_string(cron)
+
+
+def test_summarize_top_cannot_exceed_the_digest() -> None:
+    with pytest.raises(ConfigError, match=r"summarize_top \(40\) is larger than max_papers \(30\)"):
+        parse_config({"digest": {"summarize_top": 40}})

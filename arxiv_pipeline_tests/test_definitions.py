@@ -80,9 +80,11 @@ def test_every_asset_declares_its_version_owner_and_tables() -> None:
     assert {f.name for f in __import__("dataclasses").fields(Listing)} <= listing_columns
 
 
-def _tool_output(home: Path, *command: str) -> str:
+def _tool_output(home: Path, *command: str, config: Path | None = None) -> str:
     """Run one of the venv's Dagster tools from the repository root; its output, if it succeeded."""
     env = {**os.environ, "DAGSTER_HOME": str(home)}
+    if config is not None:
+        env["ARXIV_PIPELINE_CONFIG"] = str(config)
     proc = subprocess.run(
         [str(BIN / command[0]), *command[1:]],
         cwd=REPO_ROOT,
@@ -130,3 +132,13 @@ def test_resources_come_from_the_environment(monkeypatch) -> None:
 
 def test_dg_checks_the_definitions(tmp_path: Path) -> None:
     assert "All definitions loaded successfully" in _tool_output(tmp_path, "dg", "check", "defs")
+
+
+def test_a_broken_config_never_stops_the_code_location_from_loading(tmp_path: Path) -> None:
+    """An hour of 25 once passed the config check and then broke the UI; now the config check
+    refuses it, and the definitions still load (on the defaults, saying why)."""
+    bad = tmp_path / "arxiv_pipeline.yaml"
+    bad.write_text('automation:\n  schedule_cron: "30 25 * * *"\n', encoding="utf-8")
+    out = _tool_output(tmp_path, "dagster", "definitions", "validate", "-w", "workspace.yaml", config=bad)
+    assert "Validation successful" in out
+    assert "automation.schedule_cron" in out and "hour (0-23)" in out
