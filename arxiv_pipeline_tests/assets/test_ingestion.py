@@ -73,22 +73,14 @@ def test_a_failed_fetch_keeps_the_stored_day(
     assert store.read_day("digests", DAY_1, order_by="kind") == digest_before
 
 
-def test_weekend_partitions_are_empty_by_design(
-    config_files: ConfigFactory, materialize_day: Materialize
-) -> None:
+def test_weekends_are_not_partitions(config_files: ConfigFactory, materialize_day: Materialize) -> None:
+    """arXiv announces nothing on Saturdays: there is no such day to build, fetch or show."""
     with FakeArxiv(None) as server:
         path = live_config(config_files, server)
-        result = materialize_day(path, date(2026, 11, 21))
+        with pytest.raises(dg.DagsterUnknownPartitionError):
+            materialize_day(path, date(2026, 11, 21))
         assert server.requests == []
-    assert result.success
-    mat = next(
-        e
-        for e in result.get_asset_materialization_events()
-        if e.asset_key.to_user_string() == "arxiv_listings"
-    ).materialization
-    assert mat.metadata["no_announcement"].value is True
-    readme = (config_files.root / "data" / "digests" / "2026-11-21" / "README.md").read_text()
-    assert "No paper matched" in readme and "arXiv announces nothing on Saturdays" in readme
+    assert not (config_files.root / "data").exists()
 
 
 def test_replaced_papers_update_the_stored_row(
