@@ -62,7 +62,9 @@ def test_check_config(config_files: ConfigFactory, capsys: pytest.CaptureFixture
     assert main(["--config", str(config_files.write()), "check-config"]) == 0
     assert "cs.AI, cs.CL, cs.LG" in capsys.readouterr().out
     # --config works after the subcommand too.
-    bad = config_files.write(automation={"schedule_cron": "30 25 * * *"}, digest={"max_papers": 5})
+    bad = config_files.write(
+        automation={"schedule_cron": "30 25 * * *"}, digest={"max_papers": 5, "summarize_top": 10}
+    )
     assert main(["check-config", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "automation.schedule_cron" in err and "hour (0-23)" in err
@@ -85,7 +87,8 @@ def test_init_writes_a_config_that_editors_check_against_its_schema(
     text = target.read_text()
     assert text.startswith("# yaml-language-server: $schema=./arxiv_pipeline.schema.json\n")
     schema = json.loads((tmp_path / "arxiv_pipeline.schema.json").read_text())
-    data = yaml.safe_load(text)
+    # As an editor's YAML 1.2 language server reads it: dates are strings.
+    data = json.loads(json.dumps(yaml.safe_load(text), default=str))
     jsonschema.validate(data, schema)
     load_config(target)
     data["llm"]["modle"] = "gpt-4o"  # a typo the editor underlines

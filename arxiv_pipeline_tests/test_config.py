@@ -178,3 +178,5 @@ def test_every_cron_the_config_accepts_dagster_accepts_too() -> None:
 def test_summarize_top_cannot_exceed_the_digest() -> None:
     with pytest.raises(ConfigError, match=r"summarize_top \(40\) is larger than max_papers \(30\)"):
         parse_config({"digest": {"summarize_top": 40}})
+    # Left at its default, it follows a smaller digest.
+    assert parse_config({"digest": {"max_papers": 4}}).digest.summarize_top == 4

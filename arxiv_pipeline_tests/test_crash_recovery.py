@@ -55,6 +55,8 @@ def _config(root: Path, arxiv: FakeArxiv, llm: FakeOpenAI) -> Path:
             "timeout_s": 120,
         },
         digest={"summarize_top": SUMMARIZE_TOP},
+        # Fixed links: without a site_url the feeds name their folder, which differs per test.
+        publish={"site_url": "https://digest.example.org/"},
         summary={"summarizer": "llm"},
         llm={
             "base_url": llm.base_url,

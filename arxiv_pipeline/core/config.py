@@ -144,6 +144,9 @@ class DigestConfig(_Section):
 
     @model_validator(mode="after")
     def _summarize_within_digest(self) -> DigestConfig:
+        if self.summarize_top > self.max_papers and "summarize_top" not in self.model_fields_set:
+            # The default (10) follows a smaller digest; only an explicit value is a mistake.
+            object.__setattr__(self, "summarize_top", self.max_papers)
         if self.summarize_top > self.max_papers:
             raise ValueError(
                 f"summarize_top ({self.summarize_top}) is larger than max_papers ({self.max_papers}): only "
