@@ -171,7 +171,8 @@ def _failure_of(instance: dg.DagsterInstance, record: dg.RunRecord) -> FailedRun
         partition=run.tags.get("dagster/partition"),
         failed_steps=[e.step_key or "" for e in steps],
         error=error,
-        trigger=run.tags.get(TRIGGER_TAG),
+        # Untagged: started by hand (the UI's Materialize button, `dagster asset materialize`).
+        trigger=run.tags.get(TRIGGER_TAG) or "manual",
         failed_at=record.end_time or record.update_timestamp.timestamp(),
     )
 

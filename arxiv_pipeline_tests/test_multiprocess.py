@@ -1,5 +1,5 @@
-"""The UI's way of running: the multiprocess executor, each step in its own process, with
-steps that write the same DuckDB file at the same time (the two digests)."""
+"""Scaled out: the multiprocess executor, each step in its own process, with steps that write the
+same DuckDB file at the same time (the two digests)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,18 @@ from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, warehouse
 
 
 def digest_job() -> dg.JobDefinition:
-    from arxiv_pipeline.definitions import defs
+    """The daily job on the multiprocess executor, as a deployment that scales out runs it (the
+    shipped Definitions run each run in one process)."""
+    from arxiv_pipeline.assets import ALL_ASSETS
+    from arxiv_pipeline.jobs import daily_digest_job
+    from arxiv_pipeline.resources import default_resources
 
-    return defs.resolve_job_def("daily_digest_job")
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        jobs=[daily_digest_job],
+        resources=default_resources(),
+        executor=dg.multiprocess_executor,
+    ).resolve_job_def("daily_digest_job")
 
 
 def test_partition_runs_in_subprocesses_without_lock_errors(
