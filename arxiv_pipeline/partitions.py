@@ -4,6 +4,7 @@ Weekends are not partitions at all: arXiv never announces on them, so the UI sho
 can never be built. Holidays are weekdays; their runs record that arXiv made no announcement.
 """
 
+import warnings
 from datetime import date
 
 import dagster as dg
@@ -11,6 +12,12 @@ import dagster as dg
 from arxiv_pipeline.core.config import find_config_path, load_config_or_default
 
 ANNOUNCEMENT_CRON = "0 0 * * 1-5"
+
+# Checks are partitioned like their assets (so the UI shows the day they checked); Dagster marks
+# that as a preview and would say so on every import, in every CLI run's output.
+warnings.filterwarnings(
+    "ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning
+)
 
 
 def announcement_partitions(first_day: date) -> dg.TimeWindowPartitionsDefinition:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -155,3 +156,39 @@ def test_rate_limits_spread_requests_over_the_minute() -> None:
     for _ in range(3):
         limits2.acquire(1000)
     assert clock[0] - start >= 119.0  # 1000 tokens a minute: two more minutes
+
+
+def test_the_token_limit_counts_what_calls_use_not_the_output_cap() -> None:
+    """Eight summaries need about 6,000 tokens; reserving the 1,200-token output cap for each
+    would claim about 15,000 and make a 10,000 tokens-per-minute limit wait half a minute."""
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    with FakeOpenAI() as server:
+        config = LLMConfig(
+            base_url=server.base_url, model="fake-model", tokens_per_minute=10_000, max_output_tokens=1200
+        )
+        outcomes = LLMSummarizer(ChatClient(config, "sk-test", sleep=sleep)).summarize(PAPERS[:8], "en")
+    used = sum(o.prompt_tokens + o.completion_tokens for o in outcomes)
+    assert all(o.ok for o in outcomes)
+    assert used < 10_000 < sum(o.prompt_tokens + 1200 for o in outcomes)
+    assert waits == []
+
+
+def test_unused_reservations_go_back_to_the_bucket() -> None:
+    clock = [0.0]
+
+    def sleep(s: float) -> None:
+        clock[0] += s
+
+    limits = RateLimits(requests_per_minute=1000, tokens_per_minute=6000, clock=lambda: clock[0], sleep=sleep)
+    for _ in range(10):  # each reserves 1,500 and uses 450: ten fit in 6,000 (four without the refunds)
+        limits.acquire(1500)
+        limits.settle(1500, 450)
+    assert clock[0] == 0.0
+    limits.settle(100, 3000)  # a call that used more than it reserved is charged in full
+    limits.acquire(1500)
+    assert clock[0] > 0.0

@@ -106,6 +106,21 @@ class RateLimits:
                 wait = max((1 - self._requests) * 60 / self.rpm, (tokens - self._tokens) * 60 / self.tpm)
             self._sleep(max(wait, 0.01))
 
+    def settle(self, reserved: int, used: int) -> None:
+        """After a call: give back what was reserved but not used (or take what was used beyond
+        it), so the bucket tracks real usage and not the reservations."""
+        with self._lock:
+            self._tokens = min(self.tpm, self._tokens + min(reserved, int(self.tpm)) - used)
+
+
+def _leaf_fields(schema: dict[str, Any]) -> int:
+    """How many values a JSON schema asks for (an array's item schema counted once)."""
+    if "properties" in schema:
+        return sum(_leaf_fields(sub) for sub in schema["properties"].values()) or 1
+    if "items" in schema and isinstance(schema["items"], dict):
+        return _leaf_fields(schema["items"])
+    return 1
+
 
 def estimate_tokens(text: str) -> int:
     """About four characters a token for English; CJK text is closer to one a character."""
@@ -155,6 +170,7 @@ class ChatClient:
         self._secret = api_key  # only to scrub it from error texts an endpoint might echo
         self.auth_error: str | None = None  # set by the first 401/403; later calls fail at once
         self.calls: list[CallRecord] = []
+        self._output_seen: dict[str, float] = {}  # completion tokens per kind of call (moving average)
 
     @property
     def model(self) -> str:
@@ -179,6 +195,23 @@ class ChatClient:
                 self.json_mode = JSON_MODES[JSON_MODES.index(failed_mode) + 1]
             return True
 
+    def _expected_output(self, schema_name: str, schema: dict[str, Any]) -> int:
+        """Output tokens to reserve for a call: at first what the schema asks for (about 64 tokens
+        a field), then 1.25x the average of what this kind of call used, never above
+        ``llm.max_output_tokens``. Reserving the cap (1,200) for a 200-token answer would let
+        the tokens-per-minute limit admit a sixth of the calls it allows."""
+        with self._lock:
+            seen = self._output_seen.get(schema_name)
+        guess = 1.25 * seen if seen is not None else 64 * _leaf_fields(schema) + 32
+        return max(16, min(self.config.max_output_tokens, int(guess)))
+
+    def _observe_output(self, schema_name: str, tokens: int) -> None:
+        if tokens <= 0:
+            return
+        with self._lock:
+            seen = self._output_seen.get(schema_name)
+            self._output_seen[schema_name] = tokens if seen is None else 0.8 * seen + 0.2 * tokens
+
     def complete_json(
         self,
         messages: Sequence[dict[str, str]],
@@ -198,8 +231,11 @@ class ChatClient:
         while attempt < self.config.max_attempts:
             attempt += 1
             mode = self.json_mode
-            self._limits.acquire(prompt_tokens_est + self.config.max_output_tokens)
+            reserved = prompt_tokens_est + self._expected_output(schema_name, schema)
+            self._limits.acquire(reserved)
             tried = self._try(messages, schema_name, schema, validate, prompt_tokens_est)
+            self._limits.settle(reserved, tried.prompt_tokens + tried.completion_tokens)
+            self._observe_output(schema_name, tried.completion_tokens)
             used_prompt += tried.prompt_tokens
             used_completion += tried.completion_tokens
             if tried.ok:
