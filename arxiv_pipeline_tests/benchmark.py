@@ -257,6 +257,47 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
                 failed=sum(not o.ok for o in outcomes),
                 peak_in_flight=llm.peak_in_flight,
             )
+    elif name == "feed_check":
+        # The feeds asset's check on a full window (publish.feed_days of big days): the old check
+        # (feedparser, forgiving) against the new (lxml, strict), on the same two documents.
+        import dataclasses
+
+        import feedparser
+
+        from arxiv_pipeline.core import checks
+        from arxiv_pipeline.core.publish import render_feeds
+        from arxiv_pipeline_tests.publishing.test_feeds_and_export import _day
+
+        template = _day(
+            "A title about speculative decoding", "An abstract. " * 40, "A TL;DR.", "A. One", "cs.LG"
+        )
+        days = []
+        for d in range(7):
+            announced = today - timedelta(days=d)
+            papers = [
+                dataclasses.replace(
+                    template.papers[0],
+                    rank=i + 1,
+                    paper=dataclasses.replace(template.papers[0].paper, arxiv_id=f"2611.{d * 10000 + i:05d}"),
+                )
+                for i in range(args.big_papers)
+            ]
+            days.append(dataclasses.replace(template, announce_date=announced, papers=papers))
+        atom, rss = render_feeds(days, "Digest", "https://digest.example.org/")
+        started = time.perf_counter()
+        for doc in (atom, rss):
+            assert not feedparser.parse(doc).bozo
+        baseline_s = time.perf_counter() - started
+        started = time.perf_counter()
+        outcome = checks.feeds_parse(atom, rss)
+        check_s = time.perf_counter() - started
+        assert outcome.passed, outcome.description
+        out.update(
+            entries=outcome.metadata["atom_entries"],
+            feed_mb=round((len(atom) + len(rss)) / 1e6, 1),
+            feedparser_s=baseline_s,
+            wall_s=check_s,
+        )
     elif name == "overhead":
         # No LLM and no network: replayed files, extractive summaries. What the pipeline costs.
         n = args.big_papers
@@ -286,7 +327,16 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
 # -- the driver --------------------------------------------------------------------------------
 def run_all(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    for name in ("day", "day_shipped_limits", "serial_baseline", "rerun", "big_day", "backfill", "overhead"):
+    for name in (
+        "day",
+        "day_shipped_limits",
+        "serial_baseline",
+        "rerun",
+        "big_day",
+        "backfill",
+        "overhead",
+        "feed_check",
+    ):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             cmd = [
                 sys.executable,
@@ -407,6 +457,11 @@ def print_table(r: dict[str, Any]) -> None:
         f"{h['shipped_limits_end_to_end_speedup_vs_serial']:.1f}x the serial baseline (target >= 5x); "
         f"LLM stage {h['shipped_limits_llm_stage_vs_bound']:.2f}x the bound those limits allow, "
         f"{shipped['llm_bound_s']:.1f} s (target <= 1.15x)"
+    )
+    fc = r["feed_check"]
+    print(
+        f"Feed check on a full window ({fc['entries']} entries, {fc['feed_mb']} MB): {fc['wall_s']:.2f} s "
+        f"(feedparser, the old check: {fc['feedparser_s']:.2f} s)"
     )
     print(f"LLM calls on an unchanged rerun: {h['rerun_llm_calls']}")
     print(f"Overhead per paper: {h['overhead_ms_per_paper']:.2f} ms")

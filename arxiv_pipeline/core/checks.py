@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import feedparser
+from lxml import etree
 
 from arxiv_pipeline.core.selection import REASON_SEEN
 from arxiv_pipeline.core.store import Warehouse
@@ -131,20 +131,53 @@ def digest_matches_selection(store: Warehouse, day: date, readme: str) -> CheckO
     )
 
 
+_ATOM = "{http://www.w3.org/2005/Atom}"
+# What a reader needs of each entry / item (tag paths relative to it).
+_ATOM_ENTRY_NEEDS = (f"{_ATOM}id", f"{_ATOM}title", f"{_ATOM}updated", f"{_ATOM}link")
+_RSS_ITEM_NEEDS = ("title", "link", "guid", "pubDate")
+
+
+def _feed_problems(name: str, doc: bytes) -> tuple[list[str], list[str]]:
+    """(problems, entry ids) of one feed document, read as strict XML (lxml: a 2,000-paper week
+    parses in well under a second, where feedparser's forgiving parser took tens of seconds)."""
+    try:
+        root = etree.fromstring(doc, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return [f"{name}: not well-formed XML ({exc})"], []
+    if name == "atom":
+        if root.tag != f"{_ATOM}feed":
+            return [f"atom: the root element is {root.tag}, not an Atom feed"], []
+        entries, needs, id_tag = root.findall(f"{_ATOM}entry"), _ATOM_ENTRY_NEEDS, f"{_ATOM}id"
+    else:
+        channel = root.find("channel")
+        if root.tag != "rss" or channel is None:
+            return [f"rss: the root element is {root.tag}, not an RSS channel"], []
+        entries, needs, id_tag = channel.findall("item"), _RSS_ITEM_NEEDS, "guid"
+    problems = [
+        f"{name}: entry {i + 1} lacks {', '.join(t.rsplit('}', 1)[-1] for t in missing)}"
+        for i, entry in enumerate(entries)
+        if (missing := [t for t in needs if entry.find(t) is None])
+    ]
+    ids = [(entry.findtext(id_tag) or "").strip() for entry in entries]
+    return problems[:5], ids
+
+
 def feeds_parse(atom: bytes, rss: bytes) -> CheckOutcome:
-    problems = []
-    entries = {}
+    """Both feeds are well-formed, every entry has what readers need, and they list the same
+    papers once each."""
+    problems: list[str] = []
+    ids: dict[str, list[str]] = {}
     for name, doc in (("atom", atom), ("rss", rss)):
-        parsed = feedparser.parse(doc)
-        entries[name] = len(parsed.entries)
-        if parsed.bozo:
-            problems.append(f"{name}: {parsed.get('bozo_exception')}")
-    if entries["atom"] != entries["rss"]:
-        problems.append(f"atom has {entries['atom']} entries, rss {entries['rss']}")
+        found, ids[name] = _feed_problems(name, doc)
+        problems.extend(found)
+        if len(set(ids[name])) != len(ids[name]):
+            problems.append(f"{name}: an entry id appears twice")
+    if not problems and ids["atom"] != ids["rss"]:
+        problems.append(f"atom has {len(ids['atom'])} entries, rss {len(ids['rss'])}, not the same papers")
     return CheckOutcome(
         not problems,
         "both feeds parse cleanly" if not problems else "; ".join(problems),
-        {"atom_entries": entries["atom"], "rss_entries": entries["rss"]},
+        {"atom_entries": len(ids["atom"]), "rss_entries": len(ids["rss"])},
     )
 
 

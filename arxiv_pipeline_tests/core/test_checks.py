@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from arxiv_pipeline.core import checks
@@ -77,6 +79,32 @@ def test_broken_feeds_fail(built) -> None:
     atom, rss = render_feeds([], "Digest", "https://digest.example.org/")
     assert checks.feeds_parse(atom, rss).passed
     assert not checks.feeds_parse(atom[:-40], rss).passed
+
+
+def test_feed_entries_must_be_complete_unique_and_the_same_in_both(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    from arxiv_pipeline.core.stages.publish import load_digest_day
+
+    path = config_files.write()
+    materialize_day(path, DAY_1)
+    store, config = warehouse_for(path), load_config(path)
+    atom, rss = render_feeds([load_digest_day(config, DAY_1, store)], "Digest", "https://d.example.org/")
+    ok = checks.feeds_parse(atom, rss)
+    assert ok.passed and ok.metadata["atom_entries"] == ok.metadata["rss_entries"] > 5
+    untitled = re.sub(rb"<item>\s*<title>[^<]*</title>", b"<item>", rss, count=1)
+    assert "rss: entry 1 lacks title" in checks.feeds_parse(atom, untitled).description
+    first_guid = re.search(rb"<guid[^>]*>[^<]*</guid>", rss).group(0)
+    doubled = rss.replace(
+        b"</item>",
+        b"</item>\n<item><title>x</title><link>l</link>"
+        + first_guid
+        + b"<pubDate>Tue, 17 Nov 2026 01:00:00 +0000</pubDate></item>",
+        1,
+    )
+    assert "rss: an entry id appears twice" in checks.feeds_parse(atom, doubled).description
+    html = b"<!doctype html><html><body>Not a feed</body></html>"
+    assert not checks.feeds_parse(atom, html).passed
 
 
 def test_volume_swing_warns(built) -> None:
