@@ -151,13 +151,8 @@ class FailedRun:
 
 def _failure_of(instance: dg.DagsterInstance, record: dg.RunRecord) -> FailedRun:
     run = record.dagster_run
-    steps = [
-        r.event_log_entry.dagster_event
-        for r in instance.get_records_for_run(
-            run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=100
-        ).records
-    ]
-    steps = [e for e in steps if e is not None]
+    records = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=100)
+    steps = [e for r in records.records if (e := r.event_log_entry.dagster_event) is not None]
     if steps and steps[0].step_failure_data:
         error = root_message(steps[0].step_failure_data.error)
     else:
@@ -188,5 +183,7 @@ def failed_runs(
         ),
         limit=1000,
     )
+    if not records:
+        return []  # nothing to ask the store about
     seen = known([r.dagster_run.run_id for r in records])
     return [_failure_of(instance, r) for r in records if r.dagster_run.run_id not in seen]

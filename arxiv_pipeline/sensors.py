@@ -135,20 +135,23 @@ def failed_summary_sensor(
     description="Records every failed run (from the UI, the schedule, a sensor or the CLI), its "
     "failing steps and error, in DuckDB's run_failures table, once per run.",
 )
-def run_failure_recorder(context: dg.SensorEvaluationContext, warehouse: DuckDBWarehouse) -> dg.SkipReason:
-    # The table is the cursor: a tick that cannot write (the database busy) loses nothing, as the
-    # next tick finds the same runs unrecorded; the run id as key makes a second write a no-op.
+def run_failure_recorder(context: dg.SensorEvaluationContext, warehouse: DuckDBWarehouse) -> dg.SensorResult:
+    # The cursor (when the last tick that wrote everything started) keeps quiet ticks away from
+    # DuckDB; the table decides what is new, by run id, so a run is written once. A tick that
+    # cannot write raises and keeps its cursor: the next one finds the same runs unrecorded.
+    now = datetime.now(UTC).timestamp()
+    since = now - FAILURE_LOOKBACK_S
+    if context.cursor:
+        since = max(since, float(context.cursor) - 60)  # a minute of overlap for late writes
     store = warehouse.store()
-    since = datetime.now(UTC).timestamp() - FAILURE_LOOKBACK_S
     failures = failed_runs(context.instance, since, store.recorded_failures)
-    if not failures:
-        return dg.SkipReason("no unrecorded failed runs")
-    store.record_run_failures([f.as_row() for f in failures])
+    if failures:
+        store.record_run_failures([f.as_row() for f in failures])
     for f in failures:
         context.log.info(f"recorded failed run {f.run_id} ({f.job}, {f.partition}): {f.error[:200]}")
-    return dg.SkipReason(
-        f"recorded {len(failures)} failed run(s): {', '.join(f.run_id[:8] for f in failures)}"
-    )
+    said = ", ".join(f.run_id[:8] for f in failures)
+    reason = f"recorded {len(failures)} failed run(s): {said}" if failures else "no unrecorded failed runs"
+    return dg.SensorResult(skip_reason=reason, cursor=str(now))
 
 
 @dg.sensor(

@@ -165,14 +165,16 @@ def test_run_failure_recorder_records_each_failed_run_once(
     path = config_files.write()
 
     first = tick(run_failure_recorder, path, temp_instance)
-    assert "recorded 1 failed run" in first.skip_message
+    assert "recorded 1 failed run" in first.skip_reason.skip_message
     [row] = warehouse_for(path).query("SELECT * FROM run_failures")
     assert row["run_id"] == result.run_id and row["partition"] == "2026-11-17"
     assert row["job"] == "__ephemeral_asset_job__" and row["trigger"] == "cli"
     assert row["failed_steps"] == ["arxiv_listings"] and "no recorded arXiv day" in row["error"]
 
-    again = tick(run_failure_recorder, path, temp_instance)
-    assert again.skip_message == "no unrecorded failed runs"
+    again = tick(run_failure_recorder, path, temp_instance, first.cursor)
+    assert again.skip_reason.skip_message == "no unrecorded failed runs"
+    fresh = tick(run_failure_recorder, path, temp_instance)  # no cursor: the table alone decides
+    assert fresh.skip_reason.skip_message == "no unrecorded failed runs"
     assert warehouse_for(path).row_count("run_failures") == 1
 
 
@@ -193,6 +195,6 @@ def test_run_failure_recorder_loses_nothing_when_the_database_is_busy(
     with pytest.raises(duckdb.Error):
         tick(run_failure_recorder, blocked, temp_instance)
     path = config_files.write()
-    assert "recorded 1 failed run" in tick(run_failure_recorder, path, temp_instance).skip_message
+    assert "recorded 1 failed run" in tick(run_failure_recorder, path, temp_instance).skip_reason.skip_message
     [row] = warehouse_for(path).query("SELECT run_id FROM run_failures")
     assert row["run_id"] == result.run_id
