@@ -108,6 +108,12 @@ def _wait_until(condition: Callable[[], bool], proc: subprocess.Popen[str], time
         time.sleep(0.02)
 
 
+def _cached_summaries(database: Path) -> int:
+    if not database.exists():
+        return 0
+    return Warehouse(database).row_count("summary_cache")
+
+
 def _table_rows(database: Path) -> dict[str, list[tuple]]:
     store = Warehouse(database)
     out = {}
@@ -164,6 +170,12 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
         if sig == signal.SIGTERM:
             assert proc.returncode == 130 and "Stopped. Rerun the same command" in out, out
         arxiv.faults.clear()
+        # The server finishes (and counts) the calls that were in flight at the kill.
+        deadline = time.monotonic() + 30
+        while llm.in_flight and time.monotonic() < deadline:
+            time.sleep(0.05)
+        answered_to_killed_run = llm.completed
+        stored_by_killed_run = _cached_summaries(load_config(config).database_path)
         started = time.monotonic()
         rerun = _finish(_start(config, home), timeout=180)
         rerun_seconds = time.monotonic() - started
@@ -180,12 +192,14 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
         for r in Warehouse(cfg.database_path).query("SELECT paper_ids FROM llm_calls WHERE status = 'ok'")
     )
     assert len(ok_calls) == SUMMARIZE_TOP and set(ok_calls.values()) == {1}
-    assert total_answered <= SUMMARIZE_TOP + CONCURRENCY
+    # The rerun pays for exactly the papers whose answer was not stored: nothing stored twice.
+    assert total_answered - answered_to_killed_run == SUMMARIZE_TOP - stored_by_killed_run
     if stage == "summaries":
-        assert (
-            answered_before_kill >= 4
-            and total_answered - answered_before_kill <= SUMMARIZE_TOP - 4 + CONCURRENCY
-        )
+        assert answered_before_kill >= 4 and stored_by_killed_run >= 1
+        # Lost at the kill: the calls in flight, and answers received but not yet committed
+        # (one write batch); SIGTERM lets the writer commit what had arrived.
+        lost = answered_to_killed_run - stored_by_killed_run
+        assert lost <= (CONCURRENCY if sig == signal.SIGTERM else 2 * CONCURRENCY), lost
     # The killed run was found dead (SIGKILL) or ended itself (SIGTERM); either way it blocked nothing.
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         statuses = [r.dagster_run.status for r in instance.get_run_records()]

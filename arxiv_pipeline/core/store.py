@@ -369,6 +369,15 @@ class Warehouse:
         with self.connect() as conn:
             self._insert(conn, table, rows, verb="INSERT OR REPLACE")
 
+    def store_answers(
+        self, table: str, rows: Sequence[Mapping[str, Any]], calls: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Paid LLM answers (cache rows, replacing by key) and their call-log rows, in one
+        transaction: one connection per batch, and never an answer without its log line."""
+        with self._transaction() as conn:
+            self._insert(conn, table, rows, verb="INSERT OR REPLACE")
+            self._insert(conn, "llm_calls", calls)
+
     def row_count(self, table: str, day: date | None = None) -> int:
         if day is None:
             return self._column(f"SELECT count(*) FROM {table}", [])[0]

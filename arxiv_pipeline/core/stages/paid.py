@@ -53,10 +53,8 @@ class AnswerWriter:
     def _write(self, rows: list[Row]) -> None:
         calls = self.chat.calls[self._logged_calls :]
         self._logged_calls += len(calls)
-        if rows:
-            self.store.upsert(self.table, rows)
-        if calls:
-            self.store.append("llm_calls", llm_call_rows(calls, self.day, self.run_id))
+        if rows or calls:
+            self.store.store_answers(self.table, rows, llm_call_rows(calls, self.day, self.run_id))
 
     def _run(self) -> None:
         stop = False
