@@ -10,22 +10,12 @@ import pytest
 import yaml
 
 from arxiv_pipeline.assets import ALL_ASSETS
-from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load_config
+from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load_config, overlay
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.resources import pipeline_resources
 
 DAY_1 = date(2026, 11, 17)
 DAY_2 = date(2026, 11, 18)
-
-
-def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 class ConfigFactory:
@@ -37,7 +27,7 @@ class ConfigFactory:
 
     def write(self, **changes: Any) -> Path:
         data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
-        data = _merge(data, changes)
+        data = overlay(data, changes)
         self.path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
         return self.path
 

@@ -147,21 +147,28 @@ def test_announcement_sensor(config_files: ConfigFactory, temp_instance: dg.Dags
         assert not later.run_requests and len(server.requests) == requests_made  # no request at all
 
 
-def test_run_failure_recorder_records_each_failed_run_once(
-    config_files: ConfigFactory, temp_instance: dg.DagsterInstance
-) -> None:
-    path = config_files.write()
+def failed_run(
+    config_files: ConfigFactory, instance: dg.DagsterInstance, tags: dict[str, str] | None = None
+) -> dg.ExecuteInProcessResult:
+    """A run of an ad-hoc asset selection (as the UI's "Materialize" button starts them) that
+    fails: its config points at recordings that do not exist."""
     bad = config_files.write(source={"replay_dir": str(config_files.root / "nowhere")})
-    # A run of an ad-hoc asset selection, as the CLI and the UI's "Materialize" button start them.
     result = dg.materialize(
         ALL_ASSETS,
         partition_key=DAY_1.isoformat(),
-        instance=temp_instance,
+        instance=instance,
         resources=pipeline_resources(config_path=str(bad)),
         raise_on_error=False,
-        tags={"arxiv_pipeline/trigger": "cli"},
+        tags=tags,
     )
     assert not result.success
+    return result
+
+
+def test_run_failure_recorder_records_each_failed_run_once(
+    config_files: ConfigFactory, temp_instance: dg.DagsterInstance
+) -> None:
+    result = failed_run(config_files, temp_instance, tags={"arxiv_pipeline/trigger": "cli"})
     path = config_files.write()
 
     first = tick(run_failure_recorder, path, temp_instance)
@@ -179,17 +186,10 @@ def test_run_failure_recorder_records_each_failed_run_once(
 
 
 def test_run_failure_recorder_loses_nothing_when_the_database_is_busy(
-    config_files: ConfigFactory, temp_instance: dg.DagsterInstance, tmp_path: Path
+    config_files: ConfigFactory, temp_instance: dg.DagsterInstance
 ) -> None:
+    result = failed_run(config_files, temp_instance)
     path = config_files.write()
-    bad = config_files.write(source={"replay_dir": str(tmp_path / "nowhere")})
-    result = dg.materialize(
-        ALL_ASSETS,
-        partition_key=DAY_1.isoformat(),
-        instance=temp_instance,
-        resources=pipeline_resources(config_path=str(bad)),
-        raise_on_error=False,
-    )
     # The database file's folder is a file for one tick: the write fails, the tick errors.
     blocked = config_files.write(storage={"database": str(path)})
     with pytest.raises(duckdb.Error):

@@ -476,11 +476,12 @@ def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return overrides
 
 
-def _overlay(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def overlay(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` laid over it, section by section."""
     out = dict(base)
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _overlay(out[key], value)
+            out[key] = overlay(out[key], value)
         else:
             out[key] = value
     return out
@@ -513,7 +514,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
     source = str(cfg_path)
     overrides = env_overrides()
     if overrides and isinstance(data, dict | None):
-        data = _overlay(data or {}, overrides)
+        data = overlay(data or {}, overrides)
         source += f" with {', '.join(_env_names(overrides))} from the environment"
     return parse_config(data, base_dir=base, source=source)
 
