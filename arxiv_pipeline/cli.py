@@ -271,6 +271,52 @@ def check_config(config_path: Path) -> int:
     return 0
 
 
+def rate(config_path: Path, paper: str, rating: str, version: int | None) -> int:
+    from arxiv_pipeline.core.ratings import RatingError, rate_paper
+    from arxiv_pipeline.core.store import Warehouse
+
+    config = load_config(config_path)
+    try:
+        rated = rate_paper(Warehouse(config.database_path), paper, rating, "cli", version)
+    except RatingError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"Rated {rated}. The reader profile is rebuilt on the next run (`dagster dev`: within a minute).")
+    return 0
+
+
+def serve(config_path: Path, port: int | None) -> int:
+    """Only on 127.0.0.1: the ratings API is for the reader at this machine."""
+    from arxiv_pipeline.core.serve import RatingServer
+    from arxiv_pipeline.core.stages.publish import SITE_DIR
+    from arxiv_pipeline.core.store import Warehouse
+
+    config = load_config(config_path)
+    site = config.output_dir / SITE_DIR
+    if not (site / "index.html").is_file():
+        print(f"error: no site in {site} yet; build a day first: arxiv-pipeline run", file=sys.stderr)
+        return 2
+    # A run holding the database makes a rating wait a little, not the page hang for minutes.
+    store = Warehouse(config.database_path, lock_timeout_s=10)
+    try:
+        server = RatingServer(site, store, "127.0.0.1", port or config.publish.serve_port)
+    except OSError as err:
+        where = f"127.0.0.1:{port or config.publish.serve_port}"
+        print(f"error: cannot listen on {where} ({err.strerror}); choose another --port", file=sys.stderr)
+        return 2
+    print(
+        f"Serving {site} at {server.origin}/ (ratings go to {config.database_path}); Ctrl-C stops.",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 _STOP_REQUESTED = threading.Event()
 
 
@@ -329,6 +375,16 @@ def _parser() -> argparse.ArgumentParser:
         "check-config", parents=[common], help="validate the configuration and show what it selects"
     )
     sub.add_parser("schema", parents=[common], help="print the configuration's JSON Schema")
+    rate_p = sub.add_parser(
+        "rate", parents=[common], help="rate a paper: up (more like this), down (less like this) or clear"
+    )
+    rate_p.add_argument("paper", help="arXiv id (2611.10001, 2611.10001v2) or its arXiv URL")
+    rate_p.add_argument("rating", choices=["up", "down", "clear"])
+    rate_p.add_argument("--paper-version", type=int, default=None, help="version rated (default: newest)")
+    serve_p = sub.add_parser(
+        "serve", parents=[common], help="serve the web site on this machine, with working rating buttons"
+    )
+    serve_p.add_argument("--port", type=int, default=None, help="port (default: publish.serve_port, 8765)")
     return parser
 
 
@@ -350,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
             return run(config_path, args.date, verbose)
         if args.command == "backfill":
             return backfill(config_path, args.start, args.end, verbose)
+        if args.command == "rate":
+            return rate(config_path, args.paper, args.rating, args.paper_version)
+        if args.command == "serve":
+            return serve(config_path, args.port)
         return check_config(config_path)
     except (ConfigError, DayError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -6,7 +6,7 @@ import dagster as dg
 
 from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.config import find_config_path, load_config_or_default
-from arxiv_pipeline.jobs import daily_digest_job
+from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
 from arxiv_pipeline.resources import default_resources
 from arxiv_pipeline.schedules import build_daily_schedule
 from arxiv_pipeline.sensors import (
@@ -14,6 +14,7 @@ from arxiv_pipeline.sensors import (
     config_change_sensor,
     dead_run_reaper,
     failed_summary_sensor,
+    reader_profile_sensor,
     run_failure_recorder,
 )
 
@@ -27,7 +28,7 @@ if _config_error:
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    jobs=[daily_digest_job],
+    jobs=[daily_digest_job, reader_profile_job],
     # Offline (replay) there is nothing new to fetch each day: the schedule starts stopped.
     schedules=[
         build_daily_schedule(
@@ -38,6 +39,7 @@ defs = dg.Definitions(
         announcement_sensor,
         config_change_sensor,
         failed_summary_sensor,
+        reader_profile_sensor,
         run_failure_recorder,
         dead_run_reaper,
     ],

@@ -12,3 +12,10 @@ daily_digest_job = dg.define_asset_job(
     # keeps this one.
     tags={TRIGGER_TAG: "ui"},
 )
+
+reader_profile_job = dg.define_asset_job(
+    name="reader_profile_job",
+    selection=dg.AssetSelection.assets("reader_profile"),
+    description="Refit the reader profile from the library files and the ratings.",
+    tags={TRIGGER_TAG: "ui"},
+)

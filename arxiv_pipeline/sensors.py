@@ -1,6 +1,7 @@
 """Sensors that rerun what needs it: a new announcement, a changed configuration, failed
-summaries, and a record of every failed run. Each keeps a cursor and uses stable run keys, so a
-repeated tick never starts the same work twice, and says why when it skips."""
+summaries, a changed library or new ratings, and a record of every failed run. Each keeps a
+cursor and uses stable run keys, so a repeated tick never starts the same work twice, and says
+why when it skips."""
 
 import json
 from datetime import UTC, datetime
@@ -10,11 +11,16 @@ import dagster as dg
 from arxiv_pipeline.core.config import config_hash
 from arxiv_pipeline.core.retry import plan_retries
 from arxiv_pipeline.core.sources.calendar import announcement_date_of
-from arxiv_pipeline.jobs import daily_digest_job
+from arxiv_pipeline.core.stages.profile import profile_fingerprint
+from arxiv_pipeline.core.store import StoreBusyError, Warehouse
+from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse
 from arxiv_pipeline.run_health import TRIGGER_TAG, failed_runs, reap_dead_runs
 
-FROM_CANDIDATES = dg.AssetSelection.assets("candidate_papers").downstream()
+# The profile too: a changed reader section (library files, weights) must reach the scores.
+FROM_CANDIDATES = dg.AssetSelection.assets("candidate_papers").downstream() | dg.AssetSelection.assets(
+    "reader_profile"
+)
 FROM_SUMMARIES = dg.AssetSelection.assets("paper_summaries").downstream()
 
 
@@ -127,6 +133,36 @@ def failed_summary_sensor(
         reason = "; ".join(waiting) if waiting else "no failed summaries"
         return dg.SensorResult(skip_reason=reason, cursor=cursor)
     return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+@dg.sensor(
+    minimum_interval_seconds=60,
+    job=reader_profile_job,
+    default_status=RUNNING,
+    description="Refits the reader profile when the library files change or a paper is rated "
+    "(in the site under `arxiv-pipeline serve`, or with `arxiv-pipeline rate`).",
+)
+def reader_profile_sensor(
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.SensorResult:
+    config = config_file.load()
+    # A run holding the file makes this tick skip, not wait: the next tick looks again.
+    store = Warehouse(warehouse.store().path, lock_timeout_s=5)
+    try:
+        current = profile_fingerprint(config, store, store.current_ratings())
+        built = store.profile_fingerprint()
+    except StoreBusyError:
+        return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
+    if current == built:
+        return dg.SensorResult(
+            skip_reason="reader profile up to date (library, ratings and history unchanged)"
+        )
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(run_key=f"reader-profile-{current}", tags={TRIGGER_TAG: "reader_profile"})
+        ],
+        cursor=current,
+    )
 
 
 @dg.sensor(

@@ -17,6 +17,7 @@ from arxiv_pipeline.sensors import (
     announcement_sensor,
     config_change_sensor,
     failed_summary_sensor,
+    reader_profile_sensor,
     run_failure_recorder,
 )
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
@@ -63,6 +64,7 @@ def test_config_change_sensor(
     keys = {k.to_user_string() for k in changed.run_requests[0].asset_selection}
     assert keys == {
         "candidate_papers",
+        "reader_profile",
         "paper_scores",
         "paper_summaries",
         "digest_markdown",
@@ -198,3 +200,34 @@ def test_run_failure_recorder_loses_nothing_when_the_database_is_busy(
     assert "recorded 1 failed run" in tick(run_failure_recorder, path, temp_instance).skip_reason.skip_message
     [row] = warehouse_for(path).query("SELECT run_id FROM run_failures")
     assert row["run_id"] == result.run_id
+
+
+def test_reader_profile_sensor_refits_after_a_rating_or_a_library_edit(
+    config_files: ConfigFactory, materialize_day: Materialize, temp_instance: dg.DagsterInstance
+) -> None:
+    from arxiv_pipeline.core.ratings import rate_paper
+
+    library = config_files.root / "ids.txt"
+    library.write_text("2611.10032\n", encoding="utf-8")
+    path = config_files.write(reader={"library": ["ids.txt"]})
+    materialize_day(path, DAY_1)
+    quiet = tick(reader_profile_sensor, path, temp_instance)
+    assert not quiet.run_requests and "up to date" in quiet.skip_reason.skip_message
+
+    rate_paper(warehouse_for(path), "2611.10005", "up", "test")
+    rated = tick(reader_profile_sensor, path, temp_instance)
+    assert reader_profile_sensor.job_name == "reader_profile_job"
+    assert [r.run_key[:15] for r in rated.run_requests] == ["reader-profile-"]
+    again = tick(reader_profile_sensor, path, temp_instance)  # same state, same run key
+    assert again.run_requests[0].run_key == rated.run_requests[0].run_key
+
+    library.write_text("2611.10032\n2611.10014\n", encoding="utf-8")
+    edited = tick(reader_profile_sensor, path, temp_instance)
+    assert edited.run_requests[0].run_key != rated.run_requests[0].run_key
+
+    result = defs.resolve_job_def("reader_profile_job").execute_in_process(
+        instance=temp_instance, resources=pipeline_resources(config_path=str(path))
+    )
+    assert result.success
+    settled = tick(reader_profile_sensor, path, temp_instance)
+    assert not settled.run_requests

@@ -9,12 +9,13 @@ from arxiv_pipeline.assets.publishing import (
     site_day_page,
     site_index,
 )
-from arxiv_pipeline.assets.selection import candidate_papers, paper_scores
+from arxiv_pipeline.assets.selection import candidate_papers, paper_scores, reader_profile
 from arxiv_pipeline.assets.summarization import paper_summaries
 
 ALL_ASSETS = [
     arxiv_listings,
     candidate_papers,
+    reader_profile,
     paper_scores,
     paper_summaries,
     digest_markdown,
@@ -35,6 +36,7 @@ __all__ = [
     "digest_markdown",
     "paper_scores",
     "paper_summaries",
+    "reader_profile",
     "site_day_page",
     "site_index",
 ]

@@ -10,12 +10,14 @@ from arxiv_pipeline.assets.common import (
 from arxiv_pipeline.assets.ingestion import arxiv_listings
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.ranking import RANKING_PROMPT_VERSION
+from arxiv_pipeline.core.reader import TfidfRanker
 from arxiv_pipeline.core.scoring import SCORER_VERSION
 from arxiv_pipeline.core.selection import SELECTION_VERSION
+from arxiv_pipeline.core.stages.profile import build_reader_profile
 from arxiv_pipeline.core.stages.score import score_papers
 from arxiv_pipeline.core.stages.select import decide_candidates
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
+from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse, LLMEndpoint
 
 
 @dg.asset(
@@ -51,17 +53,61 @@ def candidate_papers(
 
 
 @dg.asset(
+    # Unrated papers of the stored history are the classifier's background and the idf's corpus.
+    deps=[arxiv_listings],
+    group_name="selection",
+    kinds={"duckdb", "scikitlearn"},
+    owners=OWNERS,
+    tags={"stage": "profile"},
+    code_version=f"{TfidfRanker.name}-{TfidfRanker.version}",
+    description="What the reader likes: their library files (reader.library) and their ratings, "
+    "fitted as tf-idf similarity to the library, or a classifier once there are reader.min_ratings "
+    "ratings. Refitted only when the library, the ratings, the settings or the history change.",
+    metadata=table_metadata("reader_profile", "reader_library", "library_papers", "ratings"),
+    check_specs=[
+        dg.AssetCheckSpec(
+            checks.LIBRARY_LOADED,
+            asset="reader_profile",
+            description="Every entry of the library files was read (a broken one is named with its line).",
+        )
+    ],
+)
+def reader_profile(
+    context: dg.AssetExecutionContext,
+    config_file: ConfigFile,
+    warehouse: DuckDBWarehouse,
+    paper_source: ArxivPaperSource,
+) -> dg.MaterializeResult:
+    config, store = config_file.load(), warehouse.store()
+    lookup = getattr(paper_source.source(), "lookup", None) if config.source.kind == "arxiv" else None
+    report = build_reader_profile(config, store, context.run.run_id, lookup)
+    problems = list(report.counts.get("problems", []))
+    return dg.MaterializeResult(
+        metadata=report_metadata(report),
+        data_version=dg.DataVersion(store.profile_fingerprint() or "none"),
+        check_results=[
+            check_result(checks.LIBRARY_LOADED, checks.library_loaded(problems, report.rows), warn_only=True)
+        ],
+    )
+
+
+@dg.asset(
     partitions_def=announcement_days,
     # The previous day's selection is part of the input: a paper selected on an earlier day is
     # left out as already shown, so rebuilding a day changes what the days after it may show.
-    deps=[candidate_papers, dg.AssetDep("paper_scores", partition_mapping=PREVIOUS_DAY)],
+    deps=[
+        candidate_papers,
+        reader_profile,
+        dg.AssetDep("paper_scores", partition_mapping=PREVIOUS_DAY),
+    ],
     group_name="selection",
     kinds={"duckdb", "python"},
     owners=OWNERS,
     tags={"stage": "score"},
     code_version=f"{SCORER_VERSION}+{RANKING_PROMPT_VERSION}",
-    description="Keyword relevance score, matched keywords and rank of every kept paper, plus the "
-    "LLM's relevance and novelty when ranking.llm_weight > 0; the top digest.max_papers are "
+    description="Relevance score of every kept paper: keywords, followed authors, the reader "
+    "profile (library and ratings) and the LLM's relevance and novelty when ranking.llm_weight > 0, "
+    "with the contributions in words; the top digest.max_papers are "
     "selected. Papers selected on an earlier day are left out as already shown (the selections "
     "of earlier days are this asset's own history).",
     pool="llm",

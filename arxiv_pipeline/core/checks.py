@@ -25,6 +25,7 @@ DIGEST_MATCHES_SELECTION = "digest_matches_selection"
 NO_DUPLICATE_PAPERS = "no_duplicate_papers"
 FEEDS_PARSE = "feeds_parse"
 VOLUME_PLAUSIBLE = "volume_plausible"
+LIBRARY_LOADED = "library_loaded"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,17 @@ def accounting(store: Warehouse, day: date) -> CheckOutcome:
             "excluded": len(ids) - len(kept),
             "unaccounted": len(missing) + len(unexplained),
         },
+    )
+
+
+def library_loaded(problems: list[str], entries: int) -> CheckOutcome:
+    """Every entry of the reader's library files was read (a broken one is named with its line)."""
+    if not problems:
+        return CheckOutcome(True, f"{entries} library papers loaded", {"entries": entries})
+    return CheckOutcome(
+        False,
+        f"{len(problems)} problem(s); {entries} library papers loaded: " + "; ".join(problems[:5]),
+        {"entries": entries, "problems": len(problems)},
     )
 
 

@@ -285,11 +285,48 @@ class RankingConfig(_Section):
         return self
 
 
+class ReaderConfig(_Section):
+    """Ranking by the reader's own library and ratings (off until a library or a rating exists)."""
+
+    library: list[str] = Field(
+        default_factory=list,
+        description="Your library: BibTeX (.bib), CSL-JSON (.json) or a list of arXiv ids/URLs (.txt).",
+    )
+    weight: float = Field(
+        20.0, ge=0, description="Points a paper gets at reader score 1 (0..1); 0 turns the reader part off."
+    )
+    learned: bool = Field(True, description="Train a classifier from your ratings once there are enough.")
+    min_ratings: int = Field(10, ge=1, le=10_000, description="Ratings before the classifier takes over.")
+    half_life_days: float = Field(
+        365.0, gt=0, description="Library papers this old weigh half as much as new ones (towards 0.5)."
+    )
+    background_papers: int = Field(
+        2000,
+        ge=0,
+        le=50_000,
+        description="Unrated papers from the stored history the classifier learns from.",
+    )
+    ranker: Literal["tfidf", "embeddings"] = Field(
+        "tfidf", description="tfidf needs nothing more; embeddings needs pip install '.[embeddings]'."
+    )
+
+    @field_validator("library")
+    @classmethod
+    def _paths(cls, paths: list[str]) -> list[str]:
+        cleaned = [p.strip() for p in paths]
+        if any(not p for p in cleaned):
+            raise ValueError("entries must be file paths (a .bib, .json or .txt file)")
+        return cleaned
+
+
 class PublishConfig(_Section):
     site_title: str = Field("arXiv Digest", min_length=1, description="Title of the web site and feeds.")
     feed_days: int = Field(7, ge=1, le=366, description="Days of papers in the Atom/RSS feeds.")
     site_url: str | None = Field(
         None, description="Where the site folder is served, for the feeds' links (optional)."
+    )
+    serve_port: int = Field(
+        8765, ge=1, le=65535, description="Port of `arxiv-pipeline serve` (the site with rating buttons)."
     )
 
     @field_validator("site_url")
@@ -350,6 +387,7 @@ class PipelineConfig(_Section):
     source: SourceConfig = Field(default_factory=SourceConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     ranking: RankingConfig = Field(default_factory=RankingConfig)
+    reader: ReaderConfig = Field(default_factory=ReaderConfig)
     publish: PublishConfig = Field(default_factory=PublishConfig)
     automation: AutomationConfig = Field(default_factory=AutomationConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
@@ -387,10 +425,24 @@ class PipelineConfig(_Section):
     def output_dir(self) -> Path:
         return self.resolve(self.storage.output_dir)
 
+    @property
+    def library_paths(self) -> list[Path]:
+        return [self.resolve(p) for p in self.reader.library]
+
     def interests_fingerprint(self) -> str:
         """A stable text of everything that changes which papers are selected and how."""
         return self.model_dump_json(
-            include={"categories", "keywords", "filter", "scoring", "digest", "summary", "ranking", "llm"}
+            include={
+                "categories",
+                "keywords",
+                "filter",
+                "scoring",
+                "digest",
+                "summary",
+                "ranking",
+                "llm",
+                "reader",
+            }
         )
 
     def llm_api_key(self) -> str | None:

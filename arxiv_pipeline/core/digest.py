@@ -35,6 +35,9 @@ class DigestPaper:
     summarizer: str | None
     model: str | None = None
     long_summary: str | None = None
+    # The score's contributions in words, largest first (paper_scores.explanation).
+    explanation: list[str] = field(default_factory=list)
+    reader_score: float | None = None
 
     def author_marks(self, limit: int = 12) -> list[tuple[str, bool]]:
         """The first ``limit`` authors, each with whether the reader follows them."""
@@ -64,6 +67,8 @@ class DigestPaper:
             "section": self.section,
             "published": self.published_on,
             "score": self.score,
+            "why": self.explanation,
+            "reader_score": self.reader_score,
             "announce_type": p.announce_type,
             "matched_keywords": self.matched_keywords,
             "followed_authors": self.followed_authors,
@@ -175,6 +180,8 @@ def _digest_paper(
         summarizer=summary["summarizer"] if summary else None,
         model=summary["model"] if summary else None,
         long_summary=summary.get("long_summary") if summary else None,
+        explanation=list(score.get("explanation") or []),
+        reader_score=score.get("reader_score"),
     )
 
 

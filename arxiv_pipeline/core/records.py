@@ -54,7 +54,9 @@ def candidate_from_row(row: Mapping[str, Any]) -> Candidate:
 
 
 def score_row(score: PaperScore) -> dict[str, Any]:
-    return asdict(score)
+    row = asdict(score)
+    del row["reader_reasons"]  # stored as part of the explanation
+    return row
 
 
 def summary_row(

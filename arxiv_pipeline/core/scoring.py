@@ -35,6 +35,13 @@ class PaperScore:
     llm_novelty: float | None = None
     llm_reason: str | None = None
     llm_error: str | None = None
+    # How much the paper looks like what the reader likes (0..1), and from which profile.
+    reader_score: float | None = None
+    reader_kind: str | None = None
+    profile: str | None = None
+    reader_reasons: list[str] = field(default_factory=list)
+    # The score's actual contributions in words, largest first ("keyword “LLM” in title +3").
+    explanation: list[str] = field(default_factory=list)
 
 
 def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> list[PaperScore]:
@@ -98,6 +105,71 @@ def rank_scores(
     return ranked + [replace(s, rank=None, selected=False, reason=REASON_SEEN) for s in best_first(shown)]
 
 
+def with_reader(
+    scores: Iterable[PaperScore],
+    reader: Mapping[str, tuple[float, list[str]]],
+    kind: str,
+    profile: str | None,
+    config: PipelineConfig,
+) -> list[PaperScore]:
+    """score = keyword_weight × (keywords + author boost) + reader.weight × reader score (0..1)."""
+    out = []
+    for s in scores:
+        value, reasons = reader.get(s.arxiv_id, (0.0, []))
+        total = (
+            config.ranking.keyword_weight * (s.keyword_score + s.author_boost) + config.reader.weight * value
+        )
+        out.append(
+            replace(
+                s,
+                score=round(total, 4),
+                reader_score=value,
+                reader_kind=kind,
+                profile=profile,
+                reader_reasons=reasons,
+            )
+        )
+    return out
+
+
+def _reader_points(s: PaperScore, config: PipelineConfig) -> float:
+    return config.reader.weight * s.reader_score if s.reader_score is not None else 0.0
+
+
+def _points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def explain(s: PaperScore, config: PipelineConfig) -> list[str]:
+    """The score's contributions in words, largest first, each with its points: what the ranking
+    actually added up, not a story about it."""
+    weighted = s.reader_score is not None or s.llm_relevance is not None or s.llm_error is not None
+    factor = config.ranking.keyword_weight if weighted else 1.0
+    sc, weights = config.scoring, config.keywords.weights
+    parts: list[tuple[float, str]] = []
+    for term in s.title_hits:
+        parts.append((factor * weights.get(term, 1.0) * sc.title_weight, f"keyword “{term}” in title"))
+    for term in s.abstract_hits:
+        parts.append((factor * weights.get(term, 1.0) * sc.abstract_weight, f"keyword “{term}” in abstract"))
+    if s.author_boost:
+        parts.append((factor * s.author_boost, "followed author " + ", ".join(s.followed_authors)))
+    if s.reader_score:
+        # Every point is accounted for, also when no single term or paper stands out.
+        quiet = "your ratings, with no single term standing out"
+        parts.append((_reader_points(s, config), "; ".join(s.reader_reasons) or quiet))
+    if s.llm_relevance is not None:
+        points = config.ranking.llm_weight * (s.llm_relevance + (s.llm_novelty or 0)) / 2
+        parts.append((points, f"LLM: relevance {s.llm_relevance:g}, novelty {s.llm_novelty:g}"))
+    shown = [
+        f"{text} +{_points(points)}" for points, text in sorted(parts, key=lambda p: -p[0]) if points >= 0.005
+    ]
+    return shown or ["no keyword, author, library or rating signal (score 0)"]
+
+
+def explained(scores: Iterable[PaperScore], config: PipelineConfig) -> list[PaperScore]:
+    return [replace(s, explanation=explain(s, config)) for s in scores]
+
+
 def combine_with_llm(
     scores: Iterable[PaperScore],
     ratings: Mapping[str, Rating],
@@ -108,7 +180,7 @@ def combine_with_llm(
     r = config.ranking
     out = []
     for s in scores:
-        base = r.keyword_weight * (s.keyword_score + s.author_boost)
+        base = r.keyword_weight * (s.keyword_score + s.author_boost) + _reader_points(s, config)
         rating = ratings.get(s.arxiv_id)
         if rating is None:
             out.append(replace(s, score=round(base, 4), llm_error=errors.get(s.arxiv_id)))

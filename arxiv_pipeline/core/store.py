@@ -79,6 +79,10 @@ TABLES: dict[str, str] = {
         llm_novelty DOUBLE,
         llm_reason VARCHAR,
         llm_error VARCHAR,
+        reader_score DOUBLE,
+        reader_kind VARCHAR,
+        explanation VARCHAR[],
+        profile VARCHAR,
         scorer VARCHAR NOT NULL,
         scorer_version VARCHAR NOT NULL,
         run_id VARCHAR,
@@ -182,6 +186,47 @@ TABLES: dict[str, str] = {
         replaced BOOLEAN NOT NULL,
         updated_at TIMESTAMPTZ NOT NULL
     """,
+    # The reader's "more like this" (1) / "less like this" (-1) / undone (0), newest last: the
+    # current rating of a paper is its latest row.
+    "ratings": """
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        rating INTEGER NOT NULL,
+        rated_at TIMESTAMPTZ NOT NULL,
+        source VARCHAR NOT NULL
+    """,
+    # The library as last parsed (replaced whenever the profile is rebuilt).
+    "reader_library": """
+        entry VARCHAR NOT NULL,
+        arxiv_id VARCHAR,
+        title VARCHAR NOT NULL,
+        abstract VARCHAR NOT NULL,
+        year INTEGER,
+        added DATE,
+        has_text BOOLEAN NOT NULL,
+        fingerprint VARCHAR NOT NULL
+    """,
+    # Title and abstract of library papers found on arXiv by id, fetched once.
+    "library_papers": """
+        arxiv_id VARCHAR PRIMARY KEY,
+        version INTEGER NOT NULL,
+        title VARCHAR NOT NULL,
+        abstract VARCHAR NOT NULL,
+        fetched_at TIMESTAMPTZ NOT NULL
+    """,
+    # The fitted reader profile (one row: the current one) and what it was built from.
+    "reader_profile": """
+        fingerprint VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        ranker VARCHAR NOT NULL,
+        library_entries INTEGER NOT NULL,
+        ratings_up INTEGER NOT NULL,
+        ratings_down INTEGER NOT NULL,
+        metrics VARCHAR NOT NULL,
+        model BLOB,
+        run_id VARCHAR,
+        built_at TIMESTAMPTZ NOT NULL
+    """,
     # Failed runs, recorded by the run-failure sensor: what broke, where, and why.
     "run_failures": """
         run_id VARCHAR PRIMARY KEY,
@@ -205,7 +250,8 @@ SELECT
     c.status, c.reason AS exclusion_reason, c.reason_detail, c.followed_authors,
     s.score, s.keyword_score, s.author_boost, s.matched_keywords, s.title_hits, s.abstract_hits,
     s.rank, coalesce(s.selected, false) AS selected, s.reason AS cutoff_reason,
-    s.llm_relevance, s.llm_novelty, s.llm_reason, s.llm_error, s.scorer,
+    s.llm_relevance, s.llm_novelty, s.llm_reason, s.llm_error, s.reader_score, s.reader_kind,
+    s.explanation, s.scorer,
     m.status AS summary_status, m.tldr, m.motivation, m.method, m.result, m.conclusion,
     m.long_summary, m.language, m.summarizer, m.summarizer_version, m.model, m.prompt_version,
     m.error AS summary_error, m.cached AS summary_cached,
@@ -473,6 +519,89 @@ class Warehouse:
             "AND list_contains(?, arxiv_id || 'v' || version)",
             [model, prompt_version, interests_hash, list(versioned_ids)],
         )
+
+    # -- the reader ---------------------------------------------------------------------
+    def known_paper(self, arxiv_id: str) -> int | None:
+        """The newest stored version of a paper, or None when the store has never seen it."""
+        got = self._column("SELECT latest_version FROM papers WHERE arxiv_id = ?", [arxiv_id])
+        return got[0] if got else None
+
+    def rate(self, arxiv_id: str, version: int, rating: int, source: str, at: Any) -> None:
+        self.append(
+            "ratings",
+            [{"arxiv_id": arxiv_id, "version": version, "rating": rating, "rated_at": at, "source": source}],
+        )
+
+    def current_ratings(self) -> dict[str, dict[str, Any]]:
+        """Each rated paper's latest rating (undone ones left out), by id."""
+        rows = self.query(
+            "SELECT arxiv_id, version, rating, rated_at, source FROM ratings "
+            "QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY rated_at DESC, rowid DESC) = 1"
+        )
+        return {r["arxiv_id"]: r for r in rows if r["rating"] != 0}
+
+    def paper_texts(self, arxiv_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Title and abstract of each paper's newest stored version (from any day's listing or
+        from a library lookup)."""
+        if not arxiv_ids:
+            return {}
+        rows = self.query(
+            """
+            SELECT * FROM (
+                SELECT arxiv_id, version, title, abstract, announce_date AS seen FROM arxiv_listings
+                WHERE list_contains(?, arxiv_id)
+                UNION ALL
+                SELECT arxiv_id, version, title, abstract, CAST(fetched_at AS DATE) FROM library_papers
+                WHERE list_contains(?, arxiv_id)
+            )
+            QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY version DESC, seen DESC) = 1
+            """,
+            [list(arxiv_ids), list(arxiv_ids)],
+        )
+        return {r["arxiv_id"]: r for r in rows}
+
+    def history_papers(self, limit: int) -> list[dict[str, Any]]:
+        """The ``limit`` most recently listed papers (one row each, newest version)."""
+        return self.query(
+            """
+            SELECT arxiv_id, title, abstract, announce_date FROM arxiv_listings
+            QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY version DESC, announce_date DESC) = 1
+            ORDER BY announce_date DESC, arxiv_id LIMIT ?
+            """,
+            [limit],
+        )
+
+    def history_stamp(self) -> str:
+        """Changes when the stored history of listings does."""
+        row = self.query(
+            "SELECT count(*) AS n, count(DISTINCT arxiv_id) AS papers, max(announce_date) AS last, "
+            "max(fetched_at) AS fetched FROM arxiv_listings"
+        )[0]
+        return f"{row['n']}/{row['papers']}/{row['last']}/{row['fetched']}"
+
+    def profile_fingerprint(self) -> str | None:
+        got = self._column("SELECT fingerprint FROM reader_profile ORDER BY built_at DESC LIMIT 1", [])
+        return got[0] if got else None
+
+    def reader_profile(self) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM reader_profile ORDER BY built_at DESC LIMIT 1")
+        return rows[0] if rows else None
+
+    def save_reader_profile(self, profile: Mapping[str, Any], library: Sequence[Mapping[str, Any]]) -> None:
+        """The new profile and the library it was built from replace the old ones, together."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM reader_profile")
+            conn.execute("DELETE FROM reader_library")
+            columns = list(profile)
+            marks = ", ".join("?" for _ in columns)
+            conn.execute(
+                f"INSERT INTO reader_profile ({', '.join(columns)}) VALUES ({marks})",
+                [profile[c] for c in columns],
+            )
+            self._insert(conn, "reader_library", library)
+
+    def store_library_papers(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.upsert("library_papers", rows)
 
     # -- summaries ------------------------------------------------------------------------
     def papers_to_summarize(self, day: date, limit: int) -> list[dict[str, Any]]:

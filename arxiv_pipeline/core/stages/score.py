@@ -18,11 +18,14 @@ from arxiv_pipeline.core.scoring import (
     already_seen,
     best_first,
     combine_with_llm,
+    explained,
     keyword_scores,
     rank_scores,
+    with_reader,
 )
 from arxiv_pipeline.core.stages import StageReport, Stopwatch
 from arxiv_pipeline.core.stages.paid import AnswerWriter
+from arxiv_pipeline.core.stages.profile import load_profile
 from arxiv_pipeline.core.store import Warehouse
 
 
@@ -38,6 +41,15 @@ def score_papers(
     scores = keyword_scores(candidates, config)
     counts: dict[str, Any] = {}
     scorer = SCORER_NAME
+    profile = load_profile(store) if config.reader.weight > 0 else None
+    if profile is not None and profile.model is not None:
+        kept = [papers[s.arxiv_id] for s in scores]
+        got = profile.model.score([f"{p.title}. {p.abstract}" for p in kept])
+        reader = {p.arxiv_id: (r.value, r.reasons) for p, r in zip(kept, got, strict=True)}
+        scores = with_reader(scores, reader, profile.kind, profile.fingerprint, config)
+        scorer = f"{SCORER_NAME}+{profile.kind}"
+        counts["reader_profile"] = f"{profile.kind} ({profile.fingerprint})"
+        counts["reader_score_max"] = max((r[0] for r in reader.values()), default=0.0)
     if config.ranking.llm_weight > 0 and chat is None:
         counts["llm_ranking"] = "skipped: no API key in the environment"
     elif config.ranking.llm_weight > 0 and chat is not None:
@@ -45,8 +57,8 @@ def score_papers(
         pool = [papers[s.arxiv_id] for s in unseen[: config.ranking.top_candidates]]
         ratings, errors = _llm_ratings(config, day, store, run_id, chat, pool, counts)
         scores = combine_with_llm(scores, ratings, errors, config)
-        scorer = f"{SCORER_NAME}+llm"
-    ranked = rank_scores(scores, config.digest.max_papers, seen, resurface)
+        scorer += "+llm"
+    ranked = explained(rank_scores(scores, config.digest.max_papers, seen, resurface), config)
     stamp = {
         "scorer": scorer,
         "scorer_version": SCORER_VERSION,
@@ -69,9 +81,9 @@ def score_papers(
 
 def _preview(top: list[PaperScore]) -> str:
     def line(s: PaperScore) -> str:
-        text = f"{s.rank}. {s.arxiv_id} — {s.score:g} ({', '.join(s.matched_keywords)})"
-        if s.llm_relevance is not None:
-            text += f" — LLM {s.llm_relevance:g}/{s.llm_novelty:g}: {s.llm_reason}"
+        text = f"{s.rank}. {s.arxiv_id} — {s.score:g}: {'; '.join(s.explanation)}"
+        if s.llm_reason:
+            text += f" — LLM: {s.llm_reason}"
         return text
 
     return "\n".join(map(line, top))

@@ -1,6 +1,6 @@
 // A day page: links to the previous and next built days (from assets/days.js, rewritten with the
-// index, so a page built before its next day still finds it), and filters by category, keyword
-// and a search over titles, authors, abstracts and TL;DRs.
+// index, so a page built before its next day still finds it), filters by category, keyword
+// and a search over titles, authors, abstracts and TL;DRs, and the rating buttons.
 (function () {
   "use strict";
   var heading = document.getElementById("day");
@@ -55,4 +55,59 @@
   category.addEventListener("change", apply);
   keyword.addEventListener("change", apply);
   apply();
+})();
+
+// "More like this" / "Less like this": stored by `arxiv-pipeline serve` (which also hands out the
+// token each rating must carry). From a plain file or a static host the buttons only say so.
+(function () {
+  "use strict";
+  var groups = Array.prototype.slice.call(document.querySelectorAll("article.paper .rate"));
+  if (!groups.length) { return; }
+  var token = null;
+  var NEED_SERVE = "Ratings need the local server: run arxiv-pipeline serve and open the page it prints.";
+
+  function show(group, rating) {
+    Array.prototype.forEach.call(group.querySelectorAll(".rate-btn"), function (b) {
+      b.setAttribute("aria-pressed", String(Number(b.dataset.rating) === rating));
+    });
+  }
+  function status(group, text) { group.querySelector(".rate-status").textContent = text; }
+
+  function rate(group, button) {
+    var article = group.closest("article.paper");
+    if (!token) { status(group, NEED_SERVE); return; }
+    var pressed = button.getAttribute("aria-pressed") === "true";
+    var rating = pressed ? 0 : Number(button.dataset.rating);  // pressing it again undoes it
+    status(group, "Saving…");
+    fetch("api/rate", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Rating-Token": token },
+      body: JSON.stringify({ arxiv_id: article.dataset.id, version: Number(article.dataset.version), rating: rating })
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (res) {
+      if (!res.ok) { status(group, "Not saved: " + (res.body.error || "error")); return; }
+      show(group, res.body.rating);
+      status(group, res.body.rating === 0 ? "Rating removed" :
+        "Saved: " + (res.body.rating > 0 ? "more" : "less") + " like this");
+    }).catch(function () { status(group, "Not saved: the server did not answer"); });
+  }
+
+  groups.forEach(function (group) {
+    group.addEventListener("click", function (e) {
+      var button = e.target.closest(".rate-btn");
+      if (button) { rate(group, button); }
+    });
+  });
+  if (location.protocol !== "http:" && location.protocol !== "https:") { return; }
+  fetch("api/session", { headers: { "Accept": "application/json" } }).then(function (r) {
+    return r.ok ? r.json() : null;
+  }).then(function (session) {
+    if (!session || !session.token) { return; }
+    token = session.token;
+    groups.forEach(function (group) {
+      var id = group.closest("article.paper").dataset.id;
+      show(group, session.ratings[id] || 0);
+    });
+  }).catch(function () { /* a static host: the buttons say ratings need the server */ });
 })();
