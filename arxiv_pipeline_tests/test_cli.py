@@ -155,3 +155,65 @@ def test_an_unwritable_database_stops_the_run_before_anything_is_written(
     err = capsys.readouterr().err
     assert "storage.database" in err and "cannot write" in err and "Traceback" not in err
     assert not home.exists() and not (config_files.root / "data").exists()
+
+
+def test_rate_stores_changes_and_undoes_a_rating_of_a_stored_paper(
+    config_files: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from arxiv_pipeline_tests.conftest import warehouse_for
+
+    path = config_files.write()
+    assert main(["--config", str(path), "rate", "2611.10001", "up"]) == 2  # nothing stored yet
+    assert "not a paper of any stored day" in capsys.readouterr().err
+    assert main(["--config", str(path), "run", "--date", "2026-11-17"]) == 0
+    assert main(["--config", str(path), "rate", "https://arxiv.org/abs/2611.10001v1", "down"]) == 0
+    assert "Rated 2611.10001v1: less like this" in capsys.readouterr().out
+    assert main(["rate", "2611.10001", "up", "--config", str(path)]) == 0
+    assert main(["--config", str(path), "rate", "2611.10001", "up", "--paper-version", "3"]) == 2
+    assert "versions 1 to 1" in capsys.readouterr().err
+    store = warehouse_for(path)
+    assert {k: v["rating"] for k, v in store.current_ratings().items()} == {"2611.10001": 1}
+    assert main(["--config", str(path), "rate", "2611.10001", "clear"]) == 0
+    assert store.current_ratings() == {}
+    assert [r["source"] for r in store.query("SELECT source FROM ratings")] == ["cli"] * 3
+
+
+def test_serve_needs_a_built_site(config_files: ConfigFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    path = config_files.write()
+    assert main(["--config", str(path), "serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "no site in" in err and "arxiv-pipeline run" in err
+
+
+def test_serve_serves_the_site_until_stopped(config_files: ConfigFactory) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    path = config_files.write()
+    assert main(["--config", str(path), "run", "--date", "2026-11-17"]) == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(path), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/2026-11-17.html", timeout=5) as r:
+                    assert b"More like this" in r.read()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0

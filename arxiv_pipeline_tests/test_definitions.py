@@ -20,6 +20,7 @@ def test_definitions_hold_the_whole_lineage() -> None:
     assert keys == {
         "arxiv_listings",
         "candidate_papers",
+        "reader_profile",
         "paper_scores",
         "paper_summaries",
         "digest_markdown",
@@ -34,8 +35,10 @@ def test_definitions_hold_the_whole_lineage() -> None:
         for k in graph.get_all_asset_keys()
     }
     assert parents["candidate_papers"] == {"arxiv_listings"}
-    # What earlier days showed is part of a day's ranking: paper_scores depends on its previous day.
-    assert parents["paper_scores"] == {"candidate_papers", "paper_scores"}
+    # What earlier days showed is part of a day's ranking: paper_scores depends on its previous day,
+    # and on what the reader likes (the stored history is the profile's background).
+    assert parents["paper_scores"] == {"candidate_papers", "paper_scores", "reader_profile"}
+    assert parents["reader_profile"] == {"arxiv_listings"}
     assert parents["paper_summaries"] == {"paper_scores"}
     assert parents["digest_markdown"] == parents["daily_digest"] == {"paper_summaries"}
     assert parents["digest_export"] == {"paper_summaries"}
@@ -53,7 +56,7 @@ def test_all_days_outputs_are_not_partitioned_and_the_rest_are() -> None:
     unpartitioned = {
         k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).is_partitioned
     }
-    assert unpartitioned == {"site_index", "digest_feeds"}
+    assert unpartitioned == {"site_index", "digest_feeds", "reader_profile"}
     scores = graph.get(dg.AssetKey("paper_scores"))
     mapping = scores.partition_mappings[dg.AssetKey("paper_scores")]
     assert mapping.get_upstream_mapped_partitions_result_for_partitions(

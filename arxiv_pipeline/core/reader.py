@@ -258,22 +258,44 @@ def cross_validated(
 # -- embeddings (optional extra) ----------------------------------------------------------------
 class EmbeddingRanker:
     """Sentence embeddings (``pip install -e '.[embeddings]'``): cosine similarity to liked papers,
-    and the same classifier on embeddings once there are enough ratings."""
+    and a logistic regression on the embeddings once there are enough ratings."""
 
     name = "embeddings"
     version = "1"
+    # Encoding runs on the CPU (about 60 ms an abstract on two cores): the classifier's unrated
+    # background is a sample, not the whole history.
+    max_background = 500
 
     def __init__(self, model: str = "all-MiniLM-L6-v2") -> None:
         self.model_name = model
 
     def fit(self, known: Sequence[KnownPaper], settings: ProfileSettings) -> FittedProfile | None:
+        from sklearn.linear_model import LogisticRegression
+
         liked = [k for k in known if k.label in ("library", "up") and k.text.strip()]
         if not liked:
             return None
+        disliked = [k for k in known if k.label == "down" and k.text.strip()]
+        background = [k for k in known if k.label == "background" and k.text.strip()][: self.max_background]
         encoder = Encoder(self.model_name)
+        liked_x = encoder.encode([k.text for k in liked])
         weights = np.array([recency_weight(k.when, settings.today, settings.half_life_days) for k in liked])
-        metrics = {"liked": len(liked), "ratings": ratings_count(known), "model": self.model_name}
-        return EmbeddingProfile(encoder, encoder.encode([k.text for k in liked]), liked, weights, metrics)
+        ratings = ratings_count(known)
+        metrics: dict[str, Any] = {"liked": len(liked), "ratings": ratings, "model": self.model_name}
+        profile = EmbeddingProfile(encoder, liked_x, liked, weights, metrics)
+        if not (settings.learned and ratings >= settings.min_ratings and (disliked or background)):
+            return profile
+        other_x = encoder.encode([k.text for k in (*disliked, *background)])
+        x = np.vstack([liked_x, other_x])
+        y = np.array([1] * len(liked) + [0] * len(other_x))
+        weight = np.concatenate(
+            [weights, np.ones(len(disliked)), np.full(len(background), BACKGROUND_WEIGHT)]
+        )
+        weight[y == 1] *= weight[y == 0].sum() / max(weight[y == 1].sum(), 1e-9)
+        profile.classifier = LogisticRegression(C=4.0, max_iter=2000).fit(x, y, sample_weight=weight)
+        profile.kind = "learned"
+        metrics.update({"disliked": len(disliked), "background": len(background)})
+        return profile
 
 
 class Encoder:
@@ -316,18 +338,27 @@ class EmbeddingProfile:
     weights: np.ndarray
     metrics: dict[str, Any] = field(default_factory=dict)
     kind: str = "library"
+    classifier: Any = None  # set once there are enough ratings (kind "learned")
 
     def score(self, texts: Sequence[str]) -> list[ReaderScore]:
         if not texts:
             return []
-        sims = self.encoder.encode(texts) @ self.liked.T
+        x = self.encoder.encode(texts)
+        sims = x @ self.liked.T
+        probs = self.classifier.predict_proba(x)[:, 1] if self.classifier is not None else None
         out = []
-        for row in sims:
+        for i, row in enumerate(sims):
             weighted = row * self.weights
             best = int(weighted.argmax())
             paper = self.liked_papers[best]
-            why = f"similar to {_liked_label(paper)} “{_short(paper.title)}” ({row[best]:.2f})"
-            out.append(ReaderScore(round(max(0.0, float(weighted[best])), 4), [why]))
+            near = f"{_liked_label(paper)} “{_short(paper.title)}” ({row[best]:.2f})"
+            if probs is None:
+                out.append(ReaderScore(round(max(0.0, float(weighted[best])), 4), [f"similar to {near}"]))
+            else:
+                # The classifier's features are not words: say what it learned from, and the
+                # liked paper nearest to this one.
+                why = f"learned from your ratings (embeddings); nearest: {near}"
+                out.append(ReaderScore(round(float(probs[i]), 4), [why]))
         return out
 
 
