@@ -33,7 +33,7 @@ CONCURRENCY = 2
 SUMMARIZE_TOP = 10
 VOLATILE = {
     "run_id", "fetched_at", "decided_at", "scored_at", "created_at", "rendered_at", "recorded_at",
-    "updated_at", "seconds", "cached", "path", "failed_at", "config_hash", "sha256",
+    "updated_at", "seconds", "cached", "path", "failed_at", "config_hash", "sha256", "built_at", "rated_at",
 }  # fmt: skip
 _FETCHED = re.compile(r"\*\*Last Updated\*\*: [^\n]*")
 OUTPUTS = [
