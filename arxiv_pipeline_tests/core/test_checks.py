@@ -31,6 +31,7 @@ def test_a_good_day_passes_every_check(built) -> None:
         "digest_matches_selection",
         "no_duplicate_papers",
         "feeds_parse",
+        "library_loaded",
     }
 
 
