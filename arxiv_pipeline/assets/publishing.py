@@ -49,14 +49,15 @@ PUBLISHING = {"group_name": "publishing", "owners": OWNERS, "code_version": TEMP
 def digest_markdown(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    config, day, store = config_file.load(), partition_day(context), warehouse.store()
-    report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
-    readme = report.paths[0].read_text(encoding="utf-8")
-    chart = base64.b64encode(digest_chart_png(load_digest_day(config, day, store))).decode()
+    config, day = config_file.load(), partition_day(context)
+    with warehouse.store().held() as store:
+        report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
+        readme = report.paths[0].read_text(encoding="utf-8")
+        chart = base64.b64encode(digest_chart_png(load_digest_day(config, day, store))).decode()
+        outcome = checks.digest_matches_selection(store, day, readme)
     metadata = report_metadata(
         report, chart=dg.MetadataValue.md(f"![Papers per category and scores](data:image/png;base64,{chart})")
     )
-    outcome = checks.digest_matches_selection(store, day, readme)
     return dg.MaterializeResult(
         metadata=metadata, check_results=[check_result(checks.DIGEST_MATCHES_SELECTION, outcome)]
     )
@@ -84,12 +85,14 @@ def digest_markdown(
 def daily_digest(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    day, store = partition_day(context), warehouse.store()
-    report = publish_markdown(config_file.load(), day, store, context.run.run_id, DAILY_DIGEST)
-    daily = report.paths[0].read_text(encoding="utf-8")
+    day = partition_day(context)
+    with warehouse.store().held() as store:
+        report = publish_markdown(config_file.load(), day, store, context.run.run_id, DAILY_DIGEST)
+        daily = report.paths[0].read_text(encoding="utf-8")
+        outcome = checks.no_duplicates(store, day, daily)
     return dg.MaterializeResult(
         metadata=report_metadata(report),
-        check_results=[check_result(checks.NO_DUPLICATE_PAPERS, checks.no_duplicates(store, day, daily))],
+        check_results=[check_result(checks.NO_DUPLICATE_PAPERS, outcome)],
     )
 
 
@@ -105,7 +108,8 @@ def daily_digest(
 def digest_export(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    report = publish_export(config_file.load(), partition_day(context), warehouse.store())
+    with warehouse.store().held() as store:
+        report = publish_export(config_file.load(), partition_day(context), store)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -121,7 +125,8 @@ def digest_export(
 def site_day_page(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    report = publish_day_page(config_file.load(), partition_day(context), warehouse.store())
+    with warehouse.store().held() as store:
+        report = publish_day_page(config_file.load(), partition_day(context), store)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -134,7 +139,8 @@ def site_day_page(
     **PUBLISHING,
 )
 def site_index(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
-    report = publish_site_index(config_file.load(), warehouse.store())
+    with warehouse.store().held() as store:
+        report = publish_site_index(config_file.load(), store)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -149,7 +155,8 @@ def site_index(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.Materi
     **PUBLISHING,
 )
 def digest_feeds(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
-    report = publish_feeds(config_file.load(), warehouse.store())
+    with warehouse.store().held() as store:
+        report = publish_feeds(config_file.load(), store)
     atom, rss = (p.read_bytes() for p in report.paths)
     return dg.MaterializeResult(
         metadata=report_metadata(report),

@@ -1,3 +1,5 @@
+import contextlib
+
 import dagster as dg
 
 from arxiv_pipeline.assets.common import (
@@ -44,11 +46,13 @@ from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehou
 def candidate_papers(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    day, store = partition_day(context), warehouse.store()
-    report = decide_candidates(config_file.load(), day, store, context.run.run_id)
+    day = partition_day(context)
+    with warehouse.store().held() as store:
+        report = decide_candidates(config_file.load(), day, store, context.run.run_id)
+        outcome = checks.accounting(store, day)
     return dg.MaterializeResult(
         metadata=report_metadata(report),
-        check_results=[check_result(checks.EVERY_PAPER_ACCOUNTED_FOR, checks.accounting(store, day))],
+        check_results=[check_result(checks.EVERY_PAPER_ACCOUNTED_FOR, outcome)],
     )
 
 
@@ -80,11 +84,14 @@ def reader_profile(
 ) -> dg.MaterializeResult:
     config, store = config_file.load(), warehouse.store()
     lookup = getattr(paper_source.source(), "lookup", None) if config.source.kind == "arxiv" else None
-    report = build_reader_profile(config, store, context.run.run_id, lookup)
+    # Offline there is no network wait, so one connection serves the whole step.
+    with contextlib.nullcontext(store) if lookup else store.held():
+        report = build_reader_profile(config, store, context.run.run_id, lookup)
+        fingerprint = store.profile_fingerprint() or "none"
     problems = list(report.counts.get("problems", []))
     return dg.MaterializeResult(
         metadata=report_metadata(report),
-        data_version=dg.DataVersion(store.profile_fingerprint() or "none"),
+        data_version=dg.DataVersion(fingerprint),
         check_results=[
             check_result(checks.LIBRARY_LOADED, checks.library_loaded(problems, report.rows), warn_only=True)
         ],
@@ -124,8 +131,11 @@ def paper_scores(
     day, store = partition_day(context), warehouse.store()
     config = config_file.load()
     chat = llm.ranking_client() if config.ranking.llm_weight > 0 else None
-    report = score_papers(config, day, store, context.run.run_id, chat)
+    # Without LLM ranking there is no network wait: one connection serves the whole step.
+    with contextlib.nullcontext(store) if chat else store.held():
+        report = score_papers(config, day, store, context.run.run_id, chat)
+        outcome = checks.scores_in_range(store, day)
     return dg.MaterializeResult(
         metadata=report_metadata(report),
-        check_results=[check_result(checks.SCORES_IN_RANGE, checks.scores_in_range(store, day))],
+        check_results=[check_result(checks.SCORES_IN_RANGE, outcome)],
     )

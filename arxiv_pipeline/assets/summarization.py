@@ -1,10 +1,12 @@
+import contextlib
+
 import dagster as dg
 
 from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
 from arxiv_pipeline.assets.selection import paper_scores
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.stages.summarize import summarize_papers
-from arxiv_pipeline.core.summarizers import summarizers_version
+from arxiv_pipeline.core.summarizers import ExtractiveSummarizer, summarizers_version
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
 
@@ -37,12 +39,17 @@ def paper_summaries(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
     config, day, store = config_file.load(), partition_day(context), warehouse.store()
-    report = summarize_papers(config, day, store, context.run.run_id, llm.summarizer())
+    summarizer = llm.summarizer()
+    # The extractive summarizer makes no calls: one connection serves the whole step. LLM calls
+    # run in threads and take seconds, so that path connects per write.
+    offline = summarizer.name == ExtractiveSummarizer.name
+    with store.held() if offline else contextlib.nullcontext(store):
+        report = summarize_papers(config, day, store, context.run.run_id, summarizer)
+        outcome = checks.summaries_complete(store, day, config.digest.summarize_top)
     if report.counts.get("failed"):
         context.log.warning(
             f"{report.counts['failed']} summaries failed; those papers keep their abstract in the digest."
         )
-    outcome = checks.summaries_complete(store, day, config.digest.summarize_top)
     return dg.MaterializeResult(
         metadata=report_metadata(report), check_results=[check_result(checks.SUMMARIES_COMPLETE, outcome)]
     )

@@ -288,11 +288,13 @@ def table_columns(table: str) -> list[tuple[str, str, bool]]:
 
 
 class Warehouse:
-    """A DuckDB file with the pipeline's tables. Cheap to create; connects per operation."""
+    """A DuckDB file with the pipeline's tables. Cheap to create; connects per operation, or once
+    for a whole step inside ``held()``."""
 
     def __init__(self, path: str | Path, lock_timeout_s: float = 120.0) -> None:
         self.path = Path(path)
         self.lock_timeout_s = lock_timeout_s
+        self._held: duckdb.DuckDBPyConnection | None = None
 
     # -- connections and schema -----------------------------------------------------------
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -314,7 +316,25 @@ class Warehouse:
                 delay = min(delay * 2, 1.0)
 
     @contextmanager
+    def held(self) -> Iterator[Warehouse]:
+        """One connection for a whole step: opening one costs tens of milliseconds and a step makes
+        dozens of store calls. Only for steps without network or LLM waits, since other processes
+        (sensors, `serve`, another run) wait for the file while it is held."""
+        if self._held is not None:
+            yield self
+            return
+        with self.connect() as conn:
+            self._held = conn
+            try:
+                yield self
+            finally:
+                self._held = None
+
+    @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._held is not None:
+            yield self._held
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._open(read_only=False)
         try:
