@@ -5,37 +5,18 @@ is refused."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import dagster as dg
 import pytest
+from playwright.sync_api import expect
 
 from arxiv_pipeline.assets import paper_scores, reader_profile
 from arxiv_pipeline.core.serve import TOKEN_HEADER, RatingServer
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is not installed; .ci/run installs Debian's chromium package")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 @pytest.fixture
