@@ -93,6 +93,36 @@ def test_api_page_has_full_records() -> None:
     assert tensor.doi == "10.1021/acs.jctc.6b00000"
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "empty response"),
+        (b"<!DOCTYPE html><html><body>Rate exceeded.</body></html>", "HTML page"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>unclosed', "malformed"),
+        (b"<rss><channel/></rss>", "not an Atom feed"),
+    ],
+)
+def test_api_documents_that_are_not_atom_raise(body: bytes, message: str) -> None:
+    with pytest.raises(FeedFormatError, match=message):
+        parse_api_page(body)
+
+
+def test_api_text_arrives_as_written() -> None:
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+<entry><id>http://arxiv.org/abs/2611.00001v2</id><title>Bounds for $i&lt;j$
+  &amp; more</title><summary>  First line
+ wraps.
+
+ Second &lt;b&gt;paragraph&lt;/b&gt;.</summary><author><name>Ann One</name></author>
+<author><name> </name></author><arxiv:primary_category term="cs.LG"/>
+<category term="cs.LG"/><category term="not a category"/><category term="cs.LG"/></entry></feed>"""
+    (paper,) = parse_api_page(body).records
+    assert (paper.arxiv_id, paper.version) == ("2611.00001", 2)
+    assert paper.title == "Bounds for $i<j$ & more"
+    assert paper.abstract == "First line wraps.\n\nSecond <b>paragraph</b>."
+    assert paper.authors == ["Ann One"] and paper.categories == ["cs.LG"]
+
+
 def test_api_error_entry_raises() -> None:
     body = b"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>arXiv Query</title>

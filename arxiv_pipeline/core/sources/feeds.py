@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import feedparser
 from lxml import etree
 
 from arxiv_pipeline.core.models import ANNOUNCE_TYPES, ARXIV_ID, CATEGORY_NAME, Listing, Paper
@@ -67,30 +66,13 @@ class ApiPage:
     records: list[Paper] = field(default_factory=list)
 
 
-def _parse_xml(content: bytes, what: str) -> Any:
-    content, _removed = strip_xml_invalid(content)
-    if not content.strip():
-        raise FeedFormatError(f"{what}: empty response body")
-    head = content[:512].lstrip().lower()
-    if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
-        raise FeedFormatError(f"{what}: got an HTML page instead of a feed")
-    parsed = feedparser.parse(content)
-    if parsed.bozo and not parsed.entries and not parsed.feed:
-        raise FeedFormatError(f"{what}: not a valid feed ({parsed.get('bozo_exception')})")
-    if parsed.bozo and isinstance(parsed.get("bozo_exception"), Exception):
-        exc = parsed["bozo_exception"]
-        # A character-encoding override is harmless; broken XML is not.
-        if "CharacterEncoding" not in type(exc).__name__:
-            raise FeedFormatError(f"{what}: malformed XML ({exc})")
-    return parsed
-
-
-_NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/"}
-
-
-def _categories(entry: Any) -> list[str]:
-    terms = [t.get("term") or "" for t in entry.get("tags", [])]
-    return list(dict.fromkeys(t for t in terms if CATEGORY_NAME.match(t)))
+_NS = {
+    "arxiv": "http://arxiv.org/schemas/atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "atom": "http://www.w3.org/2005/Atom",
+    "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
+}
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _rfc822_date(value: str | None) -> datetime | None:
@@ -170,34 +152,61 @@ def _iso(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def _atom_feed(content: bytes, what: str) -> Any:
+    content, _removed = strip_xml_invalid(content)
+    if not content.strip():
+        raise FeedFormatError(f"{what}: empty response body")
+    if looks_like_html(content):
+        raise FeedFormatError(f"{what}: got an HTML page instead of a feed")
+    try:
+        root = etree.fromstring(content, parser=SAFE_XML)
+    except etree.XMLSyntaxError as exc:
+        raise FeedFormatError(f"{what}: malformed XML ({exc})") from None
+    if root.tag != f"{_ATOM}feed":
+        raise FeedFormatError(f"{what}: not an Atom feed (root element <{etree.QName(root).localname}>)")
+    return root
+
+
+def _text(entry: Any, path: str) -> str:
+    return entry.findtext(path, namespaces=_NS) or ""
+
+
 def parse_api_page(content: bytes, what: str = "arXiv API") -> ApiPage:
-    """Parse one export.arxiv.org/api/query Atom page."""
-    parsed = _parse_xml(content, what)
-    entries = parsed.entries
-    if len(entries) == 1 and "api/errors" in (entries[0].get("id") or ""):
-        raise ArxivApiError(f"{what}: {clean_text(entries[0].get('summary'))}")
-    total = parsed.feed.get("opensearch_totalresults")
-    page = ApiPage(total_results=int(total) if total and str(total).isdigit() else len(entries))
+    """Parse one export.arxiv.org/api/query Atom page.
+
+    Read as strict XML with lxml (a 2,000-record page in tens of milliseconds; feedparser took
+    seconds), so text arrives as arXiv wrote it, as in ``parse_rss``.
+    """
+    root = _atom_feed(content, what)
+    entries = root.findall("atom:entry", _NS)
+    if len(entries) == 1 and "api/errors" in _text(entries[0], "atom:id"):
+        raise ArxivApiError(f"{what}: {clean_text(_text(entries[0], 'atom:summary'))}")
+    total = _text(root, "opensearch:totalResults").strip()
+    page = ApiPage(total_results=int(total) if total.isdigit() else len(entries))
     for entry in entries:
-        match = _API_ID.search(entry.get("id") or "")
+        match = _API_ID.search(_text(entry, "atom:id").strip())
         if match is None or not ARXIV_ID.match(match.group("id")):
             continue
-        primary = (entry.get("arxiv_primary_category") or {}).get("term", "")
-        primary = primary if CATEGORY_NAME.match(primary) else ""
+        primary_el = entry.find("arxiv:primary_category", _NS)
+        primary = (primary_el.get("term") or "") if primary_el is not None else ""
+        terms = [c.get("term") or "" for c in entry.findall("atom:category", _NS)]
+        authors = (
+            clean_text(a.findtext("atom:name", namespaces=_NS)) for a in entry.findall("atom:author", _NS)
+        )
         page.records.append(
             Paper(
                 arxiv_id=match.group("id"),
                 version=int(match.group("version")),
-                title=clean_text(entry.get("title")),
-                authors=[clean_text(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
-                abstract=clean_abstract(entry.get("summary")),
-                primary_category=primary,
-                categories=_categories(entry),
-                published=_iso(entry.get("published")),
-                updated=_iso(entry.get("updated")),
-                comment=clean_text(entry.get("arxiv_comment")) or None,
-                journal_ref=clean_text(entry.get("arxiv_journal_ref")) or None,
-                doi=clean_text(entry.get("arxiv_doi")) or None,
+                title=clean_text(_text(entry, "atom:title")),
+                authors=[a for a in authors if a],
+                abstract=clean_abstract(_text(entry, "atom:summary")),
+                primary_category=primary if CATEGORY_NAME.match(primary) else "",
+                categories=list(dict.fromkeys(t for t in terms if CATEGORY_NAME.match(t))),
+                published=_iso(_text(entry, "atom:published").strip()),
+                updated=_iso(_text(entry, "atom:updated").strip()),
+                comment=clean_text(_text(entry, "arxiv:comment")) or None,
+                journal_ref=clean_text(_text(entry, "arxiv:journal_ref")) or None,
+                doi=clean_text(_text(entry, "arxiv:doi")) or None,
             )
         )
     return page
