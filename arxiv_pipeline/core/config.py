@@ -322,6 +322,13 @@ class ReaderConfig(_Section):
 class PublishConfig(_Section):
     site_title: str = Field("arXiv Digest", min_length=1, description="Title of the web site and feeds.")
     feed_days: int = Field(7, ge=1, le=366, description="Days of papers in the Atom/RSS feeds.")
+    feed_max_entries: int = Field(
+        500,
+        ge=1,
+        le=100_000,
+        description="At most this many papers in each feed, newest day and best paper first "
+        "(feed readers slow down on multi-megabyte feeds).",
+    )
     site_url: str | None = Field(
         None, description="Where the site folder is served, for the feeds' links (optional)."
     )

@@ -98,9 +98,12 @@ def _add_entry(fg: FeedGenerator, item: DigestPaper, when: datetime) -> None:
     fe.content(entry_html(item), type="html")
 
 
-def build_feed(days: Sequence[DigestDay], title: str, site_url: str) -> FeedGenerator:
-    """Newest day first, best paper first within a day. ``site_url`` is where the site folder is
-    read from: the configured ``publish.site_url``, or the folder's own file:// address."""
+def build_feed(
+    days: Sequence[DigestDay], title: str, site_url: str, max_entries: int | None = None
+) -> FeedGenerator:
+    """Newest day first, best paper first within a day, at most ``max_entries`` papers. ``site_url``
+    is where the site folder is read from: the configured ``publish.site_url``, or the folder's own
+    file:// address."""
     base = site_url.rstrip("/") + "/"
     fg = FeedGenerator()
     fg.id(base)
@@ -113,10 +116,12 @@ def build_feed(days: Sequence[DigestDay], title: str, site_url: str) -> FeedGene
     stamp = announcement_time(ordered[0].announce_date) if ordered else datetime(1970, 1, 1, tzinfo=UTC)
     fg.updated(stamp)
     fg.lastBuildDate(stamp)
+    left = max_entries if max_entries is not None else sum(len(d.papers) for d in ordered)
     for day in ordered:
         start = announcement_time(day.announce_date)
-        for item in day.papers:
+        for item in day.papers[: max(left, 0)]:
             _add_entry(fg, item, start - timedelta(seconds=item.rank - 1))
+        left -= len(day.papers)
     return fg
 
 
@@ -132,10 +137,14 @@ def _self_link(fg: FeedGenerator, base: str, name: str, kind: str) -> None:
 
 
 def render_feeds(
-    days: Sequence[DigestDay], title: str, site_url: str, names: tuple[str, str] = FEED_FILES
+    days: Sequence[DigestDay],
+    title: str,
+    site_url: str,
+    names: tuple[str, str] = FEED_FILES,
+    max_entries: int | None = None,
 ) -> tuple[bytes, bytes]:
     """(Atom, RSS 2.0) documents, each naming its own address (rel="self")."""
-    fg = build_feed(days, title, site_url)
+    fg = build_feed(days, title, site_url, max_entries)
     base = site_url.rstrip("/") + "/"
     _self_link(fg, base, names[0], "application/atom+xml")
     atom = fg.atom_str(pretty=True)

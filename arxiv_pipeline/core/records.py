@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +16,16 @@ if TYPE_CHECKING:
     from arxiv_pipeline.core.llm.client import CallRecord
 
 _LISTING_FIELDS = tuple(f.name for f in fields(Listing))
+_SCORE_FIELDS = tuple(f.name for f in fields(PaperScore) if f.name != "reader_reasons")
+
+
+def _shallow(record: Any, names: Sequence[str]) -> dict[str, Any]:
+    # Not dataclasses.asdict: it deep-copies every list, and these rows are written straight away.
+    return {name: getattr(record, name) for name in names}
 
 
 def listing_row(listing: Listing) -> dict[str, Any]:
-    return {**asdict(listing), "versioned_id": listing.versioned_id}
+    return {**_shallow(listing, _LISTING_FIELDS), "versioned_id": listing.versioned_id}
 
 
 def listing_from_row(row: Mapping[str, Any], listed_in: str | None = None) -> Listing:
@@ -54,9 +60,7 @@ def candidate_from_row(row: Mapping[str, Any]) -> Candidate:
 
 
 def score_row(score: PaperScore) -> dict[str, Any]:
-    row = asdict(score)
-    del row["reader_reasons"]  # stored as part of the explanation
-    return row
+    return _shallow(score, _SCORE_FIELDS)  # reader_reasons are stored as part of the explanation
 
 
 def summary_row(

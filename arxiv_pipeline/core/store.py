@@ -490,6 +490,16 @@ class Warehouse:
             [day],
         )[0]
 
+    def day_fingerprint(self, day: date, tables: Sequence[str]) -> str:
+        """A hash of every stored row of the day in these tables: equal only when their content
+        is. Computed inside DuckDB, so a 2,000-paper day costs milliseconds, not a read."""
+        parts = " UNION ALL ".join(
+            f"SELECT '{t}' AS t, count(*) AS n, sum(hash(x)::HUGEINT) AS h FROM {t} x WHERE announce_date = ?"
+            for t in tables
+        )
+        rows = self.query(f"SELECT t, n, h FROM ({parts}) ORDER BY t", [day] * len(tables))
+        return ";".join(f"{r['t']}:{r['n']}:{r['h']}" for r in rows)
+
     def papers_per_day(self, up_to: date, days: int) -> list[dict[str, Any]]:
         """(d, n): distinct papers listed on the latest ``days`` days up to ``up_to``."""
         return self.query(

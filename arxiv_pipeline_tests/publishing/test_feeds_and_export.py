@@ -228,3 +228,48 @@ def test_feeds_name_their_public_address_when_the_site_has_one() -> None:
 def test_feed_configuration_is_validated() -> None:
     config = parse_config({"publish": {"feed_days": 3, "site_url": "https://me.example.org/digest"}})
     assert config.publish.feed_days == 3
+
+
+def test_feeds_hold_at_most_feed_max_entries_newest_day_first(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    path = config_files.write()
+    materialize_day(path, DAY_1)
+    materialize_day(path, DAY_2)
+    store = warehouse_for(path)
+    selected = "SELECT count(*) AS n FROM paper_scores WHERE announce_date = ? AND selected"
+    newest = store.query(selected, [DAY_2])[0]["n"]
+    assert newest >= 2 and store.query(selected, [DAY_1])[0]["n"] >= 3
+
+    path = config_files.write(publish={"feed_max_entries": newest + 2})
+    materialize_day(path, DAY_2)
+    site = config_files.root / "data" / "digests" / "site"
+    for name in ("feed.atom.xml", "feed.rss.xml"):
+        entries = feedparser.parse((site / name).read_bytes()).entries
+        assert len(entries) == newest + 2  # all of the newest day, then the best two of the day before
+    path = config_files.write(publish={"feed_max_entries": newest})
+    materialize_day(path, DAY_2)
+    assert len(feedparser.parse((site / "feed.atom.xml").read_bytes()).entries) == newest
+
+
+def test_a_loaded_digest_follows_the_stored_rows(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    from arxiv_pipeline.core.config import load_config
+    from arxiv_pipeline.core.stages.publish import load_digest_day
+
+    path = config_files.write()
+    materialize_day(path, DAY_1)
+    config, store = load_config(path), warehouse_for(path)
+    first = load_digest_day(config, DAY_1, store)
+    assert load_digest_day(config, DAY_1, store) is first  # unchanged rows: built once
+    top = first.papers[0]
+    store.query(
+        "UPDATE paper_summaries SET tldr = 'Rewritten.' WHERE announce_date = ? AND arxiv_id = ?",
+        [DAY_1, top.paper.arxiv_id],
+    )
+    again = load_digest_day(config, DAY_1, store)
+    assert again is not first and again.papers[0].summary is not None
+    assert again.papers[0].summary.tldr == "Rewritten."
+    retitled = config.model_copy(update={"digest": config.digest.model_copy(update={"title": "Other"})})
+    assert load_digest_day(retitled, DAY_1, store).title == "Other"

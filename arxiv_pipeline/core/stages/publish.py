@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,32 @@ DIGEST_FILES = {README_DIGEST: "README.md", DAILY_DIGEST: "daily_digest.md"}
 SITE_DIR = "site"
 
 
+# What a day's digest is built from; its rows' fingerprint tells when a loaded digest is stale.
+DIGEST_SOURCES = ("arxiv_listings", "feed_reports", "candidate_papers", "paper_scores", "paper_summaries")
+_LOADED: OrderedDict[tuple[str, date, str, str], DigestDay] = OrderedDict()
+_LOADED_LOCK = threading.Lock()
+_LOADED_MAX = 8  # the day being published and a week of feed days
+
+
 def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
+    """The day's digest as the store holds it now. A run renders it five times (two digests, the
+    export, the page, the feeds) and the feeds read a week of days: a digest whose source rows are
+    unchanged (same fingerprint, same config) is built once per process."""
+    settings = hashlib.sha256(config.model_dump_json().encode()).hexdigest()
+    key = (str(store.path.resolve()), day, store.day_fingerprint(day, DIGEST_SOURCES), settings)
+    with _LOADED_LOCK:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return _LOADED[key]
+    digest = _build_digest_day(config, day, store)
+    with _LOADED_LOCK:
+        _LOADED[key] = digest
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    return digest
+
+
+def _build_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
     feeds = store.read_day("feed_reports", day, order_by="category")
     notes = [
         f"feed {r['category']}: {r['status']}" + (f" ({r['detail']})" if r["detail"] else "")
@@ -177,15 +204,21 @@ def built_days(store: Warehouse) -> list[DaySummary]:
 def publish_feeds(config: PipelineConfig, store: Warehouse) -> StageReport:
     """Atom and RSS feeds of the latest ``publish.feed_days`` built days, into the site folder."""
     clock = Stopwatch()
-    latest = [d.announce_date for d in built_days(store)][: config.publish.feed_days]
+    latest, entries = [], 0
+    for built in built_days(store)[: config.publish.feed_days]:
+        if entries >= config.publish.feed_max_entries:
+            break  # the feed is full: older days are not read at all
+        latest.append(built.announce_date)
+        entries += built.papers
     days = [load_digest_day(config, d, store) for d in latest]
     site_url = config.publish.site_url or (config.output_dir / SITE_DIR).as_uri()
-    atom, rss = render_feeds(days, config.publish.site_title, site_url)
+    atom, rss = render_feeds(
+        days, config.publish.site_title, site_url, max_entries=config.publish.feed_max_entries
+    )
     files = dict(zip(FEED_FILES, (atom.decode("utf-8"), rss.decode("utf-8")), strict=True))
     paths = _write_all(config.output_dir / SITE_DIR, files)
-    return _file_report(
-        paths, clock(), rows=sum(len(d.papers) for d in days), days=[d.isoformat() for d in latest]
-    )
+    shown = min(sum(len(d.papers) for d in days), config.publish.feed_max_entries)
+    return _file_report(paths, clock(), rows=shown, days=[d.isoformat() for d in latest])
 
 
 def publish_site_index(config: PipelineConfig, store: Warehouse) -> StageReport:
