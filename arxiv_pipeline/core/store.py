@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from arxiv_pipeline.core.models import Listing, sql_columns
+from arxiv_pipeline.core.models import Listing, Paper, sql_columns
+from arxiv_pipeline.core.records import listing_from_row
 
 SCHEMA_VERSION = 2
 
@@ -489,6 +490,19 @@ class Warehouse:
             "FROM arxiv_listings WHERE announce_date = ?",
             [day],
         )[0]
+
+    def stored_records(self, day: date, versioned_ids: Sequence[str]) -> dict[str, Paper]:
+        """Full API records (not feed-only ones) stored for the day, by versioned id."""
+        rows = self.query(
+            "SELECT * FROM arxiv_listings WHERE announce_date = ? AND metadata_source = 'api' "
+            "AND list_contains(?, versioned_id)",
+            [day, list(versioned_ids)],
+        )
+        records = {}
+        for row in rows:
+            listing = listing_from_row(row)
+            records[listing.versioned_id] = Paper(**listing.paper_fields())
+        return records
 
     def day_fingerprint(self, day: date, tables: Sequence[str]) -> str:
         """A hash of every stored row of the day in these tables: equal only when their content

@@ -70,6 +70,35 @@ def test_todays_announcement_matches_the_recorded_listing_type_by_type() -> None
     assert "2611.10031" in result.feeds[0].detail  # the API had no record yet: kept from the feed
 
 
+def test_a_rerun_of_the_day_asks_the_api_only_for_what_it_has_not_stored(tmp_path) -> None:
+    from arxiv_pipeline.core.config import parse_config
+    from arxiv_pipeline.core.stages.ingest import fetch_listings
+    from arxiv_pipeline.core.store import Warehouse
+
+    config = parse_config({"categories": CATEGORIES})
+    store = Warehouse(tmp_path / "w.duckdb")
+    with FakeArxiv("2026-11-17") as server:
+        live = source(server, "2026-11-17T06:00:00+00:00", id_batch=10)
+        fetch_listings(config, DAY_1, store, live, "run-1")
+        first = {(r["versioned_id"], r["title"], r["doi"]) for r in store.read_day("arxiv_listings", DAY_1)}
+        asked = len(server.requests)
+        # One paper's stored record is from the feed only: only it is asked for again.
+        store.query(
+            "UPDATE arxiv_listings SET metadata_source = 'rss' WHERE announce_date = ? AND arxiv_id = ?",
+            [DAY_1, "2611.10001"],
+        )
+        report = fetch_listings(config, DAY_1, store, live, "run-2")
+        again = [p for _, p in server.requests[asked:]]
+    assert again[0].startswith("/rss/") and len(again) == 2  # the feed, then one look-up
+    assert "2611.10001" in again[1]
+    assert report.counts["api_requests"] == 2
+    rows = store.read_day("arxiv_listings", DAY_1)
+    assert {(r["versioned_id"], r["title"], r["doi"]) for r in rows} == first
+    assert {r["run_id"] for r in rows} == {"run-2"}
+    detail = store.read_day("feed_reports", DAY_1)[0]["detail"]
+    assert "full records reused from this day's earlier fetch" in detail
+
+
 def test_weekends_make_no_request() -> None:
     with FakeArxiv("2026-11-17") as server:
         result = source(server, "2026-11-22T12:00:00+00:00").fetch_day(date(2026, 11, 21), CATEGORIES)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol
 
 from arxiv_pipeline.core.config import PipelineConfig
-from arxiv_pipeline.core.models import FetchResult
+from arxiv_pipeline.core.models import FetchResult, Paper
+
+# Full records already stored for the day, by versioned id ("2611.01234v2"): what a rerun of the
+# day need not ask the API for again.
+StoredRecords = Callable[[Sequence[str]], dict[str, Paper]]
 
 # Bumped when what a source stores for a day changes; the UI then marks stored days stale.
 SOURCE_VERSION = "1"
@@ -16,7 +20,9 @@ SOURCE_VERSION = "1"
 class PaperSource(Protocol):
     name: str
 
-    def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult: ...
+    def fetch_day(
+        self, day: date, categories: Sequence[str], stored: StoredRecords | None = None
+    ) -> FetchResult: ...
 
     def announced_day(self, categories: Sequence[str]) -> date | None:
         """The newest announcement day the source can serve now."""

@@ -17,6 +17,7 @@ import arxiv
 
 from arxiv_pipeline import __version__
 from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing, Paper
+from arxiv_pipeline.core.sources import StoredRecords
 from arxiv_pipeline.core.sources.calendar import (
     announcement_date_of,
     is_announcement_day,
@@ -140,6 +141,8 @@ class ArxivSource:
 
     def lookup(self, versioned_ids: Sequence[str]) -> dict[str, Paper]:
         records: dict[str, Paper] = {}
+        if not versioned_ids:
+            return records
         client = self._client(max(1, min(self.id_batch, len(versioned_ids))))
         for start in range(0, len(versioned_ids), self.id_batch):
             batch = list(versioned_ids[start : start + self.id_batch])
@@ -148,10 +151,16 @@ class ArxivSource:
                 records[record.arxiv_id] = record
         return records
 
-    def _announcement(self, day: date, categories: Sequence[str], feed: RssFeed) -> FetchResult:
+    def _announcement(
+        self, day: date, categories: Sequence[str], feed: RssFeed, stored: StoredRecords | None
+    ) -> FetchResult:
         fetched_at = self.now()
         before, dropped = self.session.attempts_made, self.session.dropped_characters
-        records = self.lookup(sorted({i.paper.versioned_id for i in feed.items}))
+        wanted = sorted({i.paper.versioned_id for i in feed.items})
+        # A rerun of the day asks the API only for versions it has no full record of yet.
+        known = stored(wanted) if stored else {}
+        fresh = self.lookup([v for v in wanted if v not in known])
+        records = {p.arxiv_id: p for p in known.values()} | fresh
         listings: list[Listing] = []
         for item in feed.items:
             listed_in = next(
@@ -165,6 +174,8 @@ class ArxivSource:
             notes.append(
                 f"{len(missing)} without API metadata yet (kept from the feed): " + ", ".join(missing[:10])
             )
+        if known:
+            notes.append(f"{len(known)} full records reused from this day's earlier fetch")
         report = FeedReport("+".join(categories), "ok", len(feed.items), "; ".join(notes))
         return FetchResult(
             day, f"{self.name}:rss", fetched_at, listings, [report], 1 + self.session.attempts_made - before
@@ -210,7 +221,9 @@ class ArxivSource:
         )
 
     # -- the one entry point ---------------------------------------------------------------
-    def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult:
+    def fetch_day(
+        self, day: date, categories: Sequence[str], stored: StoredRecords | None = None
+    ) -> FetchResult:
         name = "+".join(categories)
         if not is_announcement_day(day):
             return FetchResult(
@@ -237,7 +250,7 @@ class ArxivSource:
                 )
             raise NotAnnouncedYetError(f"the feed still holds {feed.announce_date}; {day} not out yet")
         if feed.announce_date == day:
-            return self._announcement(day, categories, feed)
+            return self._announcement(day, categories, feed, stored)
         if feed.announce_date is not None and feed.announce_date < day:
             raise NotAnnouncedYetError(
                 f"the feed still holds {feed.announce_date}; arXiv rebuilds it at midnight US/Eastern"

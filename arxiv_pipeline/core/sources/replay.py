@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing, Paper
+from arxiv_pipeline.core.sources import StoredRecords
 from arxiv_pipeline.core.sources.calendar import is_announcement_day
 from arxiv_pipeline.core.sources.feeds import merge_listing, parse_api_page, parse_rss
 
@@ -53,7 +54,10 @@ class ReplaySource:
         )
         return FeedReport(category, "ok" if feed.items else "empty", len(feed.items), "; ".join(feed.skipped))
 
-    def fetch_day(self, day: date, categories: Sequence[str]) -> FetchResult:
+    def fetch_day(
+        self, day: date, categories: Sequence[str], stored: StoredRecords | None = None
+    ) -> FetchResult:
+        """The recorded day (``stored`` is not needed: nothing is fetched)."""
         folder = self.root / day.isoformat()
         manifest_path = folder / "manifest.json"
         if not manifest_path.is_file() and not is_announcement_day(day):

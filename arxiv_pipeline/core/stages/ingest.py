@@ -48,7 +48,7 @@ def fetch_listings(
 ) -> StageReport:
     clock = Stopwatch()
     # Fetch everything before touching the store: a failed fetch leaves stored days untouched.
-    result = source.fetch_day(day, config.categories)
+    result = source.fetch_day(day, config.categories, stored=lambda ids: store.stored_records(day, ids))
     provenance = _provenance(result, run_id)
     store.replace_day("arxiv_listings", day, [{**listing_row(i), **provenance} for i in result.listings])
     store.upsert_papers(_paper_rows(result, day))
