@@ -29,7 +29,6 @@ setup(
         "lxml==6.1.3",
         "lingua-language-detector==2.1.1",
         "pylatexenc==2.11",
-        "matplotlib==3.11.2",
         "pydantic==2.14.3",
         "croniter==7.0.0",
         "pyyaml==6.0.3",

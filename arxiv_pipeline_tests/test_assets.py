@@ -238,6 +238,24 @@ def test_digest_metadata_carries_a_chart(config_files: ConfigFactory, materializ
         for e in result.get_asset_materialization_events()
         if e.asset_key.to_user_string() == "digest_markdown"
     )
+    from lxml import etree
+
+    from arxiv_pipeline.core.stages.publish import load_digest_day
+
     chart = event.materialization.metadata["chart"].value
-    payload = chart.split("data:image/png;base64,")[1].rstrip(")")
-    assert base64.b64decode(payload).startswith(b"\x89PNG\r\n\x1a\n")
+    payload = chart.split("data:image/svg+xml;base64,")[1].rstrip(")")
+    svg = etree.fromstring(base64.b64decode(payload))
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    digest = load_digest_day(load_config(config_files.path), DAY_1, warehouse_for(config_files.path))
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert f"Papers per category ({len(digest.papers)})" in texts
+    sections = {p.section for p in digest.papers}
+    assert sections <= set(texts)  # one labelled bar per category
+    bars = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == "#b31b1b"]
+    assert len(bars) == len(sections)
+    histogram = [
+        int(r.findtext("{http://www.w3.org/2000/svg}title"))
+        for r in svg.iter("{*}rect")
+        if r.get("fill") == "#4a6fa5"
+    ]
+    assert sum(histogram) == len(digest.papers)

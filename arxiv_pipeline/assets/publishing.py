@@ -8,7 +8,7 @@ import dagster as dg
 from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
 from arxiv_pipeline.assets.summarization import paper_summaries
 from arxiv_pipeline.core import checks
-from arxiv_pipeline.core.charts import digest_chart_png
+from arxiv_pipeline.core.charts import digest_chart_svg
 from arxiv_pipeline.core.render import templates_version
 from arxiv_pipeline.core.stages.publish import (
     DAILY_DIGEST,
@@ -53,10 +53,11 @@ def digest_markdown(
     with warehouse.store().held() as store:
         report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
         readme = report.paths[0].read_text(encoding="utf-8")
-        chart = base64.b64encode(digest_chart_png(load_digest_day(config, day, store))).decode()
+        chart = base64.b64encode(digest_chart_svg(load_digest_day(config, day, store)).encode()).decode()
         outcome = checks.digest_matches_selection(store, day, readme)
     metadata = report_metadata(
-        report, chart=dg.MetadataValue.md(f"![Papers per category and scores](data:image/png;base64,{chart})")
+        report,
+        chart=dg.MetadataValue.md(f"![Papers per category and scores](data:image/svg+xml;base64,{chart})"),
     )
     return dg.MaterializeResult(
         metadata=metadata, check_results=[check_result(checks.DIGEST_MATCHES_SELECTION, outcome)]

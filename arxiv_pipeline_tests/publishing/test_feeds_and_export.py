@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from arxiv_pipeline.core.charts import digest_chart_svg
 from arxiv_pipeline.core.config import parse_config
 from arxiv_pipeline.core.digest import DigestDay, DigestPaper
 from arxiv_pipeline.core.models import Listing
@@ -204,6 +205,8 @@ def test_no_text_can_break_or_script_any_output(
         assert not _SCRIPT.search(markdown)
         assert markdown.count("<details>") == markdown.count("</details>")
         assert len(re.findall(r"^### ", markdown, re.M)) == 1  # the paper's own heading only
+    svg = etree.fromstring(digest_chart_svg(day).encode())  # strict XML: nothing broke out
+    assert not list(svg.iter("{*}script", "{*}foreignObject")) and not _SCRIPT.search(digest_chart_svg(day))
 
 
 def test_latex_titles_read_well_everywhere() -> None:
