@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from arxiv_pipeline.core.config import LLMConfig
 from arxiv_pipeline.core.retry import backoff_delay, retry_after_seconds
+
+if TYPE_CHECKING:
+    import openai
 
 JSON_MODES = ("json_schema", "json_object", "off")
 _RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
@@ -155,6 +156,9 @@ class ChatClient:
         api_key: str | None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        # Imported here: the package takes ~1.5 s to import, and runs without an LLM never need it.
+        import openai
+
         self.config = config
         # Local servers (vLLM, Ollama) take any key; the openai client insists on one.
         self._client = openai.OpenAI(
@@ -272,6 +276,8 @@ class ChatClient:
         prompt_tokens_est: int,
     ) -> _Try:
         """One request, and what its outcome means for the next try."""
+        import openai  # already loaded by __init__: a dictionary look-up
+
         mode = self.json_mode
         kwargs: dict[str, Any] = {}
         response_format = self._response_format(schema_name, schema)
