@@ -56,6 +56,21 @@ NAMES = [
     "Mina Farouk",
 ]
 CATS = ["cs.LG", "cs.CL", "cs.AI", "stat.ML"]
+SAMPLE_DAY = "2026-11-17"
+
+
+def run_multiprocess(day: str) -> None:
+    """The daily job on the multiprocess executor (each step its own process), as deployments
+    that scale out run it; the shipped Definitions run a run's steps in one process."""
+    import dagster as dg
+
+    from arxiv_pipeline_tests.test_multiprocess import digest_job
+
+    with dg.DagsterInstance.get() as instance:
+        result = dg.execute_job(
+            dg.reconstructable(digest_job), instance=instance, tags={"dagster/partition": day}
+        )
+        assert result.success, "the multiprocess run failed"
 
 
 # -- synthetic recordings ----------------------------------------------------------------------
@@ -100,6 +115,39 @@ def write_day(root: Path, day: date, papers: list[Any]) -> None:
     from arxiv_pipeline_tests.build_sample_data import build_day
 
     build_day(root, day.isoformat(), papers)
+
+
+# -- the local servers, in a process of their own ---------------------------------------------
+def _serve(conn: Any, day: str | None, root: Path, latency_s: float) -> None:
+    from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
+    from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+
+    with FakeArxiv(day, root=root) as arxiv, FakeOpenAI(latency_s=latency_s) as llm:
+        conn.send((arxiv.base_url, llm.base_url))
+        while conn.recv() == "counts":
+            conn.send({"llm_calls": llm.calls, "arxiv_requests": len(arxiv.requests)})
+
+
+class ServersApart:
+    """The local arXiv and LLM servers in a child process, so that the peak memory measured in
+    this process is the pipeline's alone (the fake arXiv holds every recorded entry in memory)."""
+
+    def __init__(self, day: str | None, root: Path, latency_s: float) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(child, day, root, latency_s), daemon=True)
+        self._proc.start()
+        self.arxiv_url, self.llm_url = self._conn.recv()
+
+    def counts(self) -> dict[str, int]:
+        self._conn.send("counts")
+        return self._conn.recv()
+
+    def close(self) -> None:
+        self._conn.send("stop")
+        self._proc.join(timeout=30)
 
 
 # -- one scenario, in its own process ---------------------------------------------------------
@@ -211,10 +259,13 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
                 from arxiv_pipeline.core.config import load_config
 
                 limits = load_config(config).llm
-                # The fastest the configured limits allow: concurrency-bound or requests-bound.
-                out["llm_bound_s"] = max(
-                    n * latency / limits.max_concurrency, n * 60 / limits.requests_per_minute
-                )
+                rpm = limits.requests_per_minute
+                # The fastest the configured limits allow. The client's limiter is a token bucket
+                # that starts full, as the OpenAI cookbook's parallel processor does: a minute's
+                # requests may go at once, the rest at rpm/60 a second.
+                out["llm_bound_s"] = max(n * latency / limits.max_concurrency, max(0, n - rpm) * 60 / rpm)
+                # The same limits read as an even spread over the minute (the issue's formula).
+                out["llm_steady_bound_s"] = max(n * latency / limits.max_concurrency, n * 60 / rpm)
                 out["limits"] = {
                     "max_concurrency": limits.max_concurrency,
                     "requests_per_minute": limits.requests_per_minute,
@@ -367,7 +418,7 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
                 with dg.DagsterInstance.ephemeral() as instance:
                     dg.materialize(
                         ALL_ASSETS,
-                        partition_key="2026-11-17",
+                        partition_key=SAMPLE_DAY,
                         resources=pipeline_resources(config_path=str(config)),
                         instance=instance,
                     )
@@ -381,6 +432,88 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         warm("per_call_connections_baseline")
         store_mod.Warehouse.held = held  # type: ignore[method-assign]
         out["wall_s"] = out["warm_run_s"]
+    elif name == "full_window":
+        # Big days once the feed window is full: publish.feed_days (7) past days and today, each
+        # with --big-papers papers, built one run per day in this process (an 8-day backfill: the
+        # process's peak memory is its peak), then today again with nothing changed. The LLM answers
+        # at once here: this scenario is about everything around it.
+        days, d = [], today - timedelta(days=1)
+        while len(days) < 7:
+            if d.weekday() < 5:
+                days.append(d)
+            d -= timedelta(days=1)
+        days = [*reversed(days), today]
+        for i, day in enumerate(days):
+            write_day(rec, day, synthetic_papers(args.big_papers, day, seed=200 + i, id_offset=i * 5000))
+        servers = ServersApart(today.isoformat(), rec, 0.0)
+        try:
+            config = _config(
+                root, servers.arxiv_url, servers.llm_url, args.big_papers, "llm", args.concurrency
+            )
+            build = _materialize(config, days)
+            backfill_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            before = servers.counts()
+            again = _materialize(config, [today])
+            after = servers.counts()
+        finally:
+            servers.close()
+        feed = root / "out" / "site" / "feed.atom.xml"
+        out.update(
+            days=len(days),
+            papers=args.big_papers * len(days),
+            backfill_wall_s=build["wall_s"],
+            backfill_peak_rss_mb=backfill_peak,
+            llm_calls=before["llm_calls"],
+            wall_s=again["wall_s"],
+            asset_s=again["asset_s"],
+            rerun_llm_calls=after["llm_calls"] - before["llm_calls"],
+            rerun_arxiv_requests=after["arxiv_requests"] - before["arxiv_requests"],
+            feed_entries=feed.read_text(encoding="utf-8").count("<entry>"),
+            feed_mb=round(feed.stat().st_size / 1e6, 2),
+        )
+    elif name == "cold_cli":
+        # What a user or cron pays: a fresh process per run. The sample day on the packaged
+        # config (replayed, extractive summaries), through `arxiv-pipeline run`, through
+        # `dagster asset materialize` (what the schedule and the UI launch: one process, the
+        # Definitions' in-process executor), and through the daily job on the multiprocess
+        # executor (each step its own process), all recorded in a real instance on disk.
+        from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH
+
+        config = root / "arxiv_pipeline.yaml"
+        config.write_text(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+        home = root / "data" / "dagster_home"
+        env = {
+            **os.environ,
+            "DAGSTER_HOME": str(home),
+            "ARXIV_PIPELINE_CONFIG": str(config),
+            "PYTHONPATH": str(REPO),  # the multiprocess run imports its job from the tests
+        }
+        bindir = Path(sys.executable).parent
+
+        def timed(cmd: list[str]) -> float:
+            started = time.perf_counter()
+            proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(f"{cmd} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+            return time.perf_counter() - started
+
+        imports = "import arxiv_pipeline.cli, arxiv_pipeline.definitions, dagster"
+        out["imports_s"] = min(timed([sys.executable, "-c", imports]) for _ in range(3))
+        cli = [str(bindir / "arxiv-pipeline"), "run", "--date", SAMPLE_DAY]
+        out["first_run_s"] = timed(cli)  # a new database and a new instance
+        out["cli_runs_s"] = [timed(cli) for _ in range(3)]
+        out["cli_s"] = min(out["cli_runs_s"])
+        out["cli_after_imports_s"] = out["cli_s"] - out["imports_s"]
+        materialize = [str(bindir / "dagster"), "asset", "materialize", "-m", "arxiv_pipeline.definitions"]
+        out["scheduled_runs_s"] = [
+            timed([*materialize, "--select", "*", "--partition", SAMPLE_DAY]) for _ in range(3)
+        ]
+        out["scheduled_s"] = min(out["scheduled_runs_s"])
+        multi = (
+            f"from arxiv_pipeline_tests.benchmark import run_multiprocess; run_multiprocess({SAMPLE_DAY!r})"
+        )
+        out["multiprocess_s"] = min(timed([sys.executable, "-c", multi]) for _ in range(2))
+        out["wall_s"] = out["cli_s"]
     else:
         raise SystemExit(f"unknown scenario {name}")
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -400,6 +533,8 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "overhead",
         "feed_check",
         "fixed_cost",
+        "full_window",
+        "cold_cli",
     ):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             cmd = [
@@ -430,6 +565,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     llm_stage = day["asset_s"].get("paper_summaries", day["wall_s"])
     shipped = results["day_shipped_limits"]
     shipped_llm = shipped["asset_s"].get("paper_summaries", shipped["wall_s"])
+    fw, cold, over = results["full_window"], results["cold_cli"], results["overhead"]
     results["headline"] = {
         "shipped_limits_end_to_end_speedup_vs_serial": base["wall_s"] / shipped["wall_s"],
         "shipped_limits_llm_stage_vs_bound": shipped_llm / shipped["llm_bound_s"],
@@ -437,7 +573,13 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "end_to_end_speedup_vs_serial": base["wall_s"] / day["wall_s"],
         "concurrency_limit": args.concurrency,
         "rerun_llm_calls": results["rerun"]["rerun_llm_calls"],
-        "overhead_ms_per_paper": results["overhead"]["total_per_paper_ms"],
+        # From wall time (no LLM, no network in this scenario), not from the steps' timers.
+        "overhead_ms_per_paper": 1000 * over["wall_s"] / over["papers"],
+        "full_window_rerun_s": fw["wall_s"],
+        "full_window_backfill_peak_mb": fw["backfill_peak_rss_mb"],
+        "cold_cli_after_imports_s": cold["cli_after_imports_s"],
+        "scheduled_vs_cli": cold["scheduled_s"] / cold["cli_s"],
+        "warm_fixed_cost_s": results["fixed_cost"]["warm_run_s"],
     }
     results["machine"] = {
         "python": platform.python_version(),
@@ -503,10 +645,10 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"\n{'scenario':<16} {'what':<42} {'wall s':>8} {'LLM calls':>10} {'peak MB':>8}")
     for name, what, wall, calls, mem in rows:
         print(f"{name:<16} {what:<42} {wall:>8.2f} {calls:>10} {mem:>8.0f}")
-    print("\nTime in each asset, the 400-paper day (s):")
+    print("\nTime in each step with its checks, the 400-paper day (s):")
     for k, v in sorted(r["day"]["asset_s"].items(), key=lambda kv: -kv[1]):
         print(f"  {k:<18} {v:8.3f}")
-    print("\nPipeline overhead per paper, no LLM or network (ms):")
+    print("\nEach step per paper, no LLM or network (ms):")
     for k, v in sorted(r["overhead"]["per_paper_ms"].items(), key=lambda kv: -kv[1]):
         print(f"  {k:<18} {v:8.3f}")
     h = r["headline"]
@@ -520,7 +662,8 @@ def print_table(r: dict[str, Any]) -> None:
         f"With the packaged limits ({shipped['limits']}): end to end "
         f"{h['shipped_limits_end_to_end_speedup_vs_serial']:.1f}x the serial baseline (target >= 5x); "
         f"LLM stage {h['shipped_limits_llm_stage_vs_bound']:.2f}x the bound those limits allow, "
-        f"{shipped['llm_bound_s']:.1f} s (target <= 1.15x)"
+        f"{shipped['llm_bound_s']:.1f} s (target <= 1.15x; read as an even spread over each minute "
+        f"the bound would be {shipped['llm_steady_bound_s']:.1f} s)"
     )
     fc = r["feed_check"]
     print(
@@ -534,7 +677,28 @@ def print_table(r: dict[str, Any]) -> None:
         f"{fx['per_call_connections_baseline_s']:.2f} s, {fx['per_call_connections_baseline_connections']}"
     )
     print(f"LLM calls on an unchanged rerun: {h['rerun_llm_calls']}")
-    print(f"Overhead per paper: {h['overhead_ms_per_paper']:.2f} ms")
+    print(
+        f"Overhead per paper, from wall time ({r['overhead']['papers']} papers, no LLM or network): "
+        f"{h['overhead_ms_per_paper']:.2f} ms (target <= 2 ms)"
+    )
+    fw = r["full_window"]
+    print(
+        f"Full feed window ({fw['days']} days x {fw['papers'] // fw['days']} papers): "
+        f"unchanged rerun of today {fw['wall_s']:.2f} s (target <= 5 s; {fw['rerun_llm_calls']} LLM "
+        f"calls, {fw['rerun_arxiv_requests']} arXiv requests), feed {fw['feed_entries']} entries, "
+        f"{fw['feed_mb']} MB; the {fw['days']}-day build: {fw['backfill_wall_s']:.0f} s, peak "
+        f"{fw['backfill_peak_rss_mb']:.0f} MB (target <= 400 MB)"
+    )
+    print("  its steps on the rerun (s): " + ", ".join(f"{k} {v:.2f}" for k, v in fw["asset_s"].items()))
+    c = r["cold_cli"]
+    print(
+        f"Cold processes, the sample day: imports {c['imports_s']:.2f} s; `arxiv-pipeline run` "
+        f"{c['cli_s']:.2f} s = {c['cli_after_imports_s']:.2f} s after imports (target <= 4 s; "
+        f"first run on a new database {c['first_run_s']:.2f} s); `dagster asset materialize` "
+        f"(the schedule's and UI's path) "
+        f"{c['scheduled_s']:.2f} s = {h['scheduled_vs_cli']:.2f}x the CLI (target <= 2x); the multiprocess "
+        f"executor (a process per step) {c['multiprocess_s']:.2f} s"
+    )
     per_day = r["backfill"]["wall_s"] / r["backfill"]["days"]
     print(
         f"Growth: {r['day']['papers']} papers {r['day']['wall_s']:.1f}s, {r['big_day']['papers']} papers "

@@ -36,7 +36,8 @@ SITE_DIR = "site"
 DIGEST_SOURCES = ("arxiv_listings", "feed_reports", "candidate_papers", "paper_scores", "paper_summaries")
 _LOADED: OrderedDict[tuple[str, date, str, str], DigestDay] = OrderedDict()
 _LOADED_LOCK = threading.Lock()
-_LOADED_MAX = 8  # the day being published and a week of feed days
+_LOADED_MAX = 8  # the day being published and a week of feed days,
+_LOADED_MAX_PAPERS = 3000  # unless they are big days: memory stays bounded
 
 
 def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
@@ -52,7 +53,9 @@ def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Dige
     digest = _build_digest_day(config, day, store)
     with _LOADED_LOCK:
         _LOADED[key] = digest
-        while len(_LOADED) > _LOADED_MAX:
+        while len(_LOADED) > 1 and (
+            len(_LOADED) > _LOADED_MAX or sum(len(d.papers) for d in _LOADED.values()) > _LOADED_MAX_PAPERS
+        ):
             _LOADED.popitem(last=False)
     return digest
 
