@@ -119,6 +119,72 @@ def test_rerun_is_idempotent_and_days_accumulate(
     assert day1_again[0]["n"] == 57
 
 
+def _unchanged(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {
+        e.asset_key.to_user_string(): e.materialization.metadata["unchanged"].value
+        for e in result.get_asset_materialization_events()
+        if "unchanged" in e.materialization.metadata
+    }
+
+
+def test_an_unchanged_rerun_keeps_rows_and_files_and_a_change_redoes_what_it_touches(
+    config_files: ConfigFactory, materialize_day: Materialize
+) -> None:
+    path = config_files.write()
+    first = materialize_day(path, DAY_1)
+    assert set(_unchanged(first).values()) == {False}
+    out = load_config(path).output_dir
+    files = [
+        out / "2026-11-17" / "README.md",
+        out / "2026-11-17" / "papers.jsonl",
+        out / "site" / "2026-11-17.html",
+    ]
+    files += [
+        out / "site" / "feed.atom.xml",
+        out / "2026-11-17" / "digest.json",
+        out / "2026-11-17" / "daily_digest.md",
+    ]
+    stamps = {f: f.stat().st_mtime_ns for f in files}
+
+    again = materialize_day(path, DAY_1)
+    assert _unchanged(again) == {k: True for k in _unchanged(first)}
+    assert {f: f.stat().st_mtime_ns for f in files} == stamps  # nothing rendered or written again
+    store = warehouse_for(path)
+    for table in ("arxiv_listings", "candidate_papers", "paper_scores", "paper_summaries", "digests"):
+        runs = {r["run_id"] for r in store.query(f"SELECT DISTINCT run_id FROM {table}")}
+        assert runs == {first.run_id}, table  # the rows say which run last changed them
+
+    # A file edited (or damaged) on disk is written again from the store.
+    files[0].write_text("edited", encoding="utf-8")
+    materialize_day(path, DAY_1)
+    assert files[0].read_text(encoding="utf-8").startswith("# ")
+
+    # A stored summary changes: the files that show it are rendered again, the rows above stay.
+    top = store.query("SELECT arxiv_id FROM paper_scores WHERE announce_date = ? AND rank = 1", [DAY_1])[0]
+    store.query(
+        "UPDATE paper_summaries SET tldr = 'A rewritten TL;DR.' WHERE announce_date = ? AND arxiv_id = ?",
+        [DAY_1, top["arxiv_id"]],
+    )
+    changed = _unchanged(
+        dg.materialize(
+            ALL_ASSETS,
+            selection=["digest_markdown", "daily_digest", "digest_export", "site_day_page", "digest_feeds"],
+            partition_key=DAY_1.isoformat(),
+            resources=pipeline_resources(config_path=str(path)),
+        )
+    )
+    assert changed == dict.fromkeys(changed, False) and len(changed) == 5
+    assert "A rewritten TL;DR." in files[0].read_text(encoding="utf-8")
+    assert "A rewritten TL;DR." in files[2].read_text(encoding="utf-8")
+
+    # A setting only the digest shows: the digest is rendered again, the ranking is kept.
+    retitled = materialize_day(config_files.write(digest={"title": "Another title"}), DAY_1)
+    flags = _unchanged(retitled)
+    assert flags["arxiv_listings"] and flags["paper_scores"]  # (the edited summary is made again)
+    assert not flags["digest_markdown"] and not flags["daily_digest"]
+    assert "Another title" in files[0].read_text(encoding="utf-8")
+
+
 def test_papers_shown_before_stay_out_unless_configured(
     config_files: ConfigFactory, materialize_day: Materialize
 ) -> None:

@@ -34,6 +34,7 @@ SUMMARIZE_TOP = 10
 VOLATILE = {
     "run_id", "fetched_at", "decided_at", "scored_at", "created_at", "rendered_at", "recorded_at",
     "updated_at", "seconds", "cached", "path", "failed_at", "config_hash", "sha256", "built_at", "rated_at",
+    "inputs", "written_at",
 }  # fmt: skip
 _FETCHED = re.compile(r"\*\*Last Updated\*\*: [^\n]*")
 OUTPUTS = [
@@ -118,8 +119,10 @@ def _table_rows(database: Path) -> dict[str, list[tuple]]:
     store = Warehouse(database)
     out = {}
     for table in TABLES:
-        if table in ("llm_calls", "run_failures", "feed_reports"):
-            continue  # logs of what happened (the kill included), compared separately
+        if table in ("llm_calls", "run_failures", "feed_reports", "published_files"):
+            # Logs of what happened (the kill included), compared separately; published_files
+            # records the files' sizes, and papers.jsonl holds run ids and cache flags.
+            continue
         rows = [
             tuple(sorted((k, _FETCHED.sub("", str(v))) for k, v in r.items() if k not in VOLATILE))
             for r in store.query(f"SELECT * FROM {table}")

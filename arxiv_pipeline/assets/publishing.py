@@ -110,7 +110,7 @@ def digest_export(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
     with warehouse.store().held() as store:
-        report = publish_export(config_file.load(), partition_day(context), store)
+        report = publish_export(config_file.load(), partition_day(context), store, context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -127,7 +127,7 @@ def site_day_page(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
     with warehouse.store().held() as store:
-        report = publish_day_page(config_file.load(), partition_day(context), store)
+        report = publish_day_page(config_file.load(), partition_day(context), store, context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -155,9 +155,11 @@ def site_index(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.Materi
     check_specs=[dg.AssetCheckSpec(checks.FEEDS_PARSE, asset="digest_feeds", blocking=True)],
     **PUBLISHING,
 )
-def digest_feeds(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+def digest_feeds(
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
     with warehouse.store().held() as store:
-        report = publish_feeds(config_file.load(), store)
+        report = publish_feeds(config_file.load(), store, context.run.run_id)
     atom, rss = (p.read_bytes() for p in report.paths)
     return dg.MaterializeResult(
         metadata=report_metadata(report),

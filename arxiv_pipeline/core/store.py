@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +229,15 @@ TABLES: dict[str, str] = {
         built_at TIMESTAMPTZ NOT NULL
     """,
     # Failed runs, recorded by the run-failure sensor: what broke, where, and why.
+    # What each published file was made from, so an unchanged day is not rendered again.
+    "published_files": """
+        path VARCHAR PRIMARY KEY,
+        inputs VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        bytes BIGINT NOT NULL,
+        run_id VARCHAR,
+        written_at TIMESTAMPTZ NOT NULL
+    """,
     "run_failures": """
         run_id VARCHAR PRIMARY KEY,
         job VARCHAR NOT NULL,
@@ -277,6 +286,18 @@ _SCHEMA_LOCK = threading.Lock()
 
 class StoreBusyError(RuntimeError):
     """Another process held the DuckDB file for longer than we were willing to wait."""
+
+
+# When and by which run a row was written, and whether its answer was paid for in that run: not
+# part of what the row says. A rerun that computes the same data keeps the stored rows as they are.
+PROVENANCE = frozenset(
+    {"run_id", "fetched_at", "decided_at", "scored_at", "created_at", "rendered_at", "cached"}
+)
+
+
+def data_columns(table: str) -> list[str]:
+    """A table's columns less its provenance."""
+    return [name for name, _, _ in table_columns(table) if name not in PROVENANCE]
 
 
 def table_columns(table: str) -> list[tuple[str, str, bool]]:
@@ -414,6 +435,32 @@ class Warehouse:
             self._insert(conn, table, [{**r, **where, "announce_date": day} for r in rows])
         return len(rows)
 
+    def sync_day(self, table: str, day: date, rows: Sequence[Mapping[str, Any]]) -> bool:
+        """``replace_day``, unless the stored rows already hold the same data (provenance aside):
+        then they stay as they are, with the run and time that last changed them, and downstream
+        fingerprints stay equal. True when the day's rows were replaced."""
+        if table not in TABLES or "announce_date" not in TABLES[table]:
+            raise ValueError(f"{table} is not a per-day table")
+        columns = ", ".join(data_columns(table))
+        with self._transaction() as conn:
+            # A temp table of the target's exact types, so values compare as they would be stored.
+            conn.execute(f"CREATE OR REPLACE TEMP TABLE incoming_day AS SELECT * FROM {table} LIMIT 0")
+            try:
+                self._insert(conn, "incoming_day", [{**r, "announce_date": day} for r in rows])
+                stored = f"SELECT {columns} FROM {table} WHERE announce_date = ?"
+                differing = conn.execute(
+                    f"SELECT count(*) FROM ((SELECT {columns} FROM incoming_day EXCEPT ALL {stored}) "
+                    f"UNION ALL ({stored} EXCEPT ALL SELECT {columns} FROM incoming_day))",
+                    [day, day],
+                ).fetchone()
+                if differing is not None and differing[0] == 0:
+                    return False
+                conn.execute(f"DELETE FROM {table} WHERE announce_date = ?", [day])
+                conn.execute(f"INSERT INTO {table} SELECT * FROM incoming_day")
+                return True
+            finally:
+                conn.execute("DROP TABLE IF EXISTS incoming_day")
+
     def read_day(self, table: str, day: date, order_by: str | None = None) -> list[dict[str, Any]]:
         order = f" ORDER BY {order_by}" if order_by else ""
         return self.query(f"SELECT * FROM {table} WHERE announce_date = ?{order}", [day])
@@ -504,15 +551,32 @@ class Warehouse:
             records[listing.versioned_id] = Paper(**listing.paper_fields())
         return records
 
-    def day_fingerprint(self, day: date, tables: Sequence[str]) -> str:
-        """A hash of every stored row of the day in these tables: equal only when their content
-        is. Computed inside DuckDB, so a 2,000-paper day costs milliseconds, not a read."""
+    def day_fingerprint(self, day: date, sources: Mapping[str, str | None]) -> str:
+        """A hash of the day's stored rows in these tables, each over the given column expression
+        (None: every column but provenance): equal only when that content is. Computed inside
+        DuckDB, so a 2,000-paper day costs milliseconds, not a read."""
         parts = " UNION ALL ".join(
-            f"SELECT '{t}' AS t, count(*) AS n, sum(hash(x)::HUGEINT) AS h FROM {t} x WHERE announce_date = ?"
-            for t in tables
+            f"SELECT '{t}' AS t, count(*) AS n, "
+            f"sum(hash({expr or ', '.join(data_columns(t))})::HUGEINT) AS h FROM {t} WHERE announce_date = ?"
+            for t, expr in sources.items()
         )
-        rows = self.query(f"SELECT t, n, h FROM ({parts}) ORDER BY t", [day] * len(tables))
+        rows = self.query(f"SELECT t, n, h FROM ({parts}) ORDER BY t", [day] * len(sources))
         return ";".join(f"{r['t']}:{r['n']}:{r['h']}" for r in rows)
+
+    def published_file(self, path: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM published_files WHERE path = ?", [path])
+        return rows[0] if rows else None
+
+    def record_published(self, path: str, inputs: str, sha256: str, size: int, run_id: str | None) -> None:
+        row = {
+            "path": path,
+            "inputs": inputs,
+            "sha256": sha256,
+            "bytes": size,
+            "run_id": run_id,
+            "written_at": datetime.now(UTC),
+        }
+        self.upsert("published_files", [row])
 
     def papers_per_day(self, up_to: date, days: int) -> list[dict[str, Any]]:
         """(d, n): distinct papers listed on the latest ``days`` days up to ``up_to``."""

@@ -50,7 +50,10 @@ def fetch_listings(
     # Fetch everything before touching the store: a failed fetch leaves stored days untouched.
     result = source.fetch_day(day, config.categories, stored=lambda ids: store.stored_records(day, ids))
     provenance = _provenance(result, run_id)
-    store.replace_day("arxiv_listings", day, [{**listing_row(i), **provenance} for i in result.listings])
+    # The same listings as stored (a rerun, nothing new) keep their rows and first fetch's provenance.
+    written = store.sync_day(
+        "arxiv_listings", day, [{**listing_row(i), **provenance} for i in result.listings]
+    )
     store.upsert_papers(_paper_rows(result, day))
     store.replace_day(
         "feed_reports",
@@ -60,7 +63,8 @@ def fetch_listings(
             for f in result.feeds
         ],
     )
-    return StageReport(rows=len(result.listings), counts=_fetch_counts(result), seconds=clock())
+    counts = {**_fetch_counts(result), "unchanged": not written}
+    return StageReport(rows=len(result.listings), counts=counts, seconds=clock())
 
 
 def _fetch_counts(result: FetchResult) -> dict[str, Any]:

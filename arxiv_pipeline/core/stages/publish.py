@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import sys
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from arxiv_pipeline import __version__
+from arxiv_pipeline.core import digest as digest_module
+from arxiv_pipeline.core import publish as publish_module
+from arxiv_pipeline.core import render as render_module
+from arxiv_pipeline.core import site as site_module
+from arxiv_pipeline.core import text as text_module
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.digest import DigestDay, build_digest_day
 from arxiv_pipeline.core.publish import FEED_FILES, export_day, render_feeds
-from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
+from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest, templates_version
 from arxiv_pipeline.core.site import (
     DaySummary,
     days_script,
@@ -24,7 +33,7 @@ from arxiv_pipeline.core.site import (
     static_files,
 )
 from arxiv_pipeline.core.stages import StageReport, Stopwatch
-from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.core.store import Warehouse, data_columns, table_columns
 
 README_DIGEST = "readme"
 DAILY_DIGEST = "daily"
@@ -32,8 +41,20 @@ DIGEST_FILES = {README_DIGEST: "README.md", DAILY_DIGEST: "daily_digest.md"}
 SITE_DIR = "site"
 
 
-# What a day's digest is built from; its rows' fingerprint tells when a loaded digest is stale.
-DIGEST_SOURCES = ("arxiv_listings", "feed_reports", "candidate_papers", "paper_scores", "paper_summaries")
+# What a day's digest is built from (table: the columns it reads, None for all but provenance); the
+# rows' fingerprint over them tells when a loaded digest or a published file is stale.
+DIGEST_SOURCES: dict[str, str | None] = {
+    "arxiv_listings": ", ".join([*data_columns("arxiv_listings"), "fetched_at"]),
+    "feed_reports": "category, status, CASE WHEN status <> 'ok' THEN detail END",
+    "candidate_papers": None,
+    "paper_scores": None,
+    "paper_summaries": None,
+}
+# papers.jsonl holds every field of the paper_digest view over these, provenance included.
+EXPORT_SOURCES = {
+    t: ", ".join(c for c, _, _ in table_columns(t))
+    for t in ("candidate_papers", "paper_scores", "paper_summaries")
+}
 _LOADED: OrderedDict[tuple[str, date, str, str], DigestDay] = OrderedDict()
 _LOADED_LOCK = threading.Lock()
 _LOADED_MAX = 8  # the day being published and a week of feed days,
@@ -44,8 +65,7 @@ def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Dige
     """The day's digest as the store holds it now. A run renders it five times (two digests, the
     export, the page, the feeds) and the feeds read a week of days: a digest whose source rows are
     unchanged (same fingerprint, same config) is built once per process."""
-    settings = hashlib.sha256(config.model_dump_json().encode()).hexdigest()
-    key = (str(store.path.resolve()), day, store.day_fingerprint(day, DIGEST_SOURCES), settings)
+    key = (str(store.path.resolve()), day, store.day_fingerprint(day, DIGEST_SOURCES), _settings(config))
     with _LOADED_LOCK:
         if key in _LOADED:
             _LOADED.move_to_end(key)
@@ -58,6 +78,49 @@ def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Dige
         ):
             _LOADED.popitem(last=False)
     return digest
+
+
+def _settings(config: PipelineConfig) -> str:
+    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()
+
+
+@functools.cache
+def renderer_version() -> str:
+    """Changes when any output could: the templates, static files and the code that renders."""
+    digest = hashlib.sha256(f"{__version__}:{templates_version()}".encode())
+    for module in (
+        digest_module,
+        publish_module,
+        render_module,
+        site_module,
+        text_module,
+        sys.modules[__name__],
+    ):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def inputs_key(config: PipelineConfig, store: Warehouse, days: Sequence[date], *extra: object) -> str:
+    """Everything a published file is made from: the days' rows, the settings, the renderer."""
+    parts = [renderer_version(), _settings(config), *(store.day_fingerprint(d, DIGEST_SOURCES) for d in days)]
+    return hashlib.sha256("\x1f".join([*parts, *map(str, extra)]).encode()).hexdigest()
+
+
+def write_unless_unchanged(
+    store: Warehouse, path: Path, inputs: str, render: Callable[[], str], run_id: str | None = None
+) -> tuple[str, bool]:
+    """(the file's text, whether it was written): rendered and written only when the stored record
+    says different inputs made it, or the file on disk is not the one recorded."""
+    record = store.published_file(str(path))
+    if record is not None and record["inputs"] == inputs and path.is_file():
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() == record["sha256"]:
+            return data.decode("utf-8"), False
+    text = render()
+    write_atomic(path, text)
+    data = text.encode("utf-8")
+    store.record_published(str(path), inputs, hashlib.sha256(data).hexdigest(), len(data), run_id)
+    return text, True
 
 
 def _build_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> DigestDay:
@@ -143,30 +206,35 @@ def publish_markdown(
     """
     clock = Stopwatch()
     digest = load_digest_day(config, day, store)
-    text = render_digest(kind, digest, config)
     name = DIGEST_FILES[kind]
     paths = [config.output_dir / day.isoformat() / name]
-    write_atomic(paths[0], text)
+    inputs = inputs_key(config, store, [day], kind)
+    text, written = write_unless_unchanged(
+        store, paths[0], inputs, lambda: render_digest(kind, digest, config), run_id
+    )
+    if written or not store.query("SELECT 1 FROM digests WHERE announce_date = ? AND kind = ?", [day, kind]):
+        row = {
+            "path": str(paths[0]),
+            "content": text,
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "papers": len(digest.papers),
+            "run_id": run_id,
+            "rendered_at": datetime.now(UTC),
+        }
+        store.replace_day("digests", day, [row], where={"kind": kind})
     latest = store.latest_digest_day(kind)
-    row = {
-        "path": str(paths[0]),
-        "content": text,
-        "sha256": hashlib.sha256(text.encode()).hexdigest(),
-        "papers": len(digest.papers),
-        "run_id": run_id,
-        "rendered_at": datetime.now(UTC),
-    }
-    store.replace_day("digests", day, [row], where={"kind": kind})
     # A holiday's page never becomes "the newest day": readers keep the last real digest.
     if digest.announced and (latest is None or day >= latest):
         paths.append(config.output_dir / name)
-        write_atomic(paths[1], text)
+        if not paths[1].is_file() or paths[1].read_text(encoding="utf-8") != text:
+            write_atomic(paths[1], text)
     counts = {
         "papers": len(digest.papers),
         "summarized": digest.summarized,
         "failed_summaries": digest.failed_summaries,
         "bytes": len(text.encode()),
         "sections": len(digest.sections()),
+        "unchanged": not written,
     }
     return StageReport(
         rows=len(digest.papers),
@@ -177,34 +245,55 @@ def publish_markdown(
     )
 
 
-def publish_export(config: PipelineConfig, day: date, store: Warehouse) -> StageReport:
+def publish_export(
+    config: PipelineConfig, day: date, store: Warehouse, run_id: str | None = None
+) -> StageReport:
     """``<day>/digest.json`` (the digest as data) and ``<day>/papers.jsonl`` (every paper of the
     day with every stored field, from the ``paper_digest`` view)."""
     clock = Stopwatch()
     digest = load_digest_day(config, day, store)
-    rows = store.digest_rows(day)
-    digest_json, papers_jsonl = export_day(digest, rows)
-    paths = _write_all(
-        config.output_dir / day.isoformat(), {"digest.json": digest_json, "papers.jsonl": papers_jsonl}
-    )
-    return _file_report(paths, clock(), rows=len(rows), papers=len(digest.papers))
+    folder = config.output_dir / day.isoformat()
+    inputs = inputs_key(config, store, [day], "export", store.day_fingerprint(day, EXPORT_SOURCES))
+
+    @functools.cache
+    def rendered() -> tuple[str, str]:
+        return export_day(digest, store.digest_rows(day))
+
+    written = [
+        write_unless_unchanged(store, folder / name, inputs, lambda i=i: rendered()[i], run_id)[1]
+        for i, name in enumerate(("digest.json", "papers.jsonl"))
+    ]
+    rows = store.query("SELECT count(*) AS n FROM paper_digest WHERE announce_date = ?", [day])[0]["n"]
+    paths = [folder / "digest.json", folder / "papers.jsonl"]
+    return _file_report(paths, clock(), rows=rows, papers=len(digest.papers), unchanged=not any(written))
 
 
-def publish_day_page(config: PipelineConfig, day: date, store: Warehouse) -> StageReport:
+def publish_day_page(
+    config: PipelineConfig, day: date, store: Warehouse, run_id: str | None = None
+) -> StageReport:
     """The day's page of the web site."""
     clock = Stopwatch()
     digest = load_digest_day(config, day, store)
     prev_day, next_day = neighbours(day, [d.announce_date for d in built_days(store)])
-    page = render_day_page(digest, config.publish.site_title, prev_day, next_day)
-    paths = _write_all(config.output_dir / SITE_DIR, {f"{day.isoformat()}.html": page})
-    return _file_report(paths, clock(), rows=len(digest.papers), papers=len(digest.papers))
+    path = config.output_dir / SITE_DIR / f"{day.isoformat()}.html"
+    inputs = inputs_key(config, store, [day], "page", prev_day, next_day)
+    _, written = write_unless_unchanged(
+        store,
+        path,
+        inputs,
+        lambda: render_day_page(digest, config.publish.site_title, prev_day, next_day),
+        run_id,
+    )
+    return _file_report(
+        [path], clock(), rows=len(digest.papers), papers=len(digest.papers), unchanged=not written
+    )
 
 
 def built_days(store: Warehouse) -> list[DaySummary]:
     return [DaySummary(r["d"], r["papers"], r["summarized"], r["listed"]) for r in store.built_days()]
 
 
-def publish_feeds(config: PipelineConfig, store: Warehouse) -> StageReport:
+def publish_feeds(config: PipelineConfig, store: Warehouse, run_id: str | None = None) -> StageReport:
     """Atom and RSS feeds of the latest ``publish.feed_days`` built days, into the site folder."""
     clock = Stopwatch()
     latest, entries = [], 0
@@ -213,15 +302,30 @@ def publish_feeds(config: PipelineConfig, store: Warehouse) -> StageReport:
             break  # the feed is full: older days are not read at all
         latest.append(built.announce_date)
         entries += built.papers
-    days = [load_digest_day(config, d, store) for d in latest]
     site_url = config.publish.site_url or (config.output_dir / SITE_DIR).as_uri()
-    atom, rss = render_feeds(
-        days, config.publish.site_title, site_url, max_entries=config.publish.feed_max_entries
+    inputs = inputs_key(config, store, latest, "feeds", site_url)
+
+    @functools.cache
+    def rendered() -> tuple[str, str]:
+        days = [load_digest_day(config, d, store) for d in latest]
+        atom, rss = render_feeds(
+            days, config.publish.site_title, site_url, max_entries=config.publish.feed_max_entries
+        )
+        return atom.decode("utf-8"), rss.decode("utf-8")
+
+    folder = config.output_dir / SITE_DIR
+    written = [
+        write_unless_unchanged(store, folder / name, inputs, lambda i=i: rendered()[i], run_id)[1]
+        for i, name in enumerate(FEED_FILES)
+    ]
+    shown = min(entries, config.publish.feed_max_entries)
+    return _file_report(
+        [folder / name for name in FEED_FILES],
+        clock(),
+        rows=shown,
+        days=[d.isoformat() for d in latest],
+        unchanged=not any(written),
     )
-    files = dict(zip(FEED_FILES, (atom.decode("utf-8"), rss.decode("utf-8")), strict=True))
-    paths = _write_all(config.output_dir / SITE_DIR, files)
-    shown = min(sum(len(d.papers) for d in days), config.publish.feed_max_entries)
-    return _file_report(paths, clock(), rows=shown, days=[d.isoformat() for d in latest])
 
 
 def publish_site_index(config: PipelineConfig, store: Warehouse) -> StageReport:

@@ -65,7 +65,7 @@ def score_papers(
         "run_id": run_id,
         "scored_at": datetime.now(UTC),
     }
-    store.replace_day("paper_scores", day, [{**score_row(s), **stamp} for s in ranked])
+    written = store.sync_day("paper_scores", day, [{**score_row(s), **stamp} for s in ranked])
     selected = [s for s in ranked if s.selected]
     counts.update(
         {
@@ -74,6 +74,7 @@ def score_papers(
             "already_shown": sum(1 for s in ranked if s.rank is None),
             "max_score": max((s.score for s in ranked), default=0.0),
             "scorer": scorer,
+            "unchanged": not written,
         }
     )
     return StageReport(rows=len(ranked), counts=counts, seconds=clock(), preview=_preview(selected[:10]))

@@ -17,10 +17,15 @@ def decide_candidates(config: PipelineConfig, day: date, store: Warehouse, run_i
     listings = [listing_from_row(r) for r in store.read_day("arxiv_listings", day)]
     candidates = select_candidates(listings, config)
     stamp = {"config_hash": config_hash(config), "run_id": run_id, "decided_at": datetime.now(UTC)}
-    store.replace_day("candidate_papers", day, [{**candidate_row(c), **stamp} for c in candidates])
+    written = store.sync_day("candidate_papers", day, [{**candidate_row(c), **stamp} for c in candidates])
     outcomes = dict(Counter(c.reason or "kept" for c in candidates))
     return StageReport(
         rows=len(candidates),
-        counts={"listed_rows": len(listings), "kept": outcomes.get("kept", 0), "outcomes": outcomes},
+        counts={
+            "listed_rows": len(listings),
+            "kept": outcomes.get("kept", 0),
+            "outcomes": outcomes,
+            "unchanged": not written,
+        },
         seconds=clock(),
     )

@@ -50,8 +50,8 @@ def summarize_papers(
         }
         for o, o_key in ((o, _key(o)) for o in outcomes)
     ]
-    store.replace_day("paper_summaries", day, rows)
-    counts = _counts(summarizer, outcomes, len(cached), long_texts)
+    written = store.sync_day("paper_summaries", day, rows)
+    counts = {**_counts(summarizer, outcomes, len(cached), long_texts), "unchanged": not written}
     if llm is not None:
         counts.update(usage_report(llm.chat))
     return StageReport(rows=len(outcomes), counts=counts, seconds=clock())
