@@ -84,7 +84,8 @@ def _rfc822_date(value: str | None) -> datetime | None:
         return None
 
 
-def _rss_channel(content: bytes, what: str) -> Any:
+def _xml_root(content: bytes, what: str) -> Any:
+    """The document's root element, or a FeedFormatError saying what the body was instead."""
     if not content.strip():
         raise FeedFormatError(f"{what}: empty response body")
     if looks_like_html(content):
@@ -93,6 +94,11 @@ def _rss_channel(content: bytes, what: str) -> Any:
         root = etree.fromstring(content, parser=SAFE_XML)
     except etree.XMLSyntaxError as exc:
         raise FeedFormatError(f"{what}: malformed XML ({exc})") from None
+    return root
+
+
+def _rss_channel(content: bytes, what: str) -> Any:
+    root = _xml_root(content, what)
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise FeedFormatError(f"{what}: not an RSS feed (root element <{root.tag}>)")
@@ -154,14 +160,7 @@ def _iso(value: str | None) -> datetime | None:
 
 def _atom_feed(content: bytes, what: str) -> Any:
     content, _removed = strip_xml_invalid(content)
-    if not content.strip():
-        raise FeedFormatError(f"{what}: empty response body")
-    if looks_like_html(content):
-        raise FeedFormatError(f"{what}: got an HTML page instead of a feed")
-    try:
-        root = etree.fromstring(content, parser=SAFE_XML)
-    except etree.XMLSyntaxError as exc:
-        raise FeedFormatError(f"{what}: malformed XML ({exc})") from None
+    root = _xml_root(content, what)
     if root.tag != f"{_ATOM}feed":
         raise FeedFormatError(f"{what}: not an Atom feed (root element <{etree.QName(root).localname}>)")
     return root
