@@ -52,7 +52,16 @@ def test_rate_in_the_browser_then_the_profile_changes_the_scores(served, browser
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    # Hold the page's token request until the first press is made: a press that comes before the
+    # server has answered waits for it instead of saying there is no server.
+    held: list = []
+    page.route("**/api/session", lambda route: held.append(route))
     page.goto(f"{server.origin}/2026-11-17.html")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page did not ask the server for its token"
 
     paper = page.locator("article#paper-2611\\.10032")  # ranked 20th on keywords alone
     more = paper.get_by_role("button", name="More like this")
@@ -60,6 +69,10 @@ def test_rate_in_the_browser_then_the_profile_changes_the_scores(served, browser
     # Keyboard: focus the button and press Enter.
     more.focus()
     page.keyboard.press("Enter")
+    page.wait_for_timeout(200)
+    assert status.text_content() == ""
+    held[0].continue_()
+    page.unroute("**/api/session")
     expect(status).to_have_text("Saved: more like this")
     expect(more).to_have_attribute("aria-pressed", "true")
     assert ratings(store) == [("2611.10032", 1, "site")]

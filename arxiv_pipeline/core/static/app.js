@@ -64,6 +64,7 @@
   var groups = Array.prototype.slice.call(document.querySelectorAll("article.paper .rate"));
   if (!groups.length) { return; }
   var token = null;
+  var ready = Promise.resolve();  // settles once the token is known (or known to be unavailable)
   var NEED_SERVE = "Ratings need the local server: run arxiv-pipeline serve and open the page it prints.";
 
   function show(group, rating) {
@@ -74,6 +75,12 @@
   function status(group, text) { group.querySelector(".rate-status").textContent = text; }
 
   function rate(group, button) {
+    // A press made while the page is still asking the server for its token waits for the answer
+    // rather than telling the reader there is no server.
+    ready.then(function () { send(group, button); });
+  }
+
+  function send(group, button) {
     var article = group.closest("article.paper");
     if (!token) { status(group, NEED_SERVE); return; }
     var pressed = button.getAttribute("aria-pressed") === "true";
@@ -100,7 +107,7 @@
     });
   });
   if (location.protocol !== "http:" && location.protocol !== "https:") { return; }
-  fetch("api/session", { headers: { "Accept": "application/json" } }).then(function (r) {
+  ready = fetch("api/session", { headers: { "Accept": "application/json" } }).then(function (r) {
     return r.ok ? r.json() : null;
   }).then(function (session) {
     if (!session || !session.token) { return; }
