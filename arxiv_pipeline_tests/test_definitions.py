@@ -29,6 +29,7 @@ def test_definitions_hold_the_whole_lineage() -> None:
         "site_day_page",
         "site_index",
         "digest_feeds",
+        "digest_delivery",
     }
     parents = {
         k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}
@@ -44,6 +45,8 @@ def test_definitions_hold_the_whole_lineage() -> None:
     assert parents["digest_export"] == {"paper_summaries"}
     assert parents["site_day_page"] == parents["digest_feeds"] == {"digest_markdown"}
     assert parents["site_index"] == {"site_day_page"}
+    # Delivery waits for everything a target may send: the digest, the day's page, the site, the feeds.
+    assert parents["digest_delivery"] == {"digest_markdown", "site_day_page", "site_index", "digest_feeds"}
     job = defs.resolve_job_def("daily_digest_job")
     assert job.partitions_def is not None
     assert "2026-11-17" in job.partitions_def.get_partition_keys(

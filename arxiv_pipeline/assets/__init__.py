@@ -1,5 +1,6 @@
-"""Assets by stage: ingestion → selection → summarization → publishing."""
+"""Assets by stage: ingestion → selection → summarization → publishing → delivery."""
 
+from arxiv_pipeline.assets.delivery import digest_delivery
 from arxiv_pipeline.assets.ingestion import arxiv_listings
 from arxiv_pipeline.assets.publishing import (
     daily_digest,
@@ -24,6 +25,7 @@ ALL_ASSETS = [
     site_day_page,
     site_index,
     digest_feeds,
+    digest_delivery,
 ]
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "arxiv_listings",
     "candidate_papers",
     "daily_digest",
+    "digest_delivery",
     "digest_export",
     "digest_feeds",
     "digest_markdown",

@@ -26,6 +26,7 @@ NO_DUPLICATE_PAPERS = "no_duplicate_papers"
 FEEDS_PARSE = "feeds_parse"
 VOLUME_PLAUSIBLE = "volume_plausible"
 LIBRARY_LOADED = "library_loaded"
+DELIVERED = "delivered"
 
 
 @dataclass(frozen=True)
@@ -206,4 +207,26 @@ def volume_plausible(store: Warehouse, day: date, low: float = 0.25, high: float
         ok,
         f"{today} papers vs {previous['n']} on {previous['d']} ({ratio:.2f}x)",
         {"papers": today, "previous": previous["n"], "ratio": round(ratio, 3)},
+    )
+
+
+def delivered(store: Warehouse, day: date, targets: list[str]) -> CheckOutcome:
+    """Every configured target has the day: sent (now or before) or skipped as an empty day."""
+    if not targets:
+        return CheckOutcome(True, "no delivery targets configured")
+    placeholders = ", ".join("?" for _ in targets)
+    rows = store.query(
+        f"SELECT target, status, attempts, detail FROM deliveries WHERE announce_date = ? "
+        f"AND target IN ({placeholders}) ORDER BY target",
+        [day, *targets],
+    )
+    status = {r["target"]: r for r in rows}
+    missing = [t for t in targets if t not in status]
+    failed = [r for r in rows if r["status"] not in ("sent", "skipped")]
+    problems = [f"{r['target']}: {r['status']} after {r['attempts']} tries ({r['detail']})" for r in failed]
+    problems += [f"{t}: not attempted" for t in missing]
+    return CheckOutcome(
+        not problems,
+        "; ".join(problems) if problems else f"delivered to {len(targets)} target(s)",
+        {"targets": {t: (status[t]["status"] if t in status else "missing") for t in targets}},
     )

@@ -41,7 +41,7 @@ def templates_version() -> str:
     """A hash of every template and static file: changes when any rendered output could."""
     root = resources.files("arxiv_pipeline.core")
     digest = hashlib.sha256()
-    for folder in ("templates", "templates/site", "static"):
+    for folder in ("templates", "templates/site", "templates/email", "static"):
         for item in sorted(root.joinpath(folder).iterdir(), key=lambda f: f.name):
             if item.is_file():
                 digest.update(item.name.encode() + b"\0" + item.read_bytes())

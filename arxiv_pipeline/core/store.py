@@ -238,6 +238,23 @@ TABLES: dict[str, str] = {
         run_id VARCHAR,
         written_at TIMESTAMPTZ NOT NULL
     """,
+    # Each day's delivery to each target: claimed ("sending") before the send, so a crash is seen
+    # and a retry reuses the message id; a "sent" day is not sent again unless forced.
+    "deliveries": """
+        announce_date DATE NOT NULL,
+        target VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        attempts INTEGER NOT NULL,
+        papers INTEGER NOT NULL,
+        message_id VARCHAR,
+        content_sha256 VARCHAR,
+        detail VARCHAR,
+        run_id VARCHAR,
+        updated_at TIMESTAMPTZ NOT NULL,
+        delivered_at TIMESTAMPTZ,
+        PRIMARY KEY (announce_date, target)
+    """,
     "run_failures": """
         run_id VARCHAR PRIMARY KEY,
         job VARCHAR NOT NULL,
@@ -775,6 +792,23 @@ class Warehouse:
             ORDER BY 1 DESC""")
 
     # -- operations -----------------------------------------------------------------------
+    def delivery(self, day: date, target: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM deliveries WHERE announce_date = ? AND target = ?", [day, target])
+        return rows[0] if rows else None
+
+    def record_delivery(self, row: Mapping[str, Any]) -> None:
+        self.upsert("deliveries", [row])
+
+    def failed_delivery_days(self, days: int) -> dict[date, int]:
+        """Targets not delivered (failed, or a send cut short) per day, for the latest ``days`` days
+        that have any."""
+        rows = self.query(
+            "SELECT announce_date AS d, count(*) AS n FROM deliveries WHERE status IN ('failed', 'sending') "
+            "GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
+            [days],
+        )
+        return {r["d"]: r["n"] for r in rows}
+
     def recorded_failures(self, run_ids: Sequence[str]) -> set[str]:
         """Which of these runs' failures are already recorded."""
         if not run_ids:

@@ -1,0 +1,62 @@
+"""Per day: the digest delivered to every configured target (email, chat, site publishing),
+exactly once per day and target, recorded in the deliveries table."""
+
+import dagster as dg
+from pydantic import Field
+
+from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
+from arxiv_pipeline.assets.publishing import digest_feeds, digest_markdown, site_day_page, site_index
+from arxiv_pipeline.core import checks
+from arxiv_pipeline.core.delivery import delivery_version
+from arxiv_pipeline.core.stages.deliver import deliver_day
+from arxiv_pipeline.partitions import announcement_days, partition_day
+from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse
+
+
+class DeliveryRequest(dg.Config):
+    """Set in the launchpad (or by `arxiv-pipeline deliver`): which targets, and whether to send a
+    day that was already sent."""
+
+    targets: list[str] = Field(default_factory=list, description="Target names; empty means all.")
+    force: bool = Field(False, description="Send again to targets that already have this day.")
+
+
+@dg.asset(
+    partitions_def=announcement_days,
+    deps=[digest_markdown, site_day_page, site_index, digest_feeds],
+    group_name="delivery",
+    kinds={"duckdb", "email"},
+    owners=OWNERS,
+    tags={"stage": "deliver"},
+    code_version=delivery_version(),
+    description="The day's digest sent to each delivery target (email over SMTP, chat through "
+    "Apprise, the site copied to a folder or pushed to a git branch), once per day and target: "
+    "a rerun sends nothing already sent unless forced; a failure is recorded and retried.",
+    metadata=table_metadata("deliveries"),
+    check_specs=[
+        dg.AssetCheckSpec(
+            checks.DELIVERED,
+            asset="digest_delivery",
+            partitions_def=announcement_days,
+            description="Every configured target has the day (sent, or skipped as a day with no papers).",
+        )
+    ],
+)
+def digest_delivery(
+    context: dg.AssetExecutionContext,
+    config: DeliveryRequest,
+    config_file: ConfigFile,
+    warehouse: DuckDBWarehouse,
+) -> dg.MaterializeResult:
+    settings, day, store = config_file.load(), partition_day(context), warehouse.store()
+    # Network waits: the store is opened per write, so other processes are not kept waiting.
+    report = deliver_day(
+        settings, day, store, context.run.run_id, targets=config.targets or None, force=config.force
+    )
+    names = config.targets or [t.name for t in settings.delivery.targets]
+    outcome = checks.delivered(store, day, names)
+    if report.counts.get("failed"):
+        context.log.warning(f"delivery failed for {report.counts['failed']} target(s): {outcome.description}")
+    return dg.MaterializeResult(
+        metadata=report_metadata(report), check_results=[check_result(checks.DELIVERED, outcome)]
+    )
