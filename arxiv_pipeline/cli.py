@@ -269,10 +269,14 @@ def deliver(
 
     from arxiv_pipeline.assets import digest_delivery
     from arxiv_pipeline.resources import pipeline_resources
-    from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags
+    from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags, reap_dead_runs
 
     level = "INFO" if verbose else "CRITICAL"
     with dg.DagsterInstance.get() as instance:
+        for dead in reap_dead_runs(instance):  # a killed delivery is finished here, then retried
+            print(
+                f"Run {dead.run_id[:8]} ({dead.partition or '-'}) had died (pid {dead.pid}); marked failed."
+            )
         result = dg.materialize(
             [digest_delivery],
             partition_key=day.isoformat(),

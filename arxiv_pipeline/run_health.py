@@ -76,6 +76,18 @@ def _recorded_pid(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[int
     return None
 
 
+def run_alive(instance: dg.DagsterInstance, run_id: str) -> bool | None:
+    """Whether a run is still going: False when it ended or its process on this machine is gone,
+    None when this instance does not know it (another deployment): the caller decides."""
+    run = instance.get_run_by_id(run_id)
+    if run is None:
+        return None
+    if run.is_finished:
+        return False
+    known = _recorded_pid(instance, run)
+    return known is None or process_alive(*known)
+
+
 @dataclass(frozen=True)
 class DeadRun:
     run_id: str

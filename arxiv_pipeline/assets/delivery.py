@@ -11,6 +11,7 @@ from arxiv_pipeline.core.delivery import delivery_version
 from arxiv_pipeline.core.stages.deliver import deliver_day
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse
+from arxiv_pipeline.run_health import run_alive
 
 
 class DeliveryRequest(dg.Config):
@@ -49,9 +50,16 @@ def digest_delivery(
     warehouse: DuckDBWarehouse,
 ) -> dg.MaterializeResult:
     settings, day, store = config_file.load(), partition_day(context), warehouse.store()
+
     # Network waits: the store is opened per write, so other processes are not kept waiting.
     report = deliver_day(
-        settings, day, store, context.run.run_id, targets=config.targets or None, force=config.force
+        settings,
+        day,
+        store,
+        context.run.run_id,
+        targets=config.targets or None,
+        force=config.force,
+        run_alive=lambda run_id: run_alive(context.instance, run_id),
     )
     names = config.targets or [t.name for t in settings.delivery.targets]
     outcome = checks.delivered(store, day, names)

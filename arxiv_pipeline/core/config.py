@@ -510,6 +510,13 @@ class DeliveryConfig(_Section):
     retry_days: int = Field(3, ge=1, le=60, description="How far back the sensor retries failed deliveries.")
     retry_minutes: float = Field(15, ge=0, description="First wait before the sensor retries a failed day.")
     retry_max_attempts: int = Field(5, ge=0, le=50)
+    claim_lease_minutes: float = Field(
+        30,
+        gt=0,
+        le=1440,
+        description="A send another run started this recently is left to it; older, it is taken "
+        "to have died and is retried.",
+    )
 
     @field_validator("targets")
     @classmethod

@@ -3,10 +3,19 @@ the standard ``email`` package."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
 import dagster as dg
 import lxml.html
 
 from arxiv_pipeline.core.checks import DELIVERED
+from arxiv_pipeline.core.config import load_config
+from arxiv_pipeline.core.stages.deliver import deliver_day
 from arxiv_pipeline_tests.conftest import DAY_1
 from arxiv_pipeline_tests.delivery.conftest import Site, email_target
 from arxiv_pipeline_tests.fake_smtp import SMTPServer
@@ -121,3 +130,63 @@ def test_a_server_that_keeps_failing_leaves_a_failed_row_that_the_next_run_compl
     site.deliver(instance)
     assert len(smtp.accepted) == 1 and site.ledger()["inbox"]["attempts"] == 3
     assert site.ledger(DAY_1)["inbox"]["status"] == "sent"
+
+
+def test_a_delivery_killed_mid_send_is_finished_by_the_next_run_with_the_same_message_id(
+    site: Site, smtp: SMTPServer, tmp_path
+) -> None:
+    """kill -9 while the server holds the DATA: the claim stays "sending"; the next run finds the
+    run dead, takes the claim over and sends the message it was sending (same Message-ID), once."""
+    path = site.configure([email_target(smtp, timeout_s=60)])
+    smtp.stall_s, home = 60, tmp_path / "home"
+    smtp.faults.append("stall")
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(path), "deliver"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while smtp.data_commands == 0:
+        assert proc.poll() is None, proc.communicate()[0]
+        assert time.monotonic() < deadline, "the send never reached DATA"
+        time.sleep(0.05)
+    claimed = site.ledger()["inbox"]
+    assert claimed["status"] == "sending" and claimed["attempts"] == 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "had died" in rerun.stdout and "sent" in rerun.stdout
+    [(_, message)] = smtp.accepted
+    row = site.ledger()["inbox"]
+    assert (row["status"], row["attempts"]) == ("sent", 2)
+    assert message["Message-ID"] == claimed["message_id"] == row["message_id"]
+
+
+def test_a_send_another_live_run_holds_is_left_to_it(site: Site, smtp: SMTPServer) -> None:
+    """Two runs of the same day (the schedule and a sensor, say): the second sees the first's
+    claim and sends nothing while that run is alive or its claim is fresh."""
+    site.configure([email_target(smtp)])
+    store = site.store
+    claim = {
+        "announce_date": DAY_1,
+        "target": "inbox",
+        "kind": "email",
+        "status": "sending",
+        "attempts": 1,
+        "papers": 5,
+        "message_id": "<held@example.org>",
+        "content_sha256": None,
+        "detail": None,
+        "run_id": "other-run",
+        "updated_at": datetime.now(UTC),
+        "delivered_at": None,
+    }
+    assert store.claim_delivery(claim, force=False, lease_s=60) is None
+    config = load_config(site.path)
+    report = deliver_day(config, DAY_1, store, "this-run", run_alive=lambda run_id: True)
+    assert report.counts["targets"]["inbox"]["status"] == "in progress" and smtp.accepted == []
+    report = deliver_day(config, DAY_1, store, "this-run")  # unknown run, fresh claim: left alone
+    assert report.counts["targets"]["inbox"]["status"] == "in progress" and smtp.accepted == []
+    report = deliver_day(config, DAY_1, store, "this-run", run_alive=lambda run_id: False)
+    assert report.counts["targets"]["inbox"]["status"] == "sent"
+    assert [m["Message-ID"] for _, m in smtp.accepted] == ["<held@example.org>"]

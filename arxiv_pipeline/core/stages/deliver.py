@@ -212,9 +212,11 @@ def deliver_day(
     preview: bool = False,
     environ: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    run_alive: Callable[[str], bool | None] = lambda run_id: None,
 ) -> StageReport:
     """Deliver the day to ``targets`` (default: all configured). ``preview`` writes what would be
-    sent under ``<output_dir>/<day>/delivery/`` and records nothing."""
+    sent under ``<output_dir>/<day>/delivery/`` and records nothing. ``run_alive`` says whether
+    the run holding an unfinished send is still running (None: cannot tell, the lease decides)."""
     clock = Stopwatch()
     env = os.environ if environ is None else environ
     chosen = choose_targets(config, targets)
@@ -229,7 +231,7 @@ def deliver_day(
     digest = delivery_digest(config, load_digest_day(config, day, store))
     folder = config.output_dir / day.isoformat() / DELIVERY_DIR
     results = [
-        _deliver_one(config, day, store, run_id, digest, t, force, preview, env, folder, sleep)
+        _deliver_one(config, day, store, run_id, digest, t, force, preview, env, folder, sleep, run_alive)
         for t in chosen
     ]
     counts: dict[str, Any] = {"targets": {r.target: r.as_dict() for r in results}}
@@ -261,29 +263,26 @@ def _deliver_one(
     environ: Mapping[str, str],
     folder: Path,
     sleep: Callable[[float], None],
+    run_alive: Callable[[str], bool | None],
 ) -> TargetResult:
     result = TargetResult(target.name, target.kind, "", "")
     prior = store.delivery(day, target.name)
     if prior and prior["status"] == SENT and not force and not preview:
-        when = prior["delivered_at"]
-        result.status = "already sent"
-        result.detail = f"sent {when:%Y-%m-%d %H:%M} UTC by run {prior['run_id']}; --force sends it again"
-        result.attempts, result.message_id = prior["attempts"], prior["message_id"]
-        return result
+        return _already(result, prior)
+    attempts = prior_attempts(prior)
+    ledger = _Ledger(store, day, target, run_id)
     is_site = isinstance(target, DirectoryTarget | GitTarget)
     if digest.empty and not target.empty_days and not is_site:
         result.status, result.detail = SKIPPED, "no papers this day (set empty_days: true for a notice)"
         if not preview:
-            _record(store, day, target, SKIPPED, prior_attempts(prior), 0, None, None, result.detail, run_id)
+            ledger.write(SKIPPED, attempts, result.detail)
         return result
-    attempts = prior_attempts(prior)
     try:
         payload = _payload(config, day, digest, target, prior, force, environ, preview)
     except DeliveryError as exc:
-        result.status, result.detail = FAILED, str(exc)
+        result.status, result.detail, result.attempts = FAILED, str(exc), attempts + 1
         if not preview:
-            _record(store, day, target, FAILED, attempts + 1, 0, None, None, str(exc), run_id)
-        result.attempts = attempts + 1
+            ledger.write(FAILED, attempts + 1, str(exc))
         return result
     result.papers, result.message_id = payload.papers, payload.message_id
     if preview:
@@ -291,56 +290,40 @@ def _deliver_one(
         result.files = payload.preview(folder)
         result.status, result.detail = "preview", f"written to {', '.join(p.name for p in result.files)}"
         return result
+    ledger.payload = payload
+    holder = ledger.claim(attempts + 1, force, config.delivery.claim_lease_minutes * 60, run_alive)
+    if holder is not None:
+        if holder["status"] == SENT:
+            return _already(result, holder)
+        result.status = "in progress"
+        result.detail = f"run {holder['run_id']} is sending it (since {holder['updated_at']:%H:%M} UTC)"
+        return result
     for attempt in range(1, config.delivery.max_attempts + 1):
         attempts += 1
-        _record(
-            store,
-            day,
-            target,
-            SENDING,
-            attempts,
-            payload.papers,
-            payload.message_id,
-            payload.sha256,
-            None,
-            run_id,
-        )
+        if attempt > 1:
+            ledger.write(SENDING, attempts, None)
         try:
             detail = payload.send()
         except DeliveryError as exc:
             result.status, result.detail = FAILED, str(exc)
-            _record(
-                store,
-                day,
-                target,
-                FAILED,
-                attempts,
-                payload.papers,
-                payload.message_id,
-                payload.sha256,
-                str(exc),
-                run_id,
-            )
+            ledger.write(FAILED, attempts, str(exc))
             if not exc.retriable or attempt == config.delivery.max_attempts:
                 break
             sleep(backoff_delay(attempt, config.delivery.backoff_base_s))
             continue
         result.status, result.detail = SENT, detail
-        _record(
-            store,
-            day,
-            target,
-            SENT,
-            attempts,
-            payload.papers,
-            payload.message_id,
-            payload.sha256,
-            detail,
-            run_id,
-            delivered=True,
-        )
+        ledger.write(SENT, attempts, detail)
         break
     result.attempts = attempts
+    return result
+
+
+def _already(result: TargetResult, row: Mapping[str, Any]) -> TargetResult:
+    result.status = "already sent"
+    result.detail = (
+        f"sent {row['delivered_at']:%Y-%m-%d %H:%M} UTC by run {row['run_id']}; --force sends it again"
+    )
+    result.attempts, result.message_id = row["attempts"], row["message_id"]
     return result
 
 
@@ -349,33 +332,37 @@ def prior_attempts(prior: Mapping[str, Any] | None) -> int:
     return int(prior["attempts"]) if prior and prior["status"] in (SENDING, FAILED) else 0
 
 
-def _record(
-    store: Warehouse,
-    day: date,
-    target: DeliveryTarget,
-    status: str,
-    attempts: int,
-    papers: int,
-    message_id: str | None,
-    sha256: str | None,
-    detail: str | None,
-    run_id: str | None,
-    delivered: bool = False,
-) -> None:
-    now = datetime.now(UTC)
-    store.record_delivery(
-        {
-            "announce_date": day,
-            "target": target.name,
-            "kind": target.kind,
+@dataclass
+class _Ledger:
+    """The target's row of the deliveries table for the day."""
+
+    store: Warehouse
+    day: date
+    target: DeliveryTarget
+    run_id: str | None
+    payload: _Payload | None = None
+
+    def row(self, status: str, attempts: int, detail: str | None) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        return {
+            "announce_date": self.day,
+            "target": self.target.name,
+            "kind": self.target.kind,
             "status": status,
             "attempts": attempts,
-            "papers": papers,
-            "message_id": message_id,
-            "content_sha256": sha256,
+            "papers": self.payload.papers if self.payload else 0,
+            "message_id": self.payload.message_id if self.payload else None,
+            "content_sha256": self.payload.sha256 if self.payload else None,
             "detail": detail,
-            "run_id": run_id,
+            "run_id": self.run_id,
             "updated_at": now,
-            "delivered_at": now if delivered else None,
+            "delivered_at": now if status == SENT else None,
         }
-    )
+
+    def write(self, status: str, attempts: int, detail: str | None) -> None:
+        self.store.record_delivery(self.row(status, attempts, detail))
+
+    def claim(
+        self, attempts: int, force: bool, lease_s: float, run_alive: Callable[[str], bool | None]
+    ) -> dict[str, Any] | None:
+        return self.store.claim_delivery(self.row(SENDING, attempts, None), force, lease_s, run_alive)
