@@ -258,7 +258,7 @@ def deliver(
         )
     if dry_run:
         report = deliver_day(
-            config, day, Warehouse(config.database_path), None, targets=targets, preview=True
+            config, day, Warehouse(config.database_path), None, targets=targets, preview=True, any_age=True
         )
         print(f"Dry run for {day}: nothing was sent or recorded. What would be sent:")
         for path in report.paths:
@@ -285,7 +285,8 @@ def deliver(
             raise_on_error=False,
             tags={**process_tags(), TRIGGER_TAG: "cli"},
             run_config={
-                "ops": {"digest_delivery": {"config": {"targets": targets, "force": force}}},
+                # Asked for by date: sent whatever its age (runs skip old days: backfills).
+                "ops": {"digest_delivery": {"config": {"targets": targets, "force": force, "any_age": True}}},
                 "loggers": {"console": {"config": {"log_level": level}}},
             },
         )

@@ -20,6 +20,9 @@ class DeliveryRequest(dg.Config):
 
     targets: list[str] = Field(default_factory=list, description="Target names; empty means all.")
     force: bool = Field(False, description="Send again to targets that already have this day.")
+    any_age: bool = Field(
+        False, description="Send even when the day is older than delivery.max_age_days (a backfill)."
+    )
 
 
 @dg.asset(
@@ -60,6 +63,7 @@ def digest_delivery(
         targets=config.targets or None,
         force=config.force,
         run_alive=lambda run_id: run_alive(context.instance, run_id),
+        any_age=config.any_age,
     )
     names = config.targets or [t.name for t in settings.delivery.targets]
     outcome = checks.delivered(store, day, names)

@@ -505,6 +505,12 @@ class DeliveryConfig(_Section):
     targets: list[DeliveryTarget] = Field(
         default_factory=list, description="Where each day's digest goes after it is built."
     )
+    max_age_days: int = Field(
+        7,
+        ge=0,
+        description="Days older than this are not sent by runs (a backfill of last month sends no "
+        "emails); `arxiv-pipeline deliver --date D` still sends them. 0: no limit.",
+    )
     max_attempts: int = Field(4, ge=1, le=20, description="Tries per target within a run.")
     backoff_base_s: float = Field(2.0, ge=0, le=600, description="First wait between tries; doubles.")
     retry_days: int = Field(3, ge=1, le=60, description="How far back the sensor retries failed deliveries.")

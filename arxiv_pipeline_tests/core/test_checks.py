@@ -32,6 +32,7 @@ def test_a_good_day_passes_every_check(built) -> None:
         "no_duplicate_papers",
         "feeds_parse",
         "library_loaded",
+        "delivered",
     }
 
 

@@ -52,7 +52,8 @@ class Site:
             data,
             {
                 "publish": {"site_url": "https://digest.example.org/"},
-                "delivery": {"targets": targets, "backoff_base_s": 0.01, **delivery},
+                # The sample days are a fixed date: their age must not decide what is sent.
+                "delivery": {"targets": targets, "backoff_base_s": 0.01, "max_age_days": 0, **delivery},
             },
         )
         self.path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")

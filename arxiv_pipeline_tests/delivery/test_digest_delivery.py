@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import json
+from datetime import date
 from email.policy import default
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import dagster as dg
 import pytest
 
 from arxiv_pipeline.cli import main
-from arxiv_pipeline.core.config import ConfigError, parse_config
+from arxiv_pipeline.core.config import ConfigError, load_config, parse_config
+from arxiv_pipeline.core.stages.deliver import deliver_day
 from arxiv_pipeline.definitions import defs
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline.sensors import failed_delivery_sensor
@@ -82,6 +84,23 @@ def test_deliver_cli_dry_run_writes_the_exact_email_and_payloads_and_sends_nothi
     assert (
         "no delivery target named pigeon; configured targets: inbox, discord, www" in capsys.readouterr().err
     )
+
+
+def test_runs_do_not_email_old_days_but_deliver_by_date_does(
+    site: Site, smtp: SMTPServer, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backfill of last month must not send a month of emails."""
+    path = site.configure([email_target(smtp)], max_age_days=2)
+    config, store = load_config(path), site.store
+    old = deliver_day(config, DAY_1, store, "backfill-run", today=date(2026, 11, 20))
+    assert old.counts["targets"]["inbox"]["status"] == "skipped" and smtp.accepted == []
+    assert "older than delivery.max_age_days (2)" in site.ledger()["inbox"]["detail"]
+    recent = deliver_day(config, DAY_1, store, "daily-run", today=date(2026, 11, 19))
+    assert recent.counts["targets"]["inbox"]["status"] == "sent" and len(smtp.accepted) == 1
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["--config", str(path), "deliver", "--date", "2026-11-18"]) == 0  # asked for: any age
+    assert len(smtp.accepted) == 2 and site.ledger(DAY_2)["inbox"]["status"] == "sent"
 
 
 def test_secrets_reach_no_file_the_run_wrote_nor_the_instance(

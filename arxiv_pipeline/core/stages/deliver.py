@@ -213,10 +213,13 @@ def deliver_day(
     environ: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     run_alive: Callable[[str], bool | None] = lambda run_id: None,
+    any_age: bool = False,
+    today: date | None = None,
 ) -> StageReport:
     """Deliver the day to ``targets`` (default: all configured). ``preview`` writes what would be
     sent under ``<output_dir>/<day>/delivery/`` and records nothing. ``run_alive`` says whether
-    the run holding an unfinished send is still running (None: cannot tell, the lease decides)."""
+    the run holding an unfinished send is still running (None: cannot tell, the lease decides).
+    Email and chat skip a day older than ``delivery.max_age_days`` unless ``any_age``."""
     clock = Stopwatch()
     env = os.environ if environ is None else environ
     chosen = choose_targets(config, targets)
@@ -229,9 +232,14 @@ def deliver_day(
             f"the digest for {day} has not been built yet: run `arxiv-pipeline run --date {day}` first"
         )
     digest = delivery_digest(config, load_digest_day(config, day, store))
+    limit = config.delivery.max_age_days
+    age = ((today or datetime.now(UTC).date()) - day).days
+    too_old = bool(limit) and age > limit and not any_age
     folder = config.output_dir / day.isoformat() / DELIVERY_DIR
     results = [
-        _deliver_one(config, day, store, run_id, digest, t, force, preview, env, folder, sleep, run_alive)
+        _deliver_one(
+            config, day, store, run_id, digest, t, force, preview, env, folder, sleep, run_alive, too_old
+        )
         for t in chosen
     ]
     counts: dict[str, Any] = {"targets": {r.target: r.as_dict() for r in results}}
@@ -264,6 +272,7 @@ def _deliver_one(
     folder: Path,
     sleep: Callable[[float], None],
     run_alive: Callable[[str], bool | None],
+    too_old: bool,
 ) -> TargetResult:
     result = TargetResult(target.name, target.kind, "", "")
     prior = store.delivery(day, target.name)
@@ -272,6 +281,15 @@ def _deliver_one(
     attempts = prior_attempts(prior)
     ledger = _Ledger(store, day, target, run_id)
     is_site = isinstance(target, DirectoryTarget | GitTarget)
+    if too_old and not is_site:
+        result.status = SKIPPED
+        result.detail = (
+            f"older than delivery.max_age_days ({config.delivery.max_age_days}); "
+            f"`arxiv-pipeline deliver --date {day}` sends it"
+        )
+        if not preview:
+            ledger.write(SKIPPED, attempts, result.detail)
+        return result
     if digest.empty and not target.empty_days and not is_site:
         result.status, result.detail = SKIPPED, "no papers this day (set empty_days: true for a notice)"
         if not preview:
