@@ -12,7 +12,13 @@ setup(
             "sample_data/*/*.json",
             "sample_data/*/*/*.xml",
         ],
-        "arxiv_pipeline.core": ["templates/*.j2", "templates/site/*.j2", "templates/email/*.j2", "static/*", "prompts/*.md"],
+        "arxiv_pipeline.core": [
+            "templates/*.j2",
+            "templates/site/*.j2",
+            "templates/email/*.j2",
+            "static/*",
+            "prompts/*.md",
+        ],
     },
     python_requires=">=3.11,<3.14",
     install_requires=[
@@ -37,6 +43,8 @@ setup(
         "bibtexparser==2.1.0",
         # Chat delivery: one URL per service (Slack, Discord, Teams, Telegram, Matrix, ntfy, ...).
         "apprise==2.2.0",
+        # Full text: PDF text extraction when arXiv has no HTML rendering (pure Python, fastest measured).
+        "pypdf==7.1.0",
     ],
     extras_require={
         # Ranking by sentence embeddings (reader.ranker: embeddings): a model whose weights ship
@@ -55,6 +63,8 @@ setup(
             # Delivery tests: a real SMTP server, and TLS certificates for the stand-in services.
             "aiosmtpd==1.4.6",
             "trustme==1.2.1",
+            # Full-text tests: real two-column PDFs generated on the fly.
+            "fpdf2==2.8.9",
         ],
     },
     entry_points={"console_scripts": ["arxiv-pipeline=arxiv_pipeline.cli:main"]},

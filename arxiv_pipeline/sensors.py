@@ -22,6 +22,7 @@ FROM_CANDIDATES = dg.AssetSelection.assets("candidate_papers").downstream() | dg
     "reader_profile"
 )
 FROM_SUMMARIES = dg.AssetSelection.assets("paper_summaries").downstream()
+FROM_FULLTEXT = dg.AssetSelection.assets("paper_fulltext").downstream()
 
 
 RUNNING = dg.DefaultSensorStatus.RUNNING
@@ -131,6 +132,56 @@ def failed_summary_sensor(
     cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(waiting) if waiting else "no failed summaries"
+        return dg.SensorResult(skip_reason=reason, cursor=cursor)
+    return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+@dg.sensor(
+    minimum_interval_seconds=5 * 60,
+    job=daily_digest_job,
+    default_status=RUNNING,
+    description="Reruns days whose top papers' full texts could not be had (no HTML nor PDF yet, a "
+    "timeout) after a back-off, so they get full-text summaries; each paper is tried at most "
+    "fulltext.max_attempts times.",
+)
+def failed_fulltext_sensor(
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.SensorResult:
+    config = config_file.load()
+    if not config.fulltext.top:
+        return dg.SensorResult(skip_reason="fulltext.top is 0: full texts are off")
+    store = Warehouse(warehouse.store().path, lock_timeout_s=5)
+    try:
+        failing = {
+            d.isoformat(): n
+            for d, n in store.failed_fulltext_days(
+                config.automation.summary_retry_days, config.fulltext.max_attempts
+            ).items()
+        }
+    except StoreBusyError:
+        return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
+    state: dict[str, dict[str, float]] = json.loads(context.cursor) if context.cursor else {}
+    plan = plan_retries(
+        failing,
+        state,
+        now=datetime.now(UTC).timestamp(),
+        first_wait_s=config.fulltext.retry_minutes * 60,
+        max_attempts=config.fulltext.max_attempts,
+    )
+    requests = [
+        dg.RunRequest(
+            run_key=f"retry-fulltext-{day}-{attempt}",
+            partition_key=day,
+            asset_selection=list(FROM_FULLTEXT.resolve(context.repository_def.asset_graph))
+            if context.repository_def
+            else None,
+            tags={TRIGGER_TAG: "failed_fulltext", "arxiv_pipeline/failed": str(failing[day])},
+        )
+        for day, attempt in plan.due
+    ]
+    cursor = json.dumps(plan.state, sort_keys=True)
+    if not requests:
+        reason = "; ".join(plan.waiting) if plan.waiting else "no full texts to retry"
         return dg.SensorResult(skip_reason=reason, cursor=cursor)
     return dg.SensorResult(run_requests=requests, cursor=cursor)
 

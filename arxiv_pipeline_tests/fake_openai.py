@@ -23,6 +23,8 @@ from arxiv_pipeline_tests.local_server import LocalServer
 
 _ID = re.compile(r"arXiv id: (\S+)")
 _RANK_ID = re.compile(r'<paper id="([^"]+)">')
+_PERCENT = re.compile(r"\d+\.\d+%")
+_LIMIT = re.compile(r"limitation is that ([^.]+)\.")
 
 
 class FakeOpenAI(LocalServer):
@@ -99,6 +101,17 @@ class FakeOpenAI(LocalServer):
                     "## Method and Setup\n- 提出了新的模型结构。\n"
                     "## Results\n- 主要指标提升五个百分点。\n"
                     "## Conclusions\n- 该方法具有实用价值。"
+                }
+            elif purpose == "fulltext_notes":
+                numbers = _PERCENT.findall(text)
+                content = {"notes": f"Notes on {paper_id}: results {', '.join(numbers[:3]) or 'none'}."}
+            elif purpose == "fulltext_summary" and not chinese:
+                # Says what reached it: the first figure and dataset the text (or notes) gave.
+                numbers = _PERCENT.findall(text)
+                content = {
+                    **self._summary(paper_id, False),
+                    "result": f"It reaches {numbers[0] if numbers else 'no stated'} accuracy.",
+                    "conclusion": "A stated limitation: " + (_LIMIT.findall(text) or ["none given"])[0],
                 }
             elif purpose == "long_summary":
                 content = {
@@ -226,4 +239,8 @@ def _purpose(body: dict[str, Any]) -> str:
         return "ranking"
     if '"long_summary"' in system:
         return "long_summary"
+    if '{"notes": "..."}' in system:
+        return "fulltext_notes"
+    if "from the paper's full text" in system:
+        return "fulltext_summary"
     return "summary"

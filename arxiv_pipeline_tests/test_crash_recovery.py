@@ -56,6 +56,7 @@ def _config(root: Path, arxiv: FakeArxiv, llm: FakeOpenAI) -> Path:
             "timeout_s": 120,
         },
         digest={"summarize_top": SUMMARIZE_TOP},
+        fulltext={"top": 0},  # the live source, but no full texts from arxiv.org in a test
         # Fixed links: without a site_url the feeds name their folder, which differs per test.
         publish={"site_url": "https://digest.example.org/"},
         summary={"summarizer": "llm"},

@@ -22,6 +22,7 @@ def test_definitions_hold_the_whole_lineage() -> None:
         "candidate_papers",
         "reader_profile",
         "paper_scores",
+        "paper_fulltext",
         "paper_summaries",
         "digest_markdown",
         "daily_digest",
@@ -40,7 +41,8 @@ def test_definitions_hold_the_whole_lineage() -> None:
     # and on what the reader likes (the stored history is the profile's background).
     assert parents["paper_scores"] == {"candidate_papers", "paper_scores", "reader_profile"}
     assert parents["reader_profile"] == {"arxiv_listings"}
-    assert parents["paper_summaries"] == {"paper_scores"}
+    assert parents["paper_fulltext"] == {"paper_scores"}
+    assert parents["paper_summaries"] == {"paper_fulltext"}
     assert parents["digest_markdown"] == parents["daily_digest"] == {"paper_summaries"}
     assert parents["digest_export"] == {"paper_summaries"}
     assert parents["site_day_page"] == parents["digest_feeds"] == {"digest_markdown"}

@@ -66,6 +66,7 @@ def test_config_change_sensor(
         "candidate_papers",
         "reader_profile",
         "paper_scores",
+        "paper_fulltext",
         "paper_summaries",
         "digest_markdown",
         "daily_digest",
@@ -139,7 +140,8 @@ def test_announcement_sensor(config_files: ConfigFactory, temp_instance: dg.Dags
                 "rss_url": f"{server.base_url}/rss/{{}}",
                 "api_url": f"{server.base_url}/api/query?{{}}",
                 "min_interval_s": 0,
-            }
+            },
+            fulltext={"top": 0},  # arxiv.org is not to be reached from the tests
         )
         first = tick(announcement_sensor, path, temp_instance)
         [request] = first.run_requests

@@ -11,13 +11,14 @@ from arxiv_pipeline.assets.publishing import (
     site_index,
 )
 from arxiv_pipeline.assets.selection import candidate_papers, paper_scores, reader_profile
-from arxiv_pipeline.assets.summarization import paper_summaries
+from arxiv_pipeline.assets.summarization import paper_fulltext, paper_summaries
 
 ALL_ASSETS = [
     arxiv_listings,
     candidate_papers,
     reader_profile,
     paper_scores,
+    paper_fulltext,
     paper_summaries,
     digest_markdown,
     daily_digest,
@@ -37,6 +38,7 @@ __all__ = [
     "digest_export",
     "digest_feeds",
     "digest_markdown",
+    "paper_fulltext",
     "paper_scores",
     "paper_summaries",
     "reader_profile",

@@ -173,6 +173,61 @@ class SummaryConfig(_Section):
         return value
 
 
+def check_url_template(value: str) -> str:
+    """An http(s) URL with one ``{}`` where the id or query goes."""
+    if value.count("{}") != 1:
+        raise ValueError(f"must be an http(s) URL with one {{}} placeholder (got {value!r})")
+    try:
+        check_url(value.replace("{}", "x"))
+    except ValueError:
+        raise ValueError(f"must be an http(s) URL with a valid host and no spaces (got {value!r})") from None
+    return value
+
+
+def on_arxiv(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return host == "arxiv.org" or host.endswith(".arxiv.org")
+
+
+class FulltextConfig(_Section):
+    top: int = Field(
+        5,
+        ge=0,
+        le=200,
+        description="The day's best papers whose full text is fetched (HTML rendering, else PDF) and "
+        "summarized; the others keep abstract summaries. 0 turns it off.",
+    )
+    fetch: Literal["auto", "http", "replay"] = Field(
+        "auto",
+        description="Where full texts come from: auto follows source.kind (live arXiv over http, the "
+        "recording's fulltext/ folder offline).",
+    )
+    html_url: str = Field("https://arxiv.org/html/{}", description="{} gets the versioned id, 2611.01234v2")
+    pdf_url: str = Field("https://arxiv.org/pdf/{}", description="{} gets the versioned id")
+    max_bytes: int = Field(
+        30_000_000, ge=100_000, le=500_000_000, description="A larger download is abandoned (and noted)."
+    )
+    max_pages: int = Field(60, ge=1, le=2000, description="PDF pages read; the rest is appendix, usually.")
+    max_attempts: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="Runs that try a paper whose full text could not be had, before giving up.",
+    )
+    retry_minutes: float = Field(
+        120,
+        ge=0,
+        le=10_080,
+        description="The failed-full-text sensor's first wait before it reruns a day whose full texts "
+        "failed (arXiv renders HTML hours after the announcement); the wait doubles each time.",
+    )
+
+    @field_validator("html_url", "pdf_url")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return check_url_template(value)
+
+
 class SourceConfig(_Section):
     kind: Literal["replay", "arxiv"] = Field(
         "replay", description="replay: the bundled recordings (offline); arxiv: live arXiv."
@@ -195,20 +250,11 @@ class SourceConfig(_Section):
     @field_validator("rss_url", "api_url")
     @classmethod
     def _url_template(cls, value: str) -> str:
-        if value.count("{}") != 1:
-            raise ValueError(f"must be an http(s) URL with one {{}} placeholder (got {value!r})")
-        try:
-            check_url(value.replace("{}", "x"))
-        except ValueError:
-            raise ValueError(
-                f"must be an http(s) URL with a valid host and no spaces (got {value!r})"
-            ) from None
-        return value
+        return check_url_template(value)
 
     @model_validator(mode="after")
     def _polite_to_arxiv(self) -> SourceConfig:
-        hosts = {urlparse(self.rss_url).hostname or "", urlparse(self.api_url).hostname or ""}
-        if self.min_interval_s < 3.0 and any(h == "arxiv.org" or h.endswith(".arxiv.org") for h in hosts):
+        if self.min_interval_s < 3.0 and any(on_arxiv(u) for u in (self.rss_url, self.api_url)):
             raise ValueError("min_interval_s must be at least 3 against arxiv.org (arXiv's terms of use)")
         return self
 
@@ -234,6 +280,13 @@ class LLMConfig(_Section):
     max_attempts: int = Field(4, ge=1, le=20)
     backoff_base_s: float = Field(1.0, ge=0, le=300)
     max_abstract_tokens: int = Field(1200, ge=50, le=32_000)
+    max_fulltext_tokens: int = Field(
+        12_000,
+        ge=1000,
+        le=1_000_000,
+        description="Full text sent in one summary call; a longer paper is summarized part by part "
+        "(map), then from the parts' notes (reduce).",
+    )
     max_output_tokens: int = Field(1200, ge=64, le=32_000)
     temperature: float = Field(0.2, ge=0, le=2)
     json_mode: Literal["auto", "json_schema", "json_object", "off"] = Field(
@@ -546,6 +599,7 @@ class PipelineConfig(_Section):
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
+    fulltext: FulltextConfig = Field(default_factory=FulltextConfig)
     source: SourceConfig = Field(default_factory=SourceConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     ranking: RankingConfig = Field(default_factory=RankingConfig)
@@ -602,6 +656,7 @@ class PipelineConfig(_Section):
                 "scoring",
                 "digest",
                 "summary",
+                "fulltext",
                 "ranking",
                 "llm",
                 "reader",

@@ -38,6 +38,12 @@ class DigestPaper:
     # The score's contributions in words, largest first (paper_scores.explanation).
     explanation: list[str] = field(default_factory=list)
     reader_score: float | None = None
+    # What the summary was made from: "abstract", or the full text's "html" / "pdf"; and for a
+    # full text, the sections used, its length and where it came from.
+    summary_source: str = "abstract"
+    sections_used: list[str] = field(default_factory=list)
+    fulltext_chars: int | None = None
+    fulltext_url: str | None = None
 
     def author_marks(self, limit: int = 12) -> list[tuple[str, bool]]:
         """The first ``limit`` authors, each with whether the reader follows them."""
@@ -46,12 +52,26 @@ class DigestPaper:
 
     @property
     def extractive(self) -> bool:
-        """The summary is sentences quoted from the abstract, not written by a model."""
-        return self.summarizer == ExtractiveSummarizer.name
+        """The summary is a sentence quoted from the abstract (offline, no full text): shown as a
+        quoted TL;DR beside the abstract, not as sections."""
+        return self.summarizer == ExtractiveSummarizer.name and not self.from_fulltext
+
+    @property
+    def from_fulltext(self) -> bool:
+        return self.summary_source in ("html", "pdf")
+
+    @property
+    def source_note(self) -> str:
+        """Which text the summary came from, and how: every output says it."""
+        what = f"the full text ({self.summary_source.upper()})" if self.from_fulltext else "the abstract"
+        if self.summarizer == ExtractiveSummarizer.name:
+            return f"quoted from {what}" if not self.from_fulltext else f"extracted from {what}"
+        return f"from {what}"
 
     @property
     def summary_label(self) -> str:
-        return f"by {self.model}" if self.model else (self.summarizer or "")
+        who = f"by {self.model}" if self.model else (self.summarizer or "")
+        return f"{who}, {self.source_note}" if who else self.source_note
 
     def as_dict(self) -> dict[str, Any]:
         """The paper for digest.json: flat, with its links."""
@@ -80,6 +100,10 @@ class DigestPaper:
             "summarizer": self.summarizer,
             "model": self.model,
             "long_summary": self.long_summary,
+            "summary_source": self.summary_source if self.summary else None,
+            "summary_sections": self.sections_used,
+            "fulltext_chars": self.fulltext_chars,
+            "fulltext_url": self.fulltext_url,
             "abs_url": p.abs_url,
             "pdf_url": p.pdf_url,
         }
@@ -162,10 +186,13 @@ def _digest_paper(
     summary: Mapping[str, Any] | None,
     config: PipelineConfig,
     day: date,
+    fulltext: Mapping[str, Any] | None = None,
 ) -> DigestPaper:
     listing = candidate_from_row(candidate).listing
     if summary is not None and summary["version"] != listing.version:
         summary = None  # a summary of another version is not this paper's
+    source = (summary.get("source") or "abstract") if summary else "abstract"
+    used_fulltext = fulltext is not None and source in ("html", "pdf") and fulltext["status"] == "ok"
     return DigestPaper(
         paper=listing,
         rank=rank,
@@ -182,7 +209,16 @@ def _digest_paper(
         long_summary=summary.get("long_summary") if summary else None,
         explanation=list(score.get("explanation") or []),
         reader_score=score.get("reader_score"),
+        summary_source=source,
+        sections_used=list(summary.get("sections_used") or []) if summary else [],
+        fulltext_chars=fulltext["chars"] if used_fulltext and fulltext else None,
+        fulltext_url=_public_url(fulltext["url"]) if used_fulltext and fulltext else None,
     )
+
+
+def _public_url(url: str | None) -> str | None:
+    """A link a reader can follow: the arXiv (or mirror) address, not a file on this machine."""
+    return url if url and url.startswith(("https://", "http://")) else None
 
 
 def build_digest_day(
@@ -194,15 +230,25 @@ def build_digest_day(
     listings_meta: Mapping[str, Any] | None = None,
     feed_notes: Sequence[str] = (),
     announced: bool = True,
+    fulltexts: Mapping[tuple[str, int], Mapping[str, Any]] | None = None,
 ) -> DigestDay:
     """Join the stored stages into the digest; every candidate ends up counted somewhere."""
+    texts = fulltexts or {}
     by_id = {c["arxiv_id"]: c for c in candidates}
     summary_by_id = {s["arxiv_id"]: s for s in summaries}
     left_out: Counter[str] = Counter(c["reason"] for c in candidates if c["status"] != "kept")
     selected = [s for s in scores if s["selected"]]
     left_out.update(s["reason"] or REASON_BELOW_CUTOFF for s in scores if not s["selected"])
     papers = [
-        _digest_paper(rank, by_id[s["arxiv_id"]], s, summary_by_id.get(s["arxiv_id"]), config, day)
+        _digest_paper(
+            rank,
+            by_id[s["arxiv_id"]],
+            s,
+            summary_by_id.get(s["arxiv_id"]),
+            config,
+            day,
+            texts.get((s["arxiv_id"], s["version"])),
+        )
         for rank, s in enumerate(sorted(selected, key=lambda r: r["rank"]), start=1)
     ]
     meta = listings_meta or {}

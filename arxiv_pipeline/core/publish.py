@@ -51,7 +51,7 @@ def entry_html(item: DigestPaper) -> str:
         parts.append(f"<p><strong>TL;DR (quoted from the abstract):</strong> {e(item.summary.tldr)}</p>")
     elif item.summary:
         s = item.summary
-        parts.append(f"<p><strong>TL;DR:</strong> {e(s.tldr)}</p>")
+        parts.append(f"<p><strong>TL;DR ({e(item.source_note)}):</strong> {e(s.tldr)}</p>")
         for label, value in (
             ("Motivation", s.motivation),
             ("Method", s.method),
@@ -73,8 +73,8 @@ def entry_html(item: DigestPaper) -> str:
 def _entry_summary(item: DigestPaper) -> str:
     if item.summary is None:
         return feed_text(item.paper.abstract[:400])
-    quoted = "Quoted from the abstract: " if item.extractive else ""
-    return quoted + feed_text(item.summary.tldr)
+    note = item.source_note
+    return f"{note[0].upper()}{note[1:]}: " + feed_text(item.summary.tldr)
 
 
 def _add_entry(fg: FeedGenerator, item: DigestPaper, when: datetime) -> None:

@@ -88,6 +88,8 @@ def summary_row(
         "cached": cached,
         "long_summary": long_summary,
         "long_summary_error": long_error,
+        "source": outcome.source,
+        "sections_used": list(outcome.sections_used),
     }
 
 
@@ -96,18 +98,27 @@ def cache_row(outcome: SummaryOutcome) -> dict[str, Any]:
     return {
         "arxiv_id": outcome.arxiv_id,
         "version": outcome.version,
-        "kind": "structured",
+        "kind": cache_kind(outcome.source),
         "model": outcome.model,
         "prompt_version": outcome.prompt_version,
         "language": outcome.language,
         **{f: getattr(outcome.summary, f) for f in SUMMARY_FIELDS},
+        "sections_used": list(outcome.sections_used),
         "prompt_tokens": outcome.prompt_tokens,
         "completion_tokens": outcome.completion_tokens,
     }
 
 
+def cache_kind(source: str) -> str:
+    """The cache's kind for a structured summary: of the abstract, or of the full text's HTML/PDF."""
+    return "structured" if source == "abstract" else f"fulltext:{source}"
+
+
 def outcome_from_cache(row: Mapping[str, Any], summarizer: str) -> SummaryOutcome:
+    kind = row["kind"]
     return SummaryOutcome(
+        source=kind.split(":", 1)[1] if kind.startswith("fulltext:") else "abstract",
+        sections_used=tuple(row.get("sections_used") or ()),
         arxiv_id=row["arxiv_id"],
         version=row["version"],
         summarizer=summarizer,

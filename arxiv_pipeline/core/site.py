@@ -35,6 +35,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.globals["plain"] = plain
+    env.filters["plain"] = plain
     return env
 
 

@@ -112,6 +112,8 @@ TABLES: dict[str, str] = {
         cached BOOLEAN,
         long_summary VARCHAR,
         long_summary_error VARCHAR,
+        source VARCHAR,
+        sections_used VARCHAR[],
         run_id VARCHAR,
         created_at TIMESTAMPTZ NOT NULL,
         PRIMARY KEY (announce_date, arxiv_id)
@@ -130,6 +132,7 @@ TABLES: dict[str, str] = {
         result VARCHAR,
         conclusion VARCHAR,
         long_summary VARCHAR,
+        sections_used VARCHAR[],
         prompt_tokens INTEGER NOT NULL,
         completion_tokens INTEGER NOT NULL,
         created_at TIMESTAMPTZ NOT NULL,
@@ -237,6 +240,26 @@ TABLES: dict[str, str] = {
         bytes BIGINT NOT NULL,
         run_id VARCHAR,
         written_at TIMESTAMPTZ NOT NULL
+    """,
+    # Full texts, fetched once per paper version: the sections (title, kind, text) as JSON, or the
+    # reasons there is none yet (retried by later runs up to fulltext.max_attempts).
+    "paper_fulltext": """
+        arxiv_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        status VARCHAR NOT NULL,
+        source VARCHAR,
+        url VARCHAR,
+        sections VARCHAR,
+        chars INTEGER NOT NULL,
+        bytes BIGINT NOT NULL,
+        pages INTEGER,
+        sha256 VARCHAR,
+        error VARCHAR,
+        attempts INTEGER NOT NULL,
+        requests INTEGER NOT NULL,
+        run_id VARCHAR,
+        fetched_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (arxiv_id, version)
     """,
     # Each day's delivery to each target: claimed ("sending") before the send, so a crash is seen
     # and a retry reuses the message id; a "sent" day is not sent again unless forced.
@@ -758,6 +781,17 @@ class Warehouse:
         )
         return {r["d"]: r["n"] for r in rows}
 
+    def failed_fulltext_days(self, days: int, max_attempts: int) -> dict[date, int]:
+        """Per day (the latest ``days`` with any), summarized papers whose full text could not be
+        had yet and may be tried again."""
+        rows = self.query(
+            "SELECT s.announce_date AS d, count(*) AS n FROM paper_summaries s "
+            "JOIN paper_fulltext f USING (arxiv_id, version) "
+            "WHERE f.status = 'failed' AND f.attempts < ? GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
+            [max_attempts, days],
+        )
+        return {r["d"]: r["n"] for r in rows}
+
     # -- publishing -----------------------------------------------------------------------
     def digest_rows(self, day: date) -> list[dict[str, Any]]:
         """Every paper of the day with every stored field (the ``paper_digest`` view)."""
@@ -792,6 +826,18 @@ class Warehouse:
             ORDER BY 1 DESC""")
 
     # -- operations -----------------------------------------------------------------------
+    def fulltexts(self, versioned: Sequence[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
+        """Stored full-text rows (sections included) of these paper versions."""
+        if not versioned:
+            return {}
+        ids = [f"{a}v{v}" for a, v in versioned]
+        rows = self.query(
+            "SELECT * FROM paper_fulltext WHERE arxiv_id || 'v' || CAST(version AS VARCHAR) IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [ids],
+        )
+        return {(r["arxiv_id"], r["version"]): r for r in rows}
+
     def delivery(self, day: date, target: str) -> dict[str, Any] | None:
         rows = self.query("SELECT * FROM deliveries WHERE announce_date = ? AND target = ?", [day, target])
         return rows[0] if rows else None

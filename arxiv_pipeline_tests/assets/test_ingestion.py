@@ -14,6 +14,7 @@ from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 
 
 def live_config(config_files: ConfigFactory, server: FakeArxiv, **source: object):
+    # Full texts are test_fulltext.py's business (and arxiv.org is not to be reached from here).
     return config_files.write(
         source={
             "kind": "arxiv",
@@ -23,7 +24,8 @@ def live_config(config_files: ConfigFactory, server: FakeArxiv, **source: object
             "backoff_base_s": 0,
             "page_size": 7,
             **source,
-        }
+        },
+        fulltext={"top": 0},
     )
 
 

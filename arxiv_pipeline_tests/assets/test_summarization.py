@@ -59,7 +59,9 @@ def test_llm_summaries_are_paid_for_once(config_files: ConfigFactory, materializ
         assert {r["summarizer"] for r in rows} == {"llm"} and {r["model"] for r in rows} == {"fake-model"}
         assert all(r["prompt_version"].startswith("summary.v1+") for r in rows)
         readme = (config_files.root / "data" / "digests" / "2026-11-17" / "README.md").read_text()
-        assert "AI Summary (by fake-model)" in readme and "Summaries by fake-model" in readme
+        assert (
+            "AI Summary (by fake-model, from the abstract)" in readme and "Summaries by fake-model" in readme
+        )
         assert "Paper 2611.10001v1 proposes" in readme
 
         # Unchanged day: zero calls.

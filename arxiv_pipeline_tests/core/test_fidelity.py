@@ -148,8 +148,8 @@ def test_feed_titles_and_descriptions_are_plain_text_escaped_once() -> None:
     item = etree.fromstring(rss).find("channel/item")
     # What a reader gets after the one XML decoding: text with no markup left to run.
     assert item.findtext("title") == "alert(1) Fast & bold a<b, c>d"
-    assert item.findtext("description") == "tl dr & more"
+    assert item.findtext("description") == "From the abstract: tl dr & more"  # says its source
     summary = etree.fromstring(atom).find(
         "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"
     )
-    assert summary.get("type") == "text" and summary.text == "tl dr & more"
+    assert summary.get("type") == "text" and summary.text == "From the abstract: tl dr & more"

@@ -54,7 +54,11 @@ def daily_structure(text: str) -> tuple[list[str], list[str]]:
         ("title", r"^\[.+\]\(https://arxiv\.org/abs/\S+\)$"),
         ("authors", r"^\*.+\*$"),
         ("main_category", r"^Main category: "),
-        ("tldr", r"^TL;DR( \(quoted from the abstract\))?: "),
+        # Ours says where the summary came from: (from the abstract), (extracted from the full text (PDF)).
+        (
+            "tldr",
+            r"^TL;DR( \((quoted from|extracted from|from) (the abstract|the full text \((HTML|PDF)\))\))?: ",
+        ),
         ("details_open", r"^<details>$"),
         ("summary_tag", r"^\s*<summary>Details</summary>$"),
         ("motivation", r"^Motivation: "),

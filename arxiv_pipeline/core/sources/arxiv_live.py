@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime
 
 import arxiv
 
-from arxiv_pipeline import __version__
 from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing, Paper
 from arxiv_pipeline.core.sources import StoredRecords
 from arxiv_pipeline.core.sources.calendar import (
@@ -30,7 +29,7 @@ from arxiv_pipeline.core.sources.feeds import (
     merge_listing,
     parse_rss,
 )
-from arxiv_pipeline.core.sources.http import ARXIV_RATE_LIMITER, PoliteSession, RateLimiter
+from arxiv_pipeline.core.sources.http import ARXIV_RATE_LIMITER, PoliteSession, RateLimiter, user_agent
 
 RSS_URL = "https://rss.arxiv.org/rss/{}"
 API_URL = "https://export.arxiv.org/api/query?{}"
@@ -107,8 +106,7 @@ class ArxivSource:
         self.id_batch = id_batch
         self.page_size = page_size
         self.now = now
-        contact = f"; mailto:{contact_email}" if contact_email else ""
-        self.user_agent = f"arxiv-pipeline/{__version__} (personal arXiv digest{contact})"
+        self.user_agent = user_agent(contact_email)
         self.session = PoliteSession(
             self.user_agent,
             limiter=limiter,

@@ -105,6 +105,14 @@ def looks_like_html(body: bytes) -> bool:
     return head.startswith(b"<!doctype html") or head.startswith(b"<html")
 
 
+def user_agent(contact_email: str | None) -> str:
+    """What arXiv asks a client to send: who we are, and how to reach the person running it."""
+    from arxiv_pipeline import __version__
+
+    contact = f"; mailto:{contact_email}" if contact_email else ""
+    return f"arxiv-pipeline/{__version__} (personal arXiv digest{contact})"
+
+
 class PoliteSession(requests.Session):
     def __init__(
         self,
@@ -116,8 +124,11 @@ class PoliteSession(requests.Session):
         backoff_base_s: float = 2.0,
         backoff_max_s: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
+        expect_feed: bool = True,
     ) -> None:
         super().__init__()
+        # False for documents (HTML renderings, PDFs): their bodies are the caller's to check.
+        self.expect_feed = expect_feed
         self.headers["User-Agent"] = user_agent
         self.limiter = limiter
         self.min_interval_s = min_interval_s
@@ -149,6 +160,8 @@ class PoliteSession(requests.Session):
                 status, detail = None, f"{type(exc).__name__}: {exc}"
             else:
                 status = resp.status_code
+                if status == 200 and not self.expect_feed:
+                    return resp
                 if status == 200:
                     self._drop_xml_invalid(resp)
                 if status in RETRY_STATUSES:

@@ -130,12 +130,15 @@ def _build_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Di
         for r in feeds
         if r["status"] != "ok"
     ]
+    summaries = store.read_day("paper_summaries", day)
+    from_fulltext = [(s["arxiv_id"], s["version"]) for s in summaries if s.get("source") in ("html", "pdf")]
     return build_digest_day(
         config,
         day,
         candidates=store.read_day("candidate_papers", day),
         scores=store.read_day("paper_scores", day, order_by="rank"),
-        summaries=store.read_day("paper_summaries", day),
+        summaries=summaries,
+        fulltexts=store.fulltexts(from_fulltext),
         listings_meta=store.listing_meta(day),
         feed_notes=notes,
         announced=not feeds or any(r["status"] != "empty" for r in feeds),

@@ -1,14 +1,19 @@
-"""Summarize: the day's top papers, each answer paid for once and cached by paper version."""
+"""Summarize: the day's top papers, from their full text where ``paper_fulltext`` has it, each
+answer paid for once and cached by paper version, source (abstract, or the full text's HTML or
+PDF), model, prompt version and language."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
 from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.fulltext import FullText, Section
 from arxiv_pipeline.core.llm.client import LLMAuthError, usage_report
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.records import (
+    cache_kind,
     cache_row,
     listing_from_row,
     outcome_from_cache,
@@ -18,6 +23,7 @@ from arxiv_pipeline.core.stages import StageReport, Stopwatch
 from arxiv_pipeline.core.stages.paid import AnswerWriter
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.core.summarizers import Summarizer, SummaryOutcome
+from arxiv_pipeline.core.summarizers.base import FullTexts
 from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
 
 Key = tuple[str, int]
@@ -38,7 +44,8 @@ def summarize_papers(
     top = store.papers_to_summarize(day, config.digest.summarize_top)
     papers = [listing_from_row(r, listed_in=",".join(r["listed_in"])) for r in top]
     llm = summarizer if isinstance(summarizer, LLMSummarizer) else None
-    outcomes, cached = _structured(summarizer, llm, papers, language, store, day, run_id)
+    fulltexts = stored_fulltexts(store, papers)
+    outcomes, cached = _structured(summarizer, llm, papers, language, store, day, run_id, fulltexts)
     long_texts = _long(llm, papers, outcomes, config.summary.long_summary_top, language, store, day, run_id)
     ranks = {r["arxiv_id"]: r["rank"] for r in top}
     created_at = datetime.now(UTC)
@@ -52,9 +59,24 @@ def summarize_papers(
     ]
     written = store.sync_day("paper_summaries", day, rows)
     counts = {**_counts(summarizer, outcomes, len(cached), long_texts), "unchanged": not written}
+    counts["from_fulltext"] = sum(1 for o in outcomes if o.ok and o.source != "abstract")
     if llm is not None:
         counts.update(usage_report(llm.chat))
     return StageReport(rows=len(outcomes), counts=counts, seconds=clock())
+
+
+def stored_fulltexts(store: Warehouse, papers: list[Paper]) -> dict[Key, FullText]:
+    """The full texts ``paper_fulltext`` holds for these paper versions."""
+    rows = store.fulltexts([_key(p) for p in papers])
+    return {
+        key: FullText(
+            row["source"],
+            [Section(s["title"], s["kind"], s["text"]) for s in json.loads(row["sections"])],
+            pages=row["pages"],
+        )
+        for key, row in rows.items()
+        if row["status"] == "ok" and row["sections"]
+    }
 
 
 def _structured(
@@ -65,12 +87,20 @@ def _structured(
     store: Warehouse,
     day: date,
     run_id: str | None,
+    fulltexts: FullTexts,
 ) -> tuple[list[SummaryOutcome], set[Key]]:
     """One outcome per paper, in order, and the keys that came from the cache."""
     if llm is None:
-        return summarizer.summarize(papers, language), set()
-    ids = [p.versioned_id for p in papers]
-    cached = store.cached_summaries("structured", llm.chat.model, llm.version, language, ids)
+        return summarizer.summarize(papers, language, fulltexts=fulltexts), set()
+    cached: dict[Key, dict[str, Any]] = {}
+    for source in ("abstract", "html", "pdf"):
+        group = [
+            p.versioned_id
+            for p in papers
+            if (fulltexts[_key(p)].source if _key(p) in fulltexts else "abstract") == source
+        ]
+        version = llm.version if source == "abstract" else llm.fulltext_version
+        cached.update(store.cached_summaries(cache_kind(source), llm.chat.model, version, language, group))
     misses = [p for p in papers if _key(p) not in cached]
     with AnswerWriter(store, "summary_cache", llm.chat, day, run_id) as writer:
 
@@ -78,7 +108,10 @@ def _structured(
             if outcome.ok:
                 writer.put([{**cache_row(outcome), "created_at": datetime.now(UTC)}])
 
-        fresh = {_key(o): o for o in summarizer.summarize(misses, language, on_result=store_answer)}
+        fresh = {
+            _key(o): o
+            for o in summarizer.summarize(misses, language, on_result=store_answer, fulltexts=fulltexts)
+        }
     if llm.chat.auth_error:
         raise LLMAuthError(llm.chat.auth_error)  # every paper would fail the same way: stop here
     outcomes = [

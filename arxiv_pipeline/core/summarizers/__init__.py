@@ -16,7 +16,8 @@ def summarizers_version() -> str:
     """The packaged summarizers' versions (offline, and the LLM's prompts), for the asset's code version."""
     from arxiv_pipeline.core.prompts import load_prompt
 
-    prompts = "+".join(load_prompt(name).version for name in ("summary", "long_summary"))
+    names = ("summary", "long_summary", "summary_fulltext", "fulltext_notes")
+    prompts = "+".join(load_prompt(name).version for name in names)
     return f"{ExtractiveSummarizer.name}.{ExtractiveSummarizer.version}+{prompts}"
 
 
@@ -34,6 +35,7 @@ def summarizer_from_config(config: PipelineConfig, api_key: str | None = None) -
             ChatClient(config.llm, api_key),
             prompt=load_prompt("summary", folder=folder),
             long_prompt=load_prompt("long_summary", folder=folder),
+            prompts_dir=folder,
         )
     return ExtractiveSummarizer()
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from arxiv_pipeline.core.fulltext import FullText
 from arxiv_pipeline.core.models import Paper
 
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
 
 # Called with (paper, its result) the moment one is ready.
 OnResult = Callable[[Paper, Any], None]
+# Full texts by (arxiv id, version), for the papers that have one.
+FullTexts = Mapping[tuple[str, int], FullText]
+ABSTRACT = "abstract"  # a summary's source when it is not a full text ("html" or "pdf")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class SummaryOutcome:
     prompt_version: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    source: str = ABSTRACT  # what it was made from: "abstract", or the full text's "html" / "pdf"
+    sections_used: tuple[str, ...] = ()  # the full text's section titles it was made from
 
     @property
     def ok(self) -> bool:
@@ -54,7 +60,12 @@ class Summarizer(Protocol):
     description: str
 
     def summarize(
-        self, papers: Sequence[Paper], language: str, on_result: OnResult | None = None
+        self,
+        papers: Sequence[Paper],
+        language: str,
+        on_result: OnResult | None = None,
+        fulltexts: FullTexts | None = None,
     ) -> list[SummaryOutcome]:
-        """One outcome per paper, in order; each also goes to ``on_result`` as soon as it is ready."""
+        """One outcome per paper, in order; each also goes to ``on_result`` as soon as it is ready.
+        A paper in ``fulltexts`` is summarized from its full text, the others from the abstract."""
         ...

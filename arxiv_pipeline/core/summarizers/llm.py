@@ -12,11 +12,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arxiv_pipeline.core.config import LANGUAGES
+from arxiv_pipeline.core.fulltext import FullText, Section
 from arxiv_pipeline.core.llm.client import ChatClient, LLMCallError, MalformedReplyError, map_as_ready
 from arxiv_pipeline.core.llm.language import language_mismatch
 from arxiv_pipeline.core.models import Paper
-from arxiv_pipeline.core.prompts import Prompt, load_prompt
-from arxiv_pipeline.core.summarizers.base import OnResult, StructuredSummary, SummaryOutcome
+from arxiv_pipeline.core.prompts import Prompt, load_prompt, neutralize
+from arxiv_pipeline.core.summarizers.base import (
+    FullTexts,
+    OnResult,
+    StructuredSummary,
+    SummaryOutcome,
+)
 from arxiv_pipeline.core.text import strip_control, truncate
 
 
@@ -27,6 +33,51 @@ class _Reply(BaseModel):
     method: str = Field(min_length=1)
     result: str = Field(min_length=1)
     conclusion: str = Field(min_length=1)
+
+
+class _NotesReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    notes: str = Field(min_length=1)
+
+
+NOTES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"notes": {"type": "string"}},
+    "required": ["notes"],
+    "additionalProperties": False,
+}
+# The sections a summary needs, most needed first; the rest go in when there is room.
+SECTION_PRIORITY = ("abstract", "introduction", "method", "results", "conclusion")
+
+
+def _block(section: Section, limit: int) -> str:
+    return f"## {neutralize(section.title)}\n{neutralize(truncate(section.text, limit))}"
+
+
+def plan_fulltext(fulltext: FullText, budget_chars: int) -> list[list[Section]]:
+    """The sections to send, in the paper's order: one part when the needed ones fit the budget
+    (others added while room is left), else several parts of at most the budget each (a section
+    longer than the budget is cut to it) for map-reduce."""
+    needed = [s for s in fulltext.sections if s.kind in SECTION_PRIORITY]
+    if not needed:
+        needed = list(fulltext.sections)
+    if sum(len(s.text) for s in needed) <= budget_chars:
+        chosen, room = set(map(id, needed)), budget_chars - sum(len(s.text) for s in needed)
+        for section in fulltext.sections:
+            if id(section) not in chosen and len(section.text) <= room:
+                chosen.add(id(section))
+                room -= len(section.text)
+        return [[s for s in fulltext.sections if id(s) in chosen]]
+    parts: list[list[Section]] = [[]]
+    used = 0
+    for section in needed:
+        size = min(len(section.text), budget_chars)
+        if parts[-1] and used + size > budget_chars:
+            parts.append([])
+            used = 0
+        parts[-1].append(section)
+        used += size
+    return parts
 
 
 class _LongReply(BaseModel):
@@ -71,12 +122,19 @@ class LLMSummarizer:
     name = "llm"
 
     def __init__(
-        self, chat: ChatClient, prompt: Prompt | None = None, long_prompt: Prompt | None = None
+        self,
+        chat: ChatClient,
+        prompt: Prompt | None = None,
+        long_prompt: Prompt | None = None,
+        prompts_dir: Any = None,
     ) -> None:
         self.chat = chat
         self.prompt = prompt or load_prompt("summary")
         self.long_prompt = long_prompt or load_prompt("long_summary")
+        self.fulltext_prompt = load_prompt("summary_fulltext", folder=prompts_dir)
+        self.notes_prompt = load_prompt("fulltext_notes", folder=prompts_dir)
         self.version = self.prompt.version
+        self.fulltext_version = f"{self.fulltext_prompt.version}+{self.notes_prompt.version}"
         self.description = f"Summaries by {chat.model} (LLM, prompt {self.prompt.version})."
 
     def _ask(
@@ -134,9 +192,91 @@ class LLMSummarizer:
         )
 
     def summarize(
-        self, papers: Sequence[Paper], language: str, on_result: OnResult | None = None
+        self,
+        papers: Sequence[Paper],
+        language: str,
+        on_result: OnResult | None = None,
+        fulltexts: FullTexts | None = None,
     ) -> list[SummaryOutcome]:
-        return self._each(lambda p: self._one(p, language), papers, on_result)
+        texts = fulltexts or {}
+
+        def one(paper: Paper) -> SummaryOutcome:
+            fulltext = texts.get((paper.arxiv_id, paper.version))
+            return self._one_fulltext(paper, fulltext, language) if fulltext else self._one(paper, language)
+
+        return self._each(one, papers, on_result)
+
+    def _one_fulltext(self, paper: Paper, fulltext: FullText, language: str) -> SummaryOutcome:
+        """From the full text: one call when the needed sections fit ``llm.max_fulltext_tokens``,
+        else notes on each part (map) and the summary from the notes (reduce)."""
+        budget = self.chat.config.max_fulltext_tokens * 4  # characters, at ~4 per token
+        parts = plan_fulltext(fulltext, budget)
+        base = dict(
+            arxiv_id=paper.arxiv_id,
+            version=paper.version,
+            summarizer=self.name,
+            summarizer_version=self.fulltext_version,
+            language=language,
+            model=self.chat.model,
+            prompt_version=self.fulltext_version,
+            source=fulltext.source,
+            sections_used=tuple(s.title for part in parts for s in part),
+        )
+        tokens = [0, 0]
+
+        def ask(
+            prompt: Prompt, sections: str, schema_name: str, schema: dict[str, Any], reply: Any, **extra: str
+        ) -> Any:
+            messages = prompt.messages(
+                assembled={"sections": sections},
+                arxiv_id=paper.versioned_id,
+                title=paper.title,
+                language_name=LANGUAGES[language],
+                **extra,
+            )
+            answer, usage = self.chat.complete_json(
+                messages,
+                schema_name,
+                schema,
+                _validated(reply, language if reply is _Reply else "en"),
+                purpose=f"{schema_name}",
+                paper_ids=[paper.versioned_id],
+            )
+            tokens[0] += usage.prompt_tokens
+            tokens[1] += usage.completion_tokens
+            return answer
+
+        try:
+            if len(parts) == 1:
+                text = "\n\n".join(_block(s, budget) for s in parts[0])
+            else:
+                notes = [
+                    ask(
+                        self.notes_prompt,
+                        "\n\n".join(_block(s, budget) for s in part),
+                        "fulltext_notes",
+                        NOTES_SCHEMA,
+                        _NotesReply,
+                        part=str(i),
+                        parts=str(len(parts)),
+                    ).notes
+                    for i, part in enumerate(parts, start=1)
+                ]
+                text = "\n\n".join(
+                    f"## Notes on part {i}\n{neutralize(strip_control(n))}"
+                    for i, n in enumerate(notes, start=1)
+                )
+            reply = ask(self.fulltext_prompt, text, "fulltext_summary", SUMMARY_SCHEMA, _Reply)
+        except LLMCallError as exc:
+            return SummaryOutcome(
+                **base, error=str(exc), prompt_tokens=tokens[0], completion_tokens=tokens[1]
+            )  # type: ignore[arg-type]
+        return SummaryOutcome(
+            **base,  # type: ignore[arg-type]
+            summary=StructuredSummary(**{k: strip_control(v).strip() for k, v in reply.model_dump().items()}),
+            prompt_tokens=tokens[0],
+            completion_tokens=tokens[1],
+        )
 
     def _long(self, paper: Paper, language: str) -> tuple[str | None, str | None, int, int]:
         try:

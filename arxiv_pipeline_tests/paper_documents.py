@@ -1,0 +1,282 @@
+"""Full texts of papers as arXiv serves them, made for the tests: a PDF laid out like a conference
+paper (title block, abstract, two columns, numbered sections, a results table, references, an
+appendix) with fpdf2, and the LaTeXML HTML rendering arXiv publishes at /html/<id>v<n>.
+
+The text is generated from a seed, so every paper differs and every run is the same; each section
+says what kind of section it is in words a summarizer can find (the method "we propose", results
+with numbers, limitations stated by the authors).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import random
+from dataclasses import dataclass, field
+
+from fpdf import FPDF
+
+DATASETS = ("GSM8K", "MMLU", "HumanEval", "ImageNet", "SQuAD", "WMT14", "CIFAR-10", "LongBench")
+METHODS = ("adaptive routing", "sparse attention", "contrastive pretraining", "curriculum sampling")
+
+
+@dataclass
+class PaperText:
+    """What the generated paper says, so tests can check what reached a summary."""
+
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    abstract: str
+    sections: list[tuple[str, list[str]]]  # (heading, paragraphs) in order, references excluded
+    references: list[str]
+    appendix: list[str]
+    table: list[tuple[str, str, str]]  # (dataset, baseline, ours)
+    dataset: str = ""
+    method: str = ""
+    gain: str = ""
+    limitation: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _sentences(rng: random.Random, templates: list[str], n: int, **values: str) -> str:
+    return " ".join(rng.choice(templates).format(**values) for _ in range(n))
+
+
+FILLER = [
+    "Prior work on {topic} has studied this question under simplifying assumptions.",
+    "We describe the setting in detail so that the comparison is fair.",
+    "Each component is evaluated separately before the full system is assembled.",
+    "The design keeps the number of parameters fixed across every configuration we compare.",
+    "This choice follows standard practice and makes the results easy to reproduce.",
+    "All runs use the same data splits, seeds and hardware budget.",
+]
+
+
+def make_paper(arxiv_id: str, version: int = 1, seed: int = 0, paragraphs: int = 4) -> PaperText:
+    """A paper whose sections each carry their own kind of sentence; ``paragraphs`` per section
+    sets its length (4 gives an eight-page PDF)."""
+    rng = random.Random(f"{arxiv_id}v{version}:{seed}")
+    dataset, method = rng.choice(DATASETS), rng.choice(METHODS)
+    topic = f"{method} for language models"
+    base = rng.uniform(55, 80)
+    ours = base + rng.uniform(2, 9)
+    gain = f"{ours - base:.1f}"
+    title = f"{method.title()} Improves Reasoning on {dataset}"
+    abstract = (
+        f"Large models struggle with {dataset}-style problems. We study {topic}. "
+        f"Our approach is simple and improves accuracy on {dataset}."
+    )
+    limitation = "our evaluation covers only English data and models below 10B parameters"
+    sections = [
+        (
+            "1 Introduction",
+            [
+                f"Reasoning benchmarks such as {dataset} remain difficult because current models fail on "
+                f"multi-step problems and costly retraining is often required. "
+                + _sentences(rng, FILLER, 7, topic=topic)
+                + (
+                    f" In this paper we show that {method} lets a frozen model solve harder {dataset} "
+                    "problems by spending its compute where the problem needs it."
+                    if i == paragraphs - 1
+                    else ""
+                )
+                for i in range(paragraphs)
+            ],
+        ),
+        (
+            "2 Related Work",
+            [_sentences(rng, FILLER, 8, topic=topic) for _ in range(max(1, paragraphs // 2))],
+        ),
+        (
+            "3 Method",
+            [
+                f"We propose {method}, which assigns each token a budget learned from a small "
+                f"calibration set and trains the router jointly with the model. "
+                + _sentences(rng, FILLER, 7, topic=topic)
+                for _ in range(paragraphs)
+            ],
+        ),
+        (
+            "4 Experiments",
+            [
+                f"On {dataset}, {method} reaches {ours:.1f}% accuracy compared with {base:.1f}% for the "
+                f"strongest baseline, a gain of {gain} points, and it uses 31% fewer FLOPs. "
+                + _sentences(rng, FILLER, 6, topic=topic)
+                for _ in range(paragraphs)
+            ],
+        ),
+        (
+            "5 Conclusion",
+            [
+                f"We showed that {method} is a practical way to improve reasoning without retraining. "
+                f"A limitation is that {limitation}."
+            ],
+        ),
+    ]
+    references = [
+        f"[{i}] A. Author and B. Writer. A study of {rng.choice(METHODS)}. In NeurIPS, 20{10 + i}."
+        for i in range(1, 16)
+    ]
+    appendix = [
+        f"A.{i} Additional hyperparameters for run {i}: learning rate 3e-4, batch 256." for i in range(1, 6)
+    ]
+    table = [(d, f"{rng.uniform(50, 80):.1f}", f"{rng.uniform(60, 90):.1f}") for d in rng.sample(DATASETS, 3)]
+    table[0] = (dataset, f"{base:.1f}", f"{ours:.1f}")
+    return PaperText(
+        arxiv_id=arxiv_id,
+        version=version,
+        title=title,
+        authors=["Mei Tanaka", "Rahul Iyer", "Sofia Lindgren"],
+        abstract=abstract,
+        sections=sections,
+        references=references,
+        appendix=appendix,
+        table=table,
+        dataset=dataset,
+        method=method,
+        gain=gain,
+        limitation=limitation,
+    )
+
+
+def figure_png(seed: str, width: int = 640, height: int = 420) -> bytes:
+    """A plot-like raster figure (axes, curves, a grainy background as scanned or rendered plots
+    have), so a PDF weighs what an arXiv PDF with figures does."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    grain = Image.frombytes("L", (width // 4, height // 4), rng.randbytes(width * height // 16))
+    image = Image.merge("RGB", [grain.point(lambda v: 235 + v // 13)] * 3).resize((width, height))
+    draw = ImageDraw.Draw(image)
+    draw.line([(40, 20), (40, height - 30), (width - 10, height - 30)], fill=(0, 0, 0), width=2)
+    for colour in ((200, 30, 30), (30, 80, 200), (30, 150, 60)):
+        points = [(40 + x * (width - 60) // 20, height - 40 - rng.randint(0, height - 80)) for x in range(21)]
+        draw.line(points, fill=colour, width=3)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def paper_pdf(paper: PaperText, figures: int = 0) -> bytes:
+    """A two-column PDF with a results table, references and an appendix; ``figures`` raster
+    figures in the body give it a realistic weight (arXiv PDFs are mostly 0.3-5 MB)."""
+    pdf = FPDF(format="letter")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, paper.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 6, ", ".join(paper.authors), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, "Abstract", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "I", 9)
+    pdf.multi_cell(0, 5, paper.abstract, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    with pdf.text_columns(ncols=2, gutter=6, text_align="J") as columns:
+        for heading, paragraphs in paper.sections:
+            pdf.set_font("Helvetica", "B", 10)
+            columns.write(heading + "\n")
+            pdf.set_font("Helvetica", "", 9)
+            for paragraph in paragraphs:
+                columns.write(paragraph + "\n")
+            if figures and heading[0] in "134":
+                for k in range(figures):
+                    columns.image(io.BytesIO(figure_png(f"{paper.arxiv_id}:{heading}:{k}")))
+                    columns.write(
+                        f"Figure {heading[0]}.{k + 1}: Results of {paper.method} as the budget grows.\n"
+                    )
+            if heading.startswith("4 "):
+                columns.write("Table 1: Accuracy (%) of the baseline and ours.\n")
+                for dataset, base, ours in [("Dataset", "Baseline", "Ours"), *paper.table]:
+                    columns.write(f"{dataset}    {base}    {ours}\n")
+        pdf.set_font("Helvetica", "B", 10)
+        columns.write("References\n")
+        pdf.set_font("Helvetica", "", 8)
+        for reference in paper.references:
+            columns.write(reference + "\n")
+        pdf.set_font("Helvetica", "B", 10)
+        columns.write("A Appendix\n")
+        pdf.set_font("Helvetica", "", 8)
+        for line in paper.appendix:
+            columns.write(line + "\n")
+    return bytes(pdf.output())
+
+
+def _tag(name: str, cls: str, content: str, **attrs: str) -> str:
+    extra = "".join(f" {k}='{v}'" for k, v in attrs.items())
+    return f"<{name} class='{cls}'{extra}>{content}</{name}>"
+
+
+# An equation as LaTeXML writes it: presentation MathML, its content annotation and the TeX source.
+DISPLAY_MATH = (
+    "<math alttext='\\mathcal{L}=-\\sum_{i=1}^{n}\\log p_{\\theta}(y_{i}\\mid x)' class='ltx_Math' "
+    "display='inline'><semantics><mrow><mi class='ltx_font_mathcaligraphic'>\u2112</mi><mo>=</mo>"
+    "<mrow><mo>\u2212</mo><mrow><munderover><mo movablelimits='false'>\u2211</mo><mrow><mi>i</mi>"
+    "<mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><mrow><mi>log</mi><mo>\u2061</mo><mrow>"
+    "<msub><mi>p</mi><mi>\u03b8</mi></msub><mo>\u2062</mo><mrow><mo stretchy='false'>(</mo><mrow>"
+    "<msub><mi>y</mi><mi>i</mi></msub><mo>\u2223</mo><mi>x</mi></mrow><mo stretchy='false'>)</mo>"
+    "</mrow></mrow></mrow></mrow></mrow></mrow><annotation-xml encoding='MathML-Content'><apply><eq/>"
+    "<ci>\u2112</ci><apply><minus/><apply><csymbol cd='ambiguous'>superscript</csymbol><apply>"
+    "<csymbol cd='ambiguous'>subscript</csymbol><sum/><apply><eq/><ci>i</ci><cn type='integer'>1</cn>"
+    "</apply></apply><ci>n</ci></apply></apply></apply></annotation-xml><annotation "
+    "encoding='application/x-tex'>\\mathcal{L}=-\\sum_{i=1}^{n}\\log p_{\\theta}(y_{i}\\mid x)"
+    "</annotation></semantics></math>"
+)
+
+
+def paper_html(paper: PaperText, equations: int = 0) -> bytes:
+    """The page as arXiv's LaTeXML rendering structures it (ltx_ classes); ``equations`` full MathML
+    equations per paragraph give it a realistic weight (most of an arXiv HTML page is MathML)."""
+    e = html.escape
+    math = "<math alttext='O(n\\log n)' class='ltx_Math'><semantics><mi>O</mi></semantics></math>"
+    math += DISPLAY_MATH * equations
+    authors = ", ".join(_tag("span", "ltx_personname", e(a)) for a in paper.authors)
+    abstract = _tag("h6", "ltx_title ltx_title_abstract", "Abstract") + _tag("p", "ltx_p", e(paper.abstract))
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{e(paper.title)}</title><link rel='stylesheet' href='/static/ar5iv.css'>",
+        "<script>window.MathJax = {};</script></head><body>",
+        "<nav class='ltx_page_navbar'><a href='/'>arXiv</a> <a href='#S1'>1 Introduction</a></nav>",
+        "<div class='ltx_page_main'><article class='ltx_document'>",
+        _tag("h1", "ltx_title ltx_title_document", e(paper.title)),
+        _tag("div", "ltx_authors", authors),
+        _tag("div", "ltx_abstract", abstract),
+    ]
+    for n, (heading, paragraphs) in enumerate(paper.sections, start=1):
+        number, _, name = heading.partition(" ")
+        body = [_tag("h2", "ltx_title ltx_title_section", _tag("span", "ltx_tag", f"{number} ") + e(name))]
+        body += [
+            _tag("div", "ltx_para", _tag("p", "ltx_p", f"{e(paragraph)} {math}"), id=f"S{n}.p{i}")
+            for i, paragraph in enumerate(paragraphs, start=1)
+        ]
+        if heading.startswith("4 "):
+            rows = "".join(
+                _tag("tr", "ltx_tr", "".join(_tag("td", "ltx_td", e(cell)) for cell in row))
+                for row in paper.table
+            )
+            caption = _tag("figcaption", "ltx_caption", "Table 1: Accuracy (%) of the baseline and ours.")
+            body.append(_tag("figure", "ltx_table", caption + _tag("table", "ltx_tabular", rows)))
+        parts.append(_tag("section", "ltx_section", "".join(body), id=f"S{n}"))
+    references = "".join(_tag("li", "ltx_bibitem", e(r)) for r in paper.references)
+    parts.append(
+        _tag(
+            "section",
+            "ltx_bibliography",
+            _tag("h2", "ltx_title ltx_title_bibliography", "References") + f"<ul>{references}</ul>",
+        )
+    )
+    appendix = "".join(_tag("p", "ltx_p", e(line)) for line in paper.appendix)
+    parts.append(
+        _tag(
+            "section",
+            "ltx_appendix",
+            _tag("h2", "ltx_title ltx_title_appendix", "Appendix A Details") + appendix,
+        )
+    )
+    parts.append(
+        "</article></div>" + _tag("footer", "ltx_page_footer", "Generated by LaTeXML") + "</body></html>"
+    )
+    return "".join(parts).encode()
