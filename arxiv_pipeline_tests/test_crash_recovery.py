@@ -3,7 +3,8 @@ with SIGTERM), then run again, gives the same data as a run that was never inter
 call is made twice (only calls in flight at the kill can be lost); nothing blocks the rerun.
 
 Real processes on a real (SQLite) Dagster instance, the live arXiv source against a local arXiv
-server and the LLM against a local chat-completions server.
+server, full texts from a local full-text server (no text fetched twice), and the LLM against a
+local chat-completions server.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.store import TABLES, Warehouse
 from arxiv_pipeline_tests.conftest import ConfigFactory
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
+from arxiv_pipeline_tests.fake_fulltext import FakeFulltext
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
 KEY_ENV = "ARXIV_TEST_CRASH_KEY"
 CONCURRENCY = 2
 SUMMARIZE_TOP = 10
+FULLTEXT_TOP = 3
 VOLATILE = {
     "run_id", "fetched_at", "decided_at", "scored_at", "created_at", "rendered_at", "recorded_at",
     "updated_at", "seconds", "cached", "path", "failed_at", "config_hash", "sha256", "built_at", "rated_at",
@@ -45,7 +49,14 @@ OUTPUTS = [
 ]
 
 
-def _config(root: Path, arxiv: FakeArxiv, llm: FakeOpenAI) -> Path:
+@pytest.fixture(scope="module")
+def fulltexts():
+    """One full-text server for the module, so every run's stored URLs and outputs are alike."""
+    with FakeFulltext() as server:
+        yield server
+
+
+def _config(root: Path, arxiv: FakeArxiv, llm: FakeOpenAI, fulltexts: FakeFulltext) -> Path:
     return ConfigFactory(root).write(
         source={
             "kind": "arxiv",
@@ -56,7 +67,7 @@ def _config(root: Path, arxiv: FakeArxiv, llm: FakeOpenAI) -> Path:
             "timeout_s": 120,
         },
         digest={"summarize_top": SUMMARIZE_TOP},
-        fulltext={"top": 0},  # the live source, but no full texts from arxiv.org in a test
+        fulltext={"top": FULLTEXT_TOP, "html_url": fulltexts.html_url, "pdf_url": fulltexts.pdf_url},
         # Fixed links: without a site_url the feeds name their folder, which differs per test.
         publish={"site_url": "https://digest.example.org/"},
         summary={"summarizer": "llm"},
@@ -133,23 +144,27 @@ def _table_rows(database: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[tuple]], dict[str, bytes]]:
+def reference(
+    tmp_path_factory: pytest.TempPathFactory, fulltexts: FakeFulltext
+) -> tuple[dict[str, list[tuple]], dict[str, bytes]]:
     """What an uninterrupted run stores and writes."""
     root = tmp_path_factory.mktemp("reference")
     with FakeArxiv(None) as arxiv, FakeOpenAI() as llm:
-        config = _config(root, arxiv, llm)
+        config = _config(root, arxiv, llm, fulltexts)
         _finish(_start(config, root / "home"))
     out_dir = load_config(config).output_dir
     return _table_rows(load_config(config).database_path), {f: (out_dir / f).read_bytes() for f in OUTPUTS}
 
 
-KILL_POINTS: dict[str, Callable[[Path, FakeArxiv, FakeOpenAI], bool]] = {
+KILL_POINTS: dict[str, Callable[[Path, FakeArxiv, FakeOpenAI, int], bool]] = {
     # The API answers the fetch after 20 s; the kill comes while it waits.
-    "fetch": lambda home, arxiv, llm: any("/api/" in path for _, path in arxiv.requests),
-    "select": lambda home, arxiv, llm: "candidate_papers" in _started_steps(home),
+    "fetch": lambda home, arxiv, llm, texts: any("/api/" in path for _, path in arxiv.requests),
+    "select": lambda home, arxiv, llm, texts: "candidate_papers" in _started_steps(home),
+    # Each full text takes 1 s: the first is stored, the second is on its way.
+    "fulltext": lambda home, arxiv, llm, texts: texts >= 2,
     # Some summaries are answered (and must be kept), others are in flight or not asked yet.
-    "summaries": lambda home, arxiv, llm: llm.completed >= 4,
-    "publish": lambda home, arxiv, llm: "digest_markdown" in _started_steps(home),
+    "summaries": lambda home, arxiv, llm, texts: llm.completed >= 4,
+    "publish": lambda home, arxiv, llm, texts: "digest_markdown" in _started_steps(home),
 }
 
 
@@ -159,15 +174,21 @@ KILL_POINTS: dict[str, Callable[[Path, FakeArxiv, FakeOpenAI], bool]] = {
     ids=[f"kill-9-during-{s}" for s in KILL_POINTS] + ["sigterm-during-summaries"],
 )
 def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
-    stage: str, sig: signal.Signals, tmp_path: Path, reference: tuple[dict, dict]
+    stage: str, sig: signal.Signals, tmp_path: Path, reference: tuple[dict, dict], fulltexts: FakeFulltext
 ) -> None:
     home = tmp_path / "home"
+    fulltexts.requests.clear()
+    fulltexts.faults.clear()
+    fulltexts.slow_s = 1.0
+    if stage == "fulltext":
+        for paper in DAY_1_PAPERS:
+            fulltexts.fault(f"{paper.arxiv_id}v{paper.version}", "slow")
     with FakeArxiv(None) as arxiv, FakeOpenAI(latency_s=0.4) as llm:
-        config = _config(tmp_path, arxiv, llm)
+        config = _config(tmp_path, arxiv, llm, fulltexts)
         if stage == "fetch":
             arxiv.faults.append(Fault(status=503, delay_s=20, path_prefix="/api/"))
         proc = _start(config, home)
-        _wait_until(lambda: KILL_POINTS[stage](home, arxiv, llm), proc)
+        _wait_until(lambda: KILL_POINTS[stage](home, arxiv, llm, sum(fulltexts.requests.values())), proc)
         answered_before_kill = llm.completed
         proc.send_signal(sig)
         out, _ = proc.communicate(timeout=60)
@@ -180,10 +201,16 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
             time.sleep(0.05)
         answered_to_killed_run = llm.completed
         stored_by_killed_run = _cached_summaries(load_config(config).database_path)
+        texts_stored_by_killed_run = (
+            Warehouse(load_config(config).database_path).row_count("paper_fulltext")
+            if load_config(config).database_path.exists()
+            else 0
+        )
         started = time.monotonic()
         rerun = _finish(_start(config, home), timeout=180)
         rerun_seconds = time.monotonic() - started
         total_answered = llm.completed
+    fulltexts.faults.clear()
 
     cfg = load_config(config)
     tables, outputs = reference
@@ -198,6 +225,11 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
     assert len(ok_calls) == SUMMARIZE_TOP and set(ok_calls.values()) == {1}
     # The rerun pays for exactly the papers whose answer was not stored: nothing stored twice.
     assert total_answered - answered_to_killed_run == SUMMARIZE_TOP - stored_by_killed_run
+    if stage == "fulltext":
+        assert 1 <= texts_stored_by_killed_run < FULLTEXT_TOP
+    # Each full text was fetched once, bar the one on its way at the kill.
+    fetched = Counter(path.rsplit("/", 1)[1] for path in fulltexts.requests.elements())
+    assert len(fetched) == FULLTEXT_TOP and sum(fetched.values()) <= FULLTEXT_TOP + (stage == "fulltext")
     if stage == "summaries":
         assert answered_before_kill >= 4 and stored_by_killed_run >= 1
         # Lost at the kill: the calls in flight, and answers received but not yet committed
