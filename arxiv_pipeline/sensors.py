@@ -96,6 +96,46 @@ def config_change_sensor(
     return dg.SensorResult(run_requests=requests, cursor=current)
 
 
+def _retry_days(
+    context: dg.SensorEvaluationContext,
+    failing: dict[str, int],
+    *,
+    what: str,
+    trigger: str,
+    selection: dg.AssetSelection | list[dg.AssetKey],
+    first_wait_minutes: float,
+    max_attempts: int,
+    nothing: str,
+) -> dg.SensorResult:
+    """Run requests for the failing days whose back-off has passed (the cursor keeps each day's
+    retries and the time of the last); a day that stops failing leaves the cursor."""
+    state: dict[str, dict[str, float]] = json.loads(context.cursor) if context.cursor else {}
+    plan = plan_retries(
+        failing,
+        state,
+        now=datetime.now(UTC).timestamp(),
+        first_wait_s=first_wait_minutes * 60,
+        max_attempts=max_attempts,
+    )
+    if isinstance(selection, dg.AssetSelection):
+        keys = list(selection.resolve(context.repository_def.asset_graph)) if context.repository_def else None
+    else:
+        keys = selection
+    requests = [
+        dg.RunRequest(
+            run_key=f"retry-{what}-{day}-{attempt}",
+            partition_key=day,
+            asset_selection=keys,
+            tags={TRIGGER_TAG: trigger, "arxiv_pipeline/failed": str(failing[day])},
+        )
+        for day, attempt in plan.due
+    ]
+    cursor = json.dumps(plan.state, sort_keys=True)
+    if not requests:
+        return dg.SensorResult(skip_reason="; ".join(plan.waiting) or nothing, cursor=cursor)
+    return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
 @dg.sensor(
     minimum_interval_seconds=5 * 60,
     job=daily_digest_job,
@@ -109,31 +149,16 @@ def failed_summary_sensor(
     failing = {
         d.isoformat(): n for d, n in warehouse.store().failed_summary_days(auto.summary_retry_days).items()
     }
-    state: dict[str, dict[str, float]] = json.loads(context.cursor) if context.cursor else {}
-    plan = plan_retries(
+    return _retry_days(
+        context,
         failing,
-        state,
-        now=datetime.now(UTC).timestamp(),
-        first_wait_s=auto.summary_retry_minutes * 60,
+        what="summaries",
+        trigger="failed_summaries",
+        selection=FROM_SUMMARIES,
+        first_wait_minutes=auto.summary_retry_minutes,
         max_attempts=auto.summary_retry_max_attempts,
+        nothing="no failed summaries",
     )
-    requests = [
-        dg.RunRequest(
-            run_key=f"retry-summaries-{day}-{attempt}",
-            partition_key=day,
-            asset_selection=list(FROM_SUMMARIES.resolve(context.repository_def.asset_graph))
-            if context.repository_def
-            else None,
-            tags={TRIGGER_TAG: "failed_summaries", "arxiv_pipeline/failed": str(failing[day])},
-        )
-        for day, attempt in plan.due
-    ]
-    state, waiting = plan.state, plan.waiting
-    cursor = json.dumps(state, sort_keys=True)
-    if not requests:
-        reason = "; ".join(waiting) if waiting else "no failed summaries"
-        return dg.SensorResult(skip_reason=reason, cursor=cursor)
-    return dg.SensorResult(run_requests=requests, cursor=cursor)
 
 
 @dg.sensor(
@@ -160,30 +185,16 @@ def failed_fulltext_sensor(
         }
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
-    state: dict[str, dict[str, float]] = json.loads(context.cursor) if context.cursor else {}
-    plan = plan_retries(
+    return _retry_days(
+        context,
         failing,
-        state,
-        now=datetime.now(UTC).timestamp(),
-        first_wait_s=config.fulltext.retry_minutes * 60,
+        what="fulltext",
+        trigger="failed_fulltext",
+        selection=FROM_FULLTEXT,
+        first_wait_minutes=config.fulltext.retry_minutes,
         max_attempts=config.fulltext.max_attempts,
+        nothing="no full texts to retry",
     )
-    requests = [
-        dg.RunRequest(
-            run_key=f"retry-fulltext-{day}-{attempt}",
-            partition_key=day,
-            asset_selection=list(FROM_FULLTEXT.resolve(context.repository_def.asset_graph))
-            if context.repository_def
-            else None,
-            tags={TRIGGER_TAG: "failed_fulltext", "arxiv_pipeline/failed": str(failing[day])},
-        )
-        for day, attempt in plan.due
-    ]
-    cursor = json.dumps(plan.state, sort_keys=True)
-    if not requests:
-        reason = "; ".join(plan.waiting) if plan.waiting else "no full texts to retry"
-        return dg.SensorResult(skip_reason=reason, cursor=cursor)
-    return dg.SensorResult(run_requests=requests, cursor=cursor)
 
 
 @dg.sensor(
@@ -204,28 +215,16 @@ def failed_delivery_sensor(
         failing = {d.isoformat(): n for d, n in store.failed_delivery_days(delivery.retry_days).items()}
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
-    state: dict[str, dict[str, float]] = json.loads(context.cursor) if context.cursor else {}
-    plan = plan_retries(
+    return _retry_days(
+        context,
         failing,
-        state,
-        now=datetime.now(UTC).timestamp(),
-        first_wait_s=delivery.retry_minutes * 60,
+        what="delivery",
+        trigger="failed_deliveries",
+        selection=[dg.AssetKey("digest_delivery")],
+        first_wait_minutes=delivery.retry_minutes,
         max_attempts=delivery.retry_max_attempts,
+        nothing="no failed deliveries",
     )
-    requests = [
-        dg.RunRequest(
-            run_key=f"retry-delivery-{day}-{attempt}",
-            partition_key=day,
-            asset_selection=[dg.AssetKey("digest_delivery")],
-            tags={TRIGGER_TAG: "failed_deliveries", "arxiv_pipeline/failed": str(failing[day])},
-        )
-        for day, attempt in plan.due
-    ]
-    cursor = json.dumps(plan.state, sort_keys=True)
-    if not requests:
-        reason = "; ".join(plan.waiting) if plan.waiting else "no failed deliveries"
-        return dg.SensorResult(skip_reason=reason, cursor=cursor)
-    return dg.SensorResult(run_requests=requests, cursor=cursor)
 
 
 @dg.sensor(
