@@ -1,7 +1,7 @@
 """arXiv's full-text endpoints on 127.0.0.1: ``/html/<id>v<n>`` (the LaTeXML rendering) and
 ``/pdf/<id>v<n>``, serving generated papers, with faults per paper: no HTML rendering yet (404),
 no PDF either, a truncated PDF, a huge PDF, a stalled server, an HTML error page (200) where the
-PDF should be, and a PDF with no text layer (a scan)."""
+PDF should be, a PDF with no text layer (a scan) and a password-protected PDF."""
 
 from __future__ import annotations
 
@@ -16,7 +16,16 @@ from fpdf import FPDF
 from arxiv_pipeline_tests.local_server import LocalServer
 from arxiv_pipeline_tests.paper_documents import make_paper, paper_html, paper_pdf
 
-FAULTS = ("no_html", "missing", "truncated_pdf", "huge_pdf", "slow", "error_page_pdf", "scanned_pdf")
+FAULTS = (
+    "no_html",
+    "missing",
+    "truncated_pdf",
+    "huge_pdf",
+    "slow",
+    "error_page_pdf",
+    "scanned_pdf",
+    "encrypted_pdf",
+)
 
 
 def scanned_pdf() -> bytes:
@@ -26,6 +35,16 @@ def scanned_pdf() -> bytes:
         pdf.add_page()
         for i in range(40):
             pdf.line(10, 10 + i * 6, 200, 12 + i * 6)
+    return bytes(pdf.output())
+
+
+def encrypted_pdf() -> bytes:
+    """A PDF that opens only with a password (RC4, as many publishers' tools write)."""
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="reader")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 5, "Results that only the password holder may read. " * 80)
     return bytes(pdf.output())
 
 
@@ -101,6 +120,8 @@ class FakeFulltext(LocalServer):
                     return self._send(200, page, "text/html")
                 if "scanned_pdf" in faults:
                     return self._send(200, scanned_pdf(), "application/pdf")
+                if "encrypted_pdf" in faults:
+                    return self._send(200, encrypted_pdf(), "application/pdf")
                 body = fake.document("pdf", versioned_id)
                 if "huge_pdf" in faults:
                     return self._send(200, body, "application/pdf", length=900_000_000)

@@ -137,6 +137,7 @@ def test_top_papers_are_summarized_from_their_full_text_offline(
         ("slow", "HTTP"),  # the timeout, retried, then given up
         ("error_page_pdf", "not a PDF (the server sent something else)"),
         ("scanned_pdf", "no text layer"),
+        ("encrypted_pdf", "the PDF is encrypted"),
     ],
 )
 def test_a_full_text_that_cannot_be_had_is_recorded_and_the_paper_keeps_its_abstract_summary(
