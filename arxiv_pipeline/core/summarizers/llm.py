@@ -168,16 +168,20 @@ class LLMSummarizer:
         each one handed to ``on_result`` the moment it is ready (to store what was paid for)."""
         return map_as_ready(fn, papers, self.chat.config.max_concurrency, on_result)
 
-    def _one(self, paper: Paper, language: str) -> SummaryOutcome:
-        base = dict(
+    def _outcome_base(self, paper: Paper, language: str, version: str, prompt_version: str) -> dict[str, Any]:
+        """What every outcome of this summarizer for ``paper`` carries, answer or error."""
+        return dict(
             arxiv_id=paper.arxiv_id,
             version=paper.version,
             summarizer=self.name,
-            summarizer_version=self.version,
+            summarizer_version=version,
             language=language,
             model=self.chat.model,
-            prompt_version=self.prompt.version,
+            prompt_version=prompt_version,
         )
+
+    def _one(self, paper: Paper, language: str) -> SummaryOutcome:
+        base = self._outcome_base(paper, language, self.version, self.prompt.version)
         try:
             reply, usage = self._ask(
                 self.prompt, paper, language, "paper_summary", SUMMARY_SCHEMA, _Reply, "summary"
@@ -211,17 +215,10 @@ class LLMSummarizer:
         else notes on each part (map) and the summary from the notes (reduce)."""
         budget = self.chat.config.max_fulltext_tokens * 4  # characters, at ~4 per token
         parts = plan_fulltext(fulltext, budget)
-        base = dict(
-            arxiv_id=paper.arxiv_id,
-            version=paper.version,
-            summarizer=self.name,
-            summarizer_version=self.fulltext_version,
-            language=language,
-            model=self.chat.model,
-            prompt_version=self.fulltext_version,
-            source=fulltext.source,
-            sections_used=tuple(s.title for part in parts for s in part),
-        )
+        base = self._outcome_base(paper, language, self.fulltext_version, self.fulltext_version) | {
+            "source": fulltext.source,
+            "sections_used": tuple(s.title for part in parts for s in part),
+        }
         tokens = [0, 0]
 
         def ask(
