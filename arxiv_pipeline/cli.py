@@ -326,6 +326,29 @@ def init(target: Path, force: bool) -> int:
     return 0
 
 
+DEPLOY_DIR = Path(__file__).parent / "deploy"
+
+
+def deployment(target: Path, force: bool) -> int:
+    """Write the files of a shared (lab) deployment: the PostgreSQL Dagster instance, the
+    workspace that loads the code server, and a systemd unit for each of the three services."""
+    files = sorted(p for p in DEPLOY_DIR.iterdir() if p.is_file() and not p.name.startswith("_"))
+    existing = [target / p.name for p in files if (target / p.name).exists()]
+    if existing and not force:
+        names = ", ".join(p.name for p in existing)
+        print(f"error: {target} already has {names}; pass --force to replace them", file=sys.stderr)
+        return 2
+    target.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        (target / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        print(f"  {target / path.name}")
+    print(
+        f"Wrote {len(files)} files to {target}. Set the values in arxiv-pipeline.env, copy dagster.yaml "
+        'into $DAGSTER_HOME, and see the README\'s "Deploying for a lab" for the rest.'
+    )
+    return 0
+
+
 def check_config(config_path: Path) -> int:
     config = load_config(config_path)
     check_writable(config)
@@ -442,6 +465,13 @@ def _parser() -> argparse.ArgumentParser:
         "check-config", parents=[common], help="validate the configuration and show what it selects"
     )
     sub.add_parser("schema", parents=[common], help="print the configuration's JSON Schema")
+    deploy_p = sub.add_parser(
+        "deployment",
+        help="write a lab deployment's files: dagster.yaml (PostgreSQL, run queue), workspace.yaml, "
+        "systemd units",
+    )
+    deploy_p.add_argument("directory", type=Path, help="folder to write them to")
+    deploy_p.add_argument("--force", action="store_true", help="replace files already there")
     rate_p = sub.add_parser(
         "rate", parents=[common], help="rate a paper: up (more like this), down (less like this) or clear"
     )
@@ -485,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         print(json.dumps(config_json_schema(), indent=2, sort_keys=True))
         return 0
+    if args.command == "deployment":
+        return deployment(args.directory, args.force)
     config_path = find_config_path(explicit)
     try:
         if args.command == "run":
