@@ -160,11 +160,13 @@ def _config(
     concurrency: int,
     source: str = "arxiv",
     shipped_limits: bool = False,
+    summarize_top: int | None = None,
 ) -> Path:
     data = yaml.safe_load((REPO / "arxiv_pipeline" / "default_config.yaml").read_text())
     data["categories"] = ["cs.AI", "cs.CL", "cs.LG"]
     data["keywords"] = {"include": ["large language model"], "exclude": [], "authors": []}
-    data["digest"] = {"max_papers": max(1, papers), "summarize_top": max(1, papers)}
+    top = max(1, papers) if summarize_top is None else summarize_top
+    data["digest"] = {"max_papers": max(1, papers, top), "summarize_top": top}
     data["summary"] = {"summarizer": summarizer, "language": "en"}
     if shipped_limits:
         # What users run: the packaged llm.* settings, only the endpoint and key pointed here.
@@ -235,6 +237,83 @@ def _materialize(config: Path, days: list[date]) -> dict[str, Any]:
             for key, secs in _step_seconds(instance, result.run_id).items():
                 per_asset[key] = per_asset.get(key, 0.0) + secs
     return {"wall_s": time.perf_counter() - started, "asset_s": per_asset}
+
+
+def _run_day_process(config: Path, day: date) -> dict[str, Any]:
+    """One day's run in this fresh process, as the daemon launches each run: its wall time after
+    imports, and how long it waited for other processes' hold on the DuckDB file."""
+    from arxiv_pipeline.core.store import LOCK_WAITS
+
+    figures = _materialize(config, [day])
+    return {"wall_s": figures["wall_s"], "lock": LOCK_WAITS.as_dict()}
+
+
+CONCURRENT_RUNS = (3, 6)
+
+
+def _concurrent_runs_scenario(
+    root: Path, today: date, latency: float, args: argparse.Namespace
+) -> dict[str, Any]:
+    """k runs in flight on one DuckDB file (each its own process, each building its own day, as a
+    lab's queue runs them), against the same k days one after another; lock waits from every run."""
+    days, d = [], today - timedelta(days=1)
+    while len(days) < max(CONCURRENT_RUNS):
+        if d.weekday() < 5:
+            days.append(d)
+        d -= timedelta(days=1)
+    days.reverse()
+    rec = root / "recordings"
+    for i, day in enumerate(days):
+        write_day(rec, day, synthetic_papers(args.papers, day, seed=300 + i, id_offset=i * 5000))
+    servers = ServersApart(None, rec, latency)
+    out: dict[str, Any] = {"papers_per_day": args.papers, "summarize_top": 40}
+
+    def launch(config: Path, day: date) -> subprocess.Popen:
+        cmd = [sys.executable, "-m", "arxiv_pipeline_tests.benchmark", "--run-day", day.isoformat()]
+        return subprocess.Popen(
+            [*cmd, "--workdir", str(config)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def collect(proc: subprocess.Popen) -> dict[str, Any]:
+        stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"a run failed:\n{stderr[-3000:]}")
+        return json.loads(stdout.strip().splitlines()[-1])
+
+    try:
+        for k in CONCURRENT_RUNS:
+            for mode in ("serial", "concurrent"):
+                sub = root / f"{mode}-{k}"
+                sub.mkdir()
+                config = _config(
+                    sub,
+                    servers.arxiv_url,
+                    servers.llm_url,
+                    args.papers,
+                    "llm",
+                    args.concurrency,
+                    summarize_top=40,
+                )
+                started = time.perf_counter()
+                if mode == "serial":
+                    runs = [collect(launch(config, day)) for day in days[:k]]
+                else:
+                    runs = [collect(p) for p in [launch(config, day) for day in days[:k]]]
+                out[f"{mode}_{k}"] = {
+                    "wall_s": time.perf_counter() - started,
+                    "run_wall_s": [round(r["wall_s"], 2) for r in runs],
+                    "lock_waits": sum(r["lock"]["waits"] for r in runs),
+                    "lock_wait_total_s": sum(r["lock"]["total_s"] for r in runs),
+                    "lock_wait_max_s": max(r["lock"]["max_s"] for r in runs),
+                    "duckdb_mb": round((sub / "bench.duckdb").stat().st_size / 1e6, 1),
+                }
+    finally:
+        servers.close()
+    return out
 
 
 FULLTEXT_PAPERS = 50
@@ -501,6 +580,8 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
             out["llm_calls"] = llm.calls
     elif name == "fulltext":
         out.update(_fulltext_scenario(root, today, latency, args))
+    elif name == "concurrent_runs":
+        out.update(_concurrent_runs_scenario(root, today, latency, args))
     elif name == "serial_baseline":
         # The way today's scripts do it: one summary call after another, no cache.
         from arxiv_pipeline.core.config import LLMConfig
@@ -739,6 +820,7 @@ SCENARIOS = (
     "full_window",
     "cold_cli",
     "fulltext",
+    "concurrent_runs",
 )
 
 
@@ -842,11 +924,29 @@ def print_fulltext(r: dict[str, Any]) -> None:
     )
 
 
+def print_concurrent(r: dict[str, Any]) -> None:
+    print(
+        f"Runs in flight on one DuckDB file ({r['papers_per_day']} papers a day, top "
+        f"{r['summarize_top']} summarized; each run its own process, wall including its start):"
+    )
+    for k in CONCURRENT_RUNS:
+        serial, conc = r[f"serial_{k}"], r[f"concurrent_{k}"]
+        print(
+            f"  {k} days: one after another {serial['wall_s']:.1f} s, all {k} at once {conc['wall_s']:.1f} s "
+            f"({serial['wall_s'] / conc['wall_s']:.2f}x); lock waits at once: {conc['lock_waits']} "
+            f"connections waited {conc['lock_wait_total_s']:.1f} s in all, "
+            f"longest {conc['lock_wait_max_s']:.2f} s "
+            f"(one after another: {serial['lock_waits']} waits, {serial['lock_wait_total_s']:.1f} s)"
+        )
+
+
 def print_table(r: dict[str, Any]) -> None:
     if "headline" not in r:  # --only: the chosen scenarios' figures
         for name, figures in r.items():
             if name == "fulltext":
                 print_fulltext(figures)
+            elif name == "concurrent_runs":
+                print_concurrent(figures)
             elif name != "machine":
                 print(name, json.dumps(figures, indent=2))
         return
@@ -959,6 +1059,8 @@ def print_table(r: dict[str, Any]) -> None:
         f"executor (a process per step) {c['multiprocess_s']:.2f} s"
     )
     print_fulltext(r["fulltext"])
+    print()
+    print_concurrent(r["concurrent_runs"])
     per_day = r["backfill"]["wall_s"] / r["backfill"]["days"]
     print(
         f"Growth: {r['day']['papers']} papers {r['day']['wall_s']:.1f}s, {r['big_day']['papers']} papers "
@@ -980,10 +1082,14 @@ def main() -> None:
         "--only", type=lambda v: v.split(","), help=f"comma-separated scenarios of: {', '.join(SCENARIOS)}"
     )
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
+    parser.add_argument("--run-day", type=date.fromisoformat, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
         args.papers, args.big_papers, args.backfill_days, args.latency_ms = 40, 120, 3, 50.0
+    if args.run_day:  # one run of the concurrent_runs scenario; --workdir is its config file
+        print(json.dumps(_run_day_process(args.workdir, args.run_day)))
+        return
     if args.scenario:
         print(json.dumps(scenario(args.scenario, args.workdir, args)))
         return

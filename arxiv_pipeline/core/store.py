@@ -328,6 +328,29 @@ class StoreBusyError(RuntimeError):
     """Another process held the DuckDB file for longer than we were willing to wait."""
 
 
+class LockWaits:
+    """How long this process waited for other processes' hold on DuckDB files (the single-writer
+    lock): what concurrent runs cost each other, reported by the benchmark."""
+
+    def __init__(self) -> None:
+        self.count = 0  # connections that had to wait
+        self.total_s = 0.0
+        self.max_s = 0.0
+        self._lock = threading.Lock()
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self.count += 1
+            self.total_s += seconds
+            self.max_s = max(self.max_s, seconds)
+
+    def as_dict(self) -> dict[str, float]:
+        return {"waits": self.count, "total_s": round(self.total_s, 3), "max_s": round(self.max_s, 3)}
+
+
+LOCK_WAITS = LockWaits()
+
+
 # When and by which run a row was written, and whether its answer was paid for in that run: not
 # part of what the row says. A rerun that computes the same data keeps the stored rows as they are.
 PROVENANCE = frozenset(
@@ -361,11 +384,15 @@ class Warehouse:
     # -- connections and schema -----------------------------------------------------------
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         # DuckDB lets one process write a file at a time; concurrent runs wait their turn.
-        deadline = time.monotonic() + self.lock_timeout_s
-        delay = 0.05
+        started = time.monotonic()
+        deadline = started + self.lock_timeout_s
+        delay, waited = 0.05, False
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                conn = duckdb.connect(str(self.path), read_only=read_only)
+                if waited:
+                    LOCK_WAITS.add(time.monotonic() - started)
+                return conn
             except duckdb.IOException as exc:
                 locked = "lock" in str(exc).lower()
                 if not locked:
@@ -375,7 +402,7 @@ class Warehouse:
                         f"{self.path} stayed locked by another process for {self.lock_timeout_s:.0f}s: {exc}"
                     ) from exc
                 time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                delay, waited = min(delay * 2, 1.0), True
 
     @contextmanager
     def held(self) -> Iterator[Warehouse]:
