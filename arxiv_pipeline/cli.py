@@ -131,13 +131,15 @@ def _execute(config_path: Path, day: date, verbose: bool) -> RunOutcome:
     """One Dagster run of ``daily_digest_job`` for ``day``, recorded in the instance."""
     import dagster as dg
 
-    from arxiv_pipeline.assets import ALL_ASSETS
+    from arxiv_pipeline.assets import assets_for
     from arxiv_pipeline.jobs import daily_digest_job
     from arxiv_pipeline.resources import pipeline_resources
     from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags, wait_for_pools
 
     job = dg.Definitions(
-        assets=ALL_ASSETS, jobs=[daily_digest_job], resources=pipeline_resources(config_path=str(config_path))
+        assets=assets_for(load_config(config_path)),
+        jobs=[daily_digest_job],
+        resources=pipeline_resources(config_path=str(config_path)),
     ).resolve_job_def(daily_digest_job.name)
     level = "INFO" if verbose else "CRITICAL"  # step failures are summarized below instead
     with dg.DagsterInstance.get() as instance:

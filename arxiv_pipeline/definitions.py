@@ -4,7 +4,7 @@ import logging
 
 import dagster as dg
 
-from arxiv_pipeline.assets import ALL_ASSETS
+from arxiv_pipeline.assets import assets_for
 from arxiv_pipeline.core.config import find_config_path, load_config_or_default
 from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
 from arxiv_pipeline.resources import default_resources
@@ -29,7 +29,8 @@ if _config_error:
     )
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    # With readers: the shared fetch, then every reader's stages (a definitions reload adds one).
+    assets=assets_for(_config),
     jobs=[daily_digest_job, reader_profile_job],
     # Offline (replay) there is nothing new to fetch each day: the schedule starts stopped.
     schedules=[

@@ -15,7 +15,8 @@ daily_digest_job = dg.define_asset_job(
 
 reader_profile_job = dg.define_asset_job(
     name="reader_profile_job",
-    selection=dg.AssetSelection.assets("reader_profile"),
+    # Every reader's profile, when there are readers.
+    selection=dg.AssetSelection.tag("stage", "profile"),
     description="Refit the reader profile from the library files and the ratings.",
     tags={TRIGGER_TAG: "ui"},
 )

@@ -31,13 +31,14 @@ class ConfigFile(dg.ConfigurableResource):
 
     _config: PipelineConfig | None = PrivateAttr(default=None)
 
-    def load(self) -> PipelineConfig:
+    def load(self, reader: str | None = None) -> PipelineConfig:
+        """The configuration, or one reader's (their sections over the top level's)."""
         # Loaded once per run, so every step of a run sees the same settings.
         if self._config is None:
             config = load_config(self.path)
             check_writable(config)
             self._config = config
-        return self._config
+        return self._config.for_reader(reader)
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
@@ -46,8 +47,9 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     config_file: ConfigFile
     database_path: str | None = None
 
-    def store(self) -> Warehouse:
-        return Warehouse(self.database_path or self.config_file.load().database_path)
+    def store(self, reader: str | None = None) -> Warehouse:
+        """The warehouse, or one reader's view of it (their tables, then the shared ones)."""
+        return Warehouse(self.database_path or self.config_file.load().database_path, reader=reader)
 
 
 class ArxivPaperSource(dg.ConfigurableResource):
@@ -85,19 +87,19 @@ class LLMEndpoint(dg.ConfigurableResource):
     def key(self) -> str | None:
         return self.api_key or self.config_file.load().llm_api_key()
 
-    def _config(self) -> PipelineConfig:
-        config = self.config_file.load()
+    def _config(self, reader: str | None) -> PipelineConfig:
+        config = self.config_file.load(reader)
         return config.model_copy(update={"llm": self.settings()})
 
-    def summarizer(self) -> Summarizer:
+    def summarizer(self, reader: str | None = None) -> Summarizer:
         """The LLM summarizer when ``summary.summarizer`` asks for it (or, on auto, a key is set);
         otherwise the offline extractive one."""
-        return summarizer_from_config(self._config(), self.key())
+        return summarizer_from_config(self._config(reader), self.key())
 
-    def ranking_client(self) -> ChatClient | None:
+    def ranking_client(self, reader: str | None = None) -> ChatClient | None:
         """A client for LLM ranking when there is a key to use (or the config insists on the LLM)."""
         key = self.key()
-        if not key and self.config_file.load().summary.summarizer != "llm":
+        if not key and self.config_file.load(reader).summary.summarizer != "llm":
             return None
         return ChatClient(self.settings(), key)
 

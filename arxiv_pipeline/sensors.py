@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from arxiv_pipeline.core.config import config_hash
+from arxiv_pipeline.core.config import PipelineConfig, config_hash
 from arxiv_pipeline.core.retry import plan_retries
 from arxiv_pipeline.core.sources.calendar import announcement_date_of
 from arxiv_pipeline.core.stages.profile import profile_fingerprint
@@ -17,12 +17,34 @@ from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse
 from arxiv_pipeline.run_health import TRIGGER_TAG, failed_runs, reap_dead_runs
 
+
+def _stage(name: str) -> dg.AssetSelection:
+    # By name, so that every reader's copy (ana/paper_summaries) is selected too.
+    return dg.AssetSelection.key_substring(name)
+
+
 # The profile too: a changed reader section (library files, weights) must reach the scores.
-FROM_CANDIDATES = dg.AssetSelection.assets("candidate_papers").downstream() | dg.AssetSelection.assets(
-    "reader_profile"
-)
-FROM_SUMMARIES = dg.AssetSelection.assets("paper_summaries").downstream()
-FROM_FULLTEXT = dg.AssetSelection.assets("paper_fulltext").downstream()
+FROM_CANDIDATES = _stage("candidate_papers").downstream() | _stage("reader_profile")
+FROM_SUMMARIES = _stage("paper_summaries").downstream()
+FROM_FULLTEXT = _stage("paper_fulltext").downstream()
+DELIVERY = _stage("digest_delivery")
+
+
+def _reader_stores(
+    config: PipelineConfig, warehouse: DuckDBWarehouse, lock_timeout_s: float
+) -> list[Warehouse]:
+    """The top level's store, or each reader's: what the sensors look into."""
+    path = warehouse.store().path
+    return [Warehouse(path, lock_timeout_s=lock_timeout_s, reader=r) for r in config.reader_names or [None]]
+
+
+def _merged(counts: list[dict]) -> dict[str, int]:
+    """Per day, summed over the readers."""
+    out: dict[str, int] = {}
+    for per_day in counts:
+        for day, n in per_day.items():
+            out[day.isoformat()] = out.get(day.isoformat(), 0) + n
+    return out
 
 
 RUNNING = dg.DefaultSensorStatus.RUNNING
@@ -79,7 +101,7 @@ def config_change_sensor(
     if context.cursor == current:
         return dg.SensorResult(skip_reason="configuration unchanged")
     n = config.automation.config_rerun_days
-    days = warehouse.store().recent_days(n)
+    days = sorted({d for store in _reader_stores(config, warehouse, 120) for d in store.recent_days(n)})[-n:]
     requests = [
         dg.RunRequest(
             run_key=f"config-{current}-{d.isoformat()}",
@@ -145,10 +167,14 @@ def _retry_days(
 def failed_summary_sensor(
     context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.SensorResult:
-    auto = config_file.load().automation
-    failing = {
-        d.isoformat(): n for d, n in warehouse.store().failed_summary_days(auto.summary_retry_days).items()
-    }
+    config = config_file.load()
+    auto = config.automation
+    failing = _merged(
+        [
+            store.failed_summary_days(auto.summary_retry_days)
+            for store in _reader_stores(config, warehouse, 120)
+        ]
+    )
     return _retry_days(
         context,
         failing,
@@ -175,14 +201,13 @@ def failed_fulltext_sensor(
     config = config_file.load()
     if not config.fulltext.top:
         return dg.SensorResult(skip_reason="fulltext.top is 0: full texts are off")
-    store = Warehouse(warehouse.store().path, lock_timeout_s=5)
     try:
-        failing = {
-            d.isoformat(): n
-            for d, n in store.failed_fulltext_days(
-                config.automation.summary_retry_days, config.fulltext.max_attempts
-            ).items()
-        }
+        failing = _merged(
+            [
+                store.failed_fulltext_days(config.automation.summary_retry_days, config.fulltext.max_attempts)
+                for store in _reader_stores(config, warehouse, 5)
+            ]
+        )
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
     return _retry_days(
@@ -207,12 +232,18 @@ def failed_fulltext_sensor(
 def failed_delivery_sensor(
     context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.SensorResult:
-    delivery = config_file.load().delivery
-    if not delivery.targets:
+    config = config_file.load()
+    delivery = config.delivery
+    readers = [config.for_reader(r) for r in config.reader_names] or [config]
+    if not any(c.delivery.targets for c in readers):
         return dg.SensorResult(skip_reason="no delivery targets configured")
-    store = Warehouse(warehouse.store().path, lock_timeout_s=5)
     try:
-        failing = {d.isoformat(): n for d, n in store.failed_delivery_days(delivery.retry_days).items()}
+        failing = _merged(
+            [
+                store.failed_delivery_days(delivery.retry_days)
+                for store in _reader_stores(config, warehouse, 5)
+            ]
+        )
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
     return _retry_days(
@@ -220,7 +251,7 @@ def failed_delivery_sensor(
         failing,
         what="delivery",
         trigger="failed_deliveries",
-        selection=[dg.AssetKey("digest_delivery")],
+        selection=DELIVERY,
         first_wait_minutes=delivery.retry_minutes,
         max_attempts=delivery.retry_max_attempts,
         nothing="no failed deliveries",
@@ -239,10 +270,16 @@ def reader_profile_sensor(
 ) -> dg.SensorResult:
     config = config_file.load()
     # A run holding the file makes this tick skip, not wait: the next tick looks again.
-    store = Warehouse(warehouse.store().path, lock_timeout_s=5)
     try:
-        current = profile_fingerprint(config, store, store.current_ratings())
-        built = store.profile_fingerprint()
+        pairs = [
+            (
+                profile_fingerprint(config.for_reader(store.reader), store, store.current_ratings()),
+                store.profile_fingerprint(),
+            )
+            for store in _reader_stores(config, warehouse, 5)
+        ]
+        current = "+".join(p[0] for p in pairs) if len(pairs) > 1 else pairs[0][0]
+        built = "+".join(p[1] or "none" for p in pairs) if len(pairs) > 1 else pairs[0][1]
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
     if current == built:

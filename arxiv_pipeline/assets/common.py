@@ -13,6 +13,13 @@ OWNERS = ["team:arxiv-pipeline"]
 PREVIOUS_DAY = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 
 
+def reader_of(context: dg.AssetExecutionContext) -> str | None:
+    """The reader a per-reader copy of an asset is for (its key's prefix: ana/paper_scores), or
+    None for the one-reader pipeline and the shared assets."""
+    path = context.asset_key.path
+    return path[0] if len(path) > 1 else None
+
+
 def table_metadata(*tables: str) -> dict[str, Any]:
     """The DuckDB table(s) an asset writes, with their columns, for the UI's schema view."""
     columns = [

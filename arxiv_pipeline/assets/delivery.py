@@ -4,7 +4,7 @@ exactly once per day and target, recorded in the deliveries table."""
 import dagster as dg
 from pydantic import Field
 
-from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
+from arxiv_pipeline.assets.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
 from arxiv_pipeline.assets.publishing import digest_feeds, digest_markdown, site_day_page, site_index
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.delivery import delivery_version
@@ -52,7 +52,11 @@ def digest_delivery(
     config_file: ConfigFile,
     warehouse: DuckDBWarehouse,
 ) -> dg.MaterializeResult:
-    settings, day, store = config_file.load(), partition_day(context), warehouse.store()
+    settings, day, store = (
+        config_file.load(reader_of(context)),
+        partition_day(context),
+        warehouse.store(reader_of(context)),
+    )
 
     # Network waits: the store is opened per write, so other processes are not kept waiting.
     report = deliver_day(

@@ -38,6 +38,9 @@ def arxiv_listings(
     paper_source: ArxivPaperSource,
 ) -> dg.MaterializeResult:
     config, day, store = config_file.load(), partition_day(context), warehouse.store()
+    if config.readers:
+        # One fetch for every reader: the categories any of them follows.
+        config = config.model_copy(update={"categories": config.listing_categories()})
     # Replayed days need no network: one connection serves the whole step. Live fetches wait on
     # arXiv (3 s between requests), so they connect per write and leave the file free meanwhile.
     with store.held() if config.source.kind == "replay" else contextlib.nullcontext(store):

@@ -5,7 +5,7 @@ import base64
 
 import dagster as dg
 
-from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
+from arxiv_pipeline.assets.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
 from arxiv_pipeline.assets.summarization import paper_summaries
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.charts import digest_chart_svg
@@ -49,8 +49,8 @@ PUBLISHING = {"group_name": "publishing", "owners": OWNERS, "code_version": TEMP
 def digest_markdown(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    config, day = config_file.load(), partition_day(context)
-    with warehouse.store().held() as store:
+    config, day = config_file.load(reader_of(context)), partition_day(context)
+    with warehouse.store(reader_of(context)).held() as store:
         report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
         readme = report.paths[0].read_text(encoding="utf-8")
         chart = base64.b64encode(digest_chart_svg(load_digest_day(config, day, store)).encode()).decode()
@@ -87,8 +87,10 @@ def daily_digest(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
     day = partition_day(context)
-    with warehouse.store().held() as store:
-        report = publish_markdown(config_file.load(), day, store, context.run.run_id, DAILY_DIGEST)
+    with warehouse.store(reader_of(context)).held() as store:
+        report = publish_markdown(
+            config_file.load(reader_of(context)), day, store, context.run.run_id, DAILY_DIGEST
+        )
         daily = report.paths[0].read_text(encoding="utf-8")
         outcome = checks.no_duplicates(store, day, daily)
     return dg.MaterializeResult(
@@ -109,8 +111,10 @@ def daily_digest(
 def digest_export(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    with warehouse.store().held() as store:
-        report = publish_export(config_file.load(), partition_day(context), store, context.run.run_id)
+    with warehouse.store(reader_of(context)).held() as store:
+        report = publish_export(
+            config_file.load(reader_of(context)), partition_day(context), store, context.run.run_id
+        )
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -126,8 +130,10 @@ def digest_export(
 def site_day_page(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    with warehouse.store().held() as store:
-        report = publish_day_page(config_file.load(), partition_day(context), store, context.run.run_id)
+    with warehouse.store(reader_of(context)).held() as store:
+        report = publish_day_page(
+            config_file.load(reader_of(context)), partition_day(context), store, context.run.run_id
+        )
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -139,9 +145,11 @@ def site_day_page(
     "that works from disk or any static host. Covers all days, so it is not partitioned.",
     **PUBLISHING,
 )
-def site_index(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
-    with warehouse.store().held() as store:
-        report = publish_site_index(config_file.load(), store)
+def site_index(
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    with warehouse.store(reader_of(context)).held() as store:
+        report = publish_site_index(config_file.load(reader_of(context)), store)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
@@ -158,8 +166,8 @@ def site_index(config_file: ConfigFile, warehouse: DuckDBWarehouse) -> dg.Materi
 def digest_feeds(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    with warehouse.store().held() as store:
-        report = publish_feeds(config_file.load(), store, context.run.run_id)
+    with warehouse.store(reader_of(context)).held() as store:
+        report = publish_feeds(config_file.load(reader_of(context)), store, context.run.run_id)
     atom, rss = (p.read_bytes() for p in report.paths)
     return dg.MaterializeResult(
         metadata=report_metadata(report),

@@ -6,6 +6,7 @@ from arxiv_pipeline.assets.common import (
     OWNERS,
     PREVIOUS_DAY,
     check_result,
+    reader_of,
     report_metadata,
     table_metadata,
 )
@@ -47,8 +48,8 @@ def candidate_papers(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
     day = partition_day(context)
-    with warehouse.store().held() as store:
-        report = decide_candidates(config_file.load(), day, store, context.run.run_id)
+    with warehouse.store(reader_of(context)).held() as store:
+        report = decide_candidates(config_file.load(reader_of(context)), day, store, context.run.run_id)
         outcome = checks.accounting(store, day)
     return dg.MaterializeResult(
         metadata=report_metadata(report),
@@ -82,7 +83,7 @@ def reader_profile(
     warehouse: DuckDBWarehouse,
     paper_source: ArxivPaperSource,
 ) -> dg.MaterializeResult:
-    config, store = config_file.load(), warehouse.store()
+    config, store = config_file.load(reader_of(context)), warehouse.store(reader_of(context))
     lookup = getattr(paper_source.source(), "lookup", None) if config.source.kind == "arxiv" else None
     # Offline there is no network wait, so one connection serves the whole step.
     with contextlib.nullcontext(store) if lookup else store.held():
@@ -128,9 +129,9 @@ def reader_profile(
 def paper_scores(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
-    day, store = partition_day(context), warehouse.store()
-    config = config_file.load()
-    chat = llm.ranking_client() if config.ranking.llm_weight > 0 else None
+    day, store = partition_day(context), warehouse.store(reader_of(context))
+    config = config_file.load(reader_of(context))
+    chat = llm.ranking_client(reader_of(context)) if config.ranking.llm_weight > 0 else None
     # Without LLM ranking there is no network wait: one connection serves the whole step.
     with contextlib.nullcontext(store) if chat else store.held():
         report = score_papers(config, day, store, context.run.run_id, chat)

@@ -2,7 +2,7 @@ import contextlib
 
 import dagster as dg
 
-from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
+from arxiv_pipeline.assets.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
 from arxiv_pipeline.assets.selection import paper_scores
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.fulltext import EXTRACTION_VERSION
@@ -32,9 +32,11 @@ from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
 def paper_fulltext(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
-    config, day = config_file.load(), partition_day(context)
+    config, day = config_file.load(reader_of(context)), partition_day(context)
     # Network waits: the store is opened per write.
-    report = fetch_fulltexts(config, day, warehouse.store(), context.run.run_id, fulltext_source(config))
+    report = fetch_fulltexts(
+        config, day, warehouse.store(reader_of(context)), context.run.run_id, fulltext_source(config)
+    )
     if report.counts.get("failed"):
         context.log.warning(
             f"no full text for {report.counts['failed']} paper(s); they keep abstract summaries: "
@@ -70,8 +72,12 @@ def paper_fulltext(
 def paper_summaries(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
-    config, day, store = config_file.load(), partition_day(context), warehouse.store()
-    summarizer = llm.summarizer()
+    config, day, store = (
+        config_file.load(reader_of(context)),
+        partition_day(context),
+        warehouse.store(reader_of(context)),
+    )
+    summarizer = llm.summarizer(reader_of(context))
     # The extractive summarizer makes no calls: one connection serves the whole step. LLM calls
     # run in threads and take seconds, so that path connects per write.
     offline = summarizer.name == ExtractiveSummarizer.name

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -592,6 +592,57 @@ class StorageConfig(_Section):
     output_dir: str = "data/digests"
 
 
+def check_categories(cats: list[str]) -> list[str]:
+    if not cats:
+        raise ValueError("list at least one arXiv category, e.g. cs.LG")
+    for cat in cats:
+        if cat not in CATEGORIES and cat not in ARCHIVES:
+            known = {k.casefold(): k for k in CATEGORIES | ARCHIVES}
+            close = difflib.get_close_matches(cat.casefold(), sorted(known), n=1)
+            hint = f"; did you mean {known[close[0]]!r}?" if close else ""
+            raise ValueError(f"{cat!r} is not an arXiv category{hint}")
+    if len(set(cats)) != len(cats):
+        raise ValueError("categories are listed more than once")
+    return cats
+
+
+# A reader's name is a DuckDB schema and a Dagster asset-key prefix: lower-case letters, digits, _.
+READER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# What a reader may set for themselves; every other setting is shared (the LLM, the source, the
+# schedule, storage), so the fetch, the full texts and the summaries are shared too.
+READER_SECTIONS = ("categories", "keywords", "filter", "scoring", "digest", "summary", "reader", "delivery")
+
+
+class ReaderSpec(_Section):
+    """One reader of a shared pipeline. A section given here replaces the top level's section of
+    the same name for this reader; sections not given are the top level's."""
+
+    name: str = Field(description="lower-case letters, digits and _ (e.g. ana, lab_nlp)")
+    categories: list[str] | None = None
+    keywords: KeywordsConfig | None = None
+    filter: FilterConfig | None = None
+    scoring: ScoringConfig | None = None
+    digest: DigestConfig | None = None
+    summary: SummaryConfig | None = None
+    reader: ReaderConfig | None = None
+    delivery: DeliveryConfig | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not READER_NAME.match(value):
+            raise ValueError(
+                f"{value!r} is not a reader name: use lower-case letters, digits and _, starting "
+                "with a letter (at most 40), e.g. 'ana' or 'lab_nlp'"
+            )
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, cats: list[str] | None) -> list[str] | None:
+        return None if cats is None else check_categories(cats)
+
+
 class PipelineConfig(_Section):
     categories: list[str] = Field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.LG"])
     keywords: KeywordsConfig = Field(default_factory=KeywordsConfig)
@@ -608,22 +659,63 @@ class PipelineConfig(_Section):
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     automation: AutomationConfig = Field(default_factory=AutomationConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
+    readers: list[ReaderSpec] = Field(
+        default_factory=list,
+        description="Readers sharing this pipeline, each with their own interests, library, language "
+        "and delivery (empty: one reader, the top level). arXiv is fetched once a day for all, and "
+        "each paper version's full text and summary (per model, prompt and language) are shared.",
+    )
     # Folder that relative paths are resolved against (the config file's folder).
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
+    # The reader this configuration is for (for_reader), None for the top level.
+    _reader: str | None = PrivateAttr(default=None)
 
     @field_validator("categories")
     @classmethod
     def _known_categories(cls, cats: list[str]) -> list[str]:
-        if not cats:
-            raise ValueError("list at least one arXiv category, e.g. cs.LG")
-        for cat in cats:
-            if cat not in CATEGORIES and cat not in ARCHIVES:
-                known = {k.casefold(): k for k in CATEGORIES | ARCHIVES}
-                close = difflib.get_close_matches(cat.casefold(), sorted(known), n=1)
-                hint = f"; did you mean {known[close[0]]!r}?" if close else ""
-                raise ValueError(f"{cat!r} is not an arXiv category{hint}")
-        if len(set(cats)) != len(cats):
-            raise ValueError("categories are listed more than once")
+        return check_categories(cats)
+
+    @field_validator("readers")
+    @classmethod
+    def _unique_readers(cls, readers: list[ReaderSpec]) -> list[ReaderSpec]:
+        names = [r.name for r in readers]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"reader names must differ: {', '.join(twice)} used twice")
+        return readers
+
+    @property
+    def reader_names(self) -> list[str]:
+        return [r.name for r in self.readers]
+
+    @property
+    def reader_name(self) -> str | None:
+        return self._reader
+
+    def for_reader(self, name: str | None) -> PipelineConfig:
+        """This reader's whole configuration: their sections over the top level's, and their
+        digests, site and feeds under <output_dir>/readers/<name>/. None: the top level itself."""
+        if name is None:
+            return self
+        spec = next((r for r in self.readers if r.name == name), None)
+        if spec is None:
+            known = ", ".join(self.reader_names) or "none"
+            raise ConfigError(f"no reader {name!r} in readers: (readers: {known})")
+        update: dict[str, Any] = {
+            k: getattr(spec, k) for k in READER_SECTIONS if getattr(spec, k) is not None
+        }
+        output = self.resolve(self.storage.output_dir) / "readers" / name
+        update["storage"] = self.storage.model_copy(update={"output_dir": str(output)})
+        update["readers"] = []
+        config = self.model_copy(update=update)
+        config._base_dir, config._reader = self._base_dir, name
+        return config
+
+    def listing_categories(self) -> list[str]:
+        """Every category some reader follows: what the shared fetch asks arXiv for."""
+        cats = list(self.categories)
+        for spec in self.readers:
+            cats += [c for c in spec.categories or [] if c not in cats]
         return cats
 
     def resolve(self, path: str) -> Path:
@@ -671,12 +763,18 @@ class PipelineConfig(_Section):
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     current: Any = model
     for part in loc[:-1]:
-        field = current.model_fields.get(part) if isinstance(part, str) else None
-        if field is None or not (
-            isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
-        ):
+        if isinstance(part, int):  # an item of a list of sections (readers, delivery targets)
+            continue
+        field = current.model_fields.get(part)
+        annotation = field.annotation if field is not None else None
+        # list[Section] and Section | None lead to Section.
+        inner = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            current = annotation
+        elif len(inner) == 1:
+            current = inner[0]
+        else:
             return []
-        current = field.annotation
     return list(current.model_fields)
 
 

@@ -312,6 +312,26 @@ LEFT JOIN paper_summaries m ON m.announce_date = c.announce_date AND m.arxiv_id 
     AND m.version = c.version
 """
 
+# With readers, each reader's tables live in the DuckDB schema reader_<name>; these stay in main,
+# shared: the day's fetch, the papers, and what was paid for or downloaded once per paper version.
+SHARED_TABLES = frozenset(
+    {
+        "arxiv_listings",
+        "feed_reports",
+        "papers",
+        "paper_fulltext",
+        "summary_cache",
+        "ranking_cache",
+        "llm_calls",
+        "run_failures",
+    }
+)
+
+
+def reader_schema(reader: str) -> str:
+    return f"reader_{reader}"
+
+
 _COLUMN = re.compile(r"^\s*(\w+)\s+([A-Z]+(?:\[\])?)( NOT NULL| PRIMARY KEY)?", re.M)
 
 
@@ -376,9 +396,11 @@ class Warehouse:
     """A DuckDB file with the pipeline's tables. Cheap to create; connects per operation, or once
     for a whole step inside ``held()``."""
 
-    def __init__(self, path: str | Path, lock_timeout_s: float = 120.0) -> None:
+    def __init__(self, path: str | Path, lock_timeout_s: float = 120.0, reader: str | None = None) -> None:
         self.path = Path(path)
         self.lock_timeout_s = lock_timeout_s
+        # A reader's store sees their own tables first, then the shared ones (SHARED_TABLES).
+        self.reader = reader
         self._held: duckdb.DuckDBPyConnection | None = None
 
     # -- connections and schema -----------------------------------------------------------
@@ -429,6 +451,8 @@ class Warehouse:
         try:
             conn.execute("SET TimeZone = 'UTC'")
             self._ensure_schema(conn)
+            if self.reader:
+                conn.execute(f"SET search_path = '{reader_schema(self.reader)},main'")
             yield conn
         finally:
             conn.close()
@@ -438,30 +462,35 @@ class Warehouse:
         # concurrent CREATE OR REPLACE VIEWs from threads conflict in DuckDB's catalog.
         # The inode tells a file deleted and made again (a test, a user starting over) from the old one.
         stat = self.path.stat()
-        key = (str(self.path.resolve()), stat.st_dev, stat.st_ino)
+        key = (str(self.path.resolve()), stat.st_dev, stat.st_ino, self.reader)
         if key in _SCHEMA_READY:
             return
         with _SCHEMA_LOCK:
             if key not in _SCHEMA_READY:
-                self._create_schema(conn)
+                self._create_schema(conn, self.reader)
                 _SCHEMA_READY.add(key)
 
     @staticmethod
-    def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    def _create_schema(conn: duckdb.DuckDBPyConnection, reader: str | None = None) -> None:
+        if reader:
+            # The reader's own tables and view are made in their schema, the shared ones in main.
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {reader_schema(reader)}")
+            conn.execute(f"SET search_path = '{reader_schema(reader)},main'")
         for name, columns in TABLES.items():
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+            table = f"main.{name}" if reader and name in SHARED_TABLES else name
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
             # A database made by an older version gets the columns added since (nullable), and
             # loses NOT NULL where a column became optional.
-            have = {r[1]: bool(r[3]) for r in conn.execute(f"PRAGMA table_info('{name}')").fetchall()}
+            have = {r[1]: bool(r[3]) for r in conn.execute(f"PRAGMA table_info('{table}')").fetchall()}
             for column, sql_type, nullable in table_columns(name):
                 if column not in have:
-                    conn.execute(f"ALTER TABLE {name} ADD COLUMN {column} {sql_type}")
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
                 elif nullable and have[column]:
-                    conn.execute(f"ALTER TABLE {name} ALTER COLUMN {column} DROP NOT NULL")
+                    conn.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL")
         conn.execute(PAPER_DIGEST_VIEW)
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
-        conn.execute("DELETE FROM schema_info")
-        conn.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
+        conn.execute("CREATE TABLE IF NOT EXISTS main.schema_info (version INTEGER NOT NULL)")
+        conn.execute("DELETE FROM main.schema_info")
+        conn.execute("INSERT INTO main.schema_info VALUES (?)", [SCHEMA_VERSION])
 
     # -- generic reads and writes ---------------------------------------------------------
     @staticmethod

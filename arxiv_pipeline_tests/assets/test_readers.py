@@ -1,0 +1,144 @@
+"""A lab on one pipeline: readers with their own interests and languages share one arXiv fetch a
+day and one paid summary per (paper version, model, prompt, language), each getting their own
+digest. Real Dagster materializations of the lineage `assets_for` builds, against the local arXiv
+and OpenAI-compatible servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from arxiv_pipeline.assets import assets_for
+from arxiv_pipeline.core.config import ConfigError, load_config
+from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.resources import pipeline_resources
+from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
+from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
+from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+
+READERS = [
+    # The top level's interests, in English.
+    {"name": "ana"},
+    # Statistics and graphs, with stat.ML that nobody else follows.
+    {
+        "name": "bo",
+        "categories": ["stat.ML", "cs.LG"],
+        "keywords": {"include": ["conformal", "graph neural network*", "uncertainty"]},
+    },
+    # Ana's interests, in Chinese.
+    {"name": "chen", "summary": {"language": "zh"}},
+]
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAB_TEST_LLM_KEY", "sk-lab-readers")
+
+
+def lab_config(config_files: ConfigFactory, arxiv: FakeArxiv, llm: FakeOpenAI, readers: list) -> Path:
+    return config_files.write(
+        source={
+            "kind": "arxiv",
+            "rss_url": f"{arxiv.base_url}/rss/{{}}",
+            "api_url": f"{arxiv.base_url}/api/query?{{}}",
+            "min_interval_s": 0,
+        },
+        summary={"summarizer": "llm"},
+        llm={"base_url": llm.base_url, "model": "lab-model", "api_key_env": "LAB_TEST_LLM_KEY"},
+        fulltext={"top": 0},
+        readers=readers,
+    )
+
+
+def build_day(path: Path, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        assets_for(load_config(path)),
+        partition_key=DAY_1.isoformat(),
+        resources=pipeline_resources(config_path=str(path)),
+        instance=instance,
+    )
+
+
+def summarized(path: Path, reader: str) -> set[tuple[str, int, str]]:
+    store = Warehouse(load_config(path).database_path, reader=reader)
+    rows = store.query("SELECT arxiv_id, version, language FROM paper_summaries WHERE status = 'ok'")
+    return {(r["arxiv_id"], r["version"], r["language"]) for r in rows}
+
+
+def selected(path: Path, reader: str) -> list[str]:
+    store = Warehouse(load_config(path).database_path, reader=reader)
+    return [
+        r["arxiv_id"] for r in store.query("SELECT arxiv_id FROM paper_scores WHERE selected ORDER BY rank")
+    ]
+
+
+def test_readers_share_the_fetch_and_the_summaries(
+    config_files: ConfigFactory, instance: dg.DagsterInstance
+) -> None:
+    with FakeArxiv(DAY_1.isoformat()) as arxiv, FakeOpenAI() as llm:
+        path = lab_config(config_files, arxiv, llm, READERS)
+        result = build_day(path, instance)
+        assert result.success
+        keys = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+        assert (
+            "arxiv_listings" in keys
+            and {"ana/digest_markdown", "bo/digest_markdown", "chen/digest_markdown"} <= keys
+        )
+
+        # arXiv was asked once for the day (a past day: one API query for its submission window),
+        # for every category any reader follows.
+        [(_, query)] = arxiv.requests
+        assert all(f"cat%3A{c}" in query for c in ("cs.AI", "cs.CL", "cs.LG", "stat.ML"))
+
+        # Each reader got their own selection and digest.
+        ana, bo, chen = (selected(path, r) for r in ("ana", "bo", "chen"))
+        assert ana and bo and ana == chen and set(ana) != set(bo)
+        out = load_config(path).output_dir / "readers"
+        for reader in ("ana", "bo", "chen"):
+            assert (out / reader / DAY_1.isoformat() / "README.md").exists()
+            assert (out / reader / "site" / "index.html").exists()
+        # Bo's statistics paper (stat.ML, "uncertainty") is in Bo's digest only.
+        assert bo[0] not in ana and bo[0] in (out / "bo" / DAY_1.isoformat() / "README.md").read_text()
+        assert bo[0] not in (out / "ana" / DAY_1.isoformat() / "README.md").read_text()
+
+        # One paid summary per (paper version, model, prompt, language) across the readers.
+        wanted = summarized(path, "ana") | summarized(path, "bo") | summarized(path, "chen")
+        assert {lang for _, _, lang in summarized(path, "chen")} == {"zh"}
+        assert llm.calls_for("summary") == len(wanted)
+        shared = Warehouse(load_config(path).database_path)
+        assert shared.query("SELECT count(*) AS n FROM llm_calls WHERE purpose = 'summary'") == [
+            {"n": len(wanted)}
+        ]
+
+        # A rerun of the day costs nothing.
+        calls = llm.calls
+        assert build_day(path, instance).success
+        assert llm.calls == calls
+
+
+def test_a_new_reader_pays_only_for_what_nobody_had(
+    config_files: ConfigFactory, instance: dg.DagsterInstance
+) -> None:
+    with FakeArxiv(DAY_1.isoformat()) as arxiv, FakeOpenAI() as llm:
+        path = lab_config(config_files, arxiv, llm, READERS[:2])
+        assert build_day(path, instance).success
+        before = llm.calls_for("summary")
+        # Dana reads what Ana reads: her whole digest comes from the cache.
+        path = lab_config(config_files, arxiv, llm, [*READERS[:2], {"name": "dana"}])
+        assert build_day(path, instance).success
+        assert llm.calls_for("summary") == before
+        assert selected(path, "dana") == selected(path, "ana")
+
+
+def test_reader_settings_are_checked_by_name(config_files: ConfigFactory) -> None:
+    path = config_files.write(readers=[{"name": "ana"}, {"name": "Bo Smith"}])
+    with pytest.raises(ConfigError, match=r"readers\.1\.name: 'Bo Smith' is not a reader name"):
+        load_config(path)
+    path = config_files.write(readers=[{"name": "ana", "llm": {"model": "x"}}])
+    with pytest.raises(ConfigError, match=r"readers\.0\.llm: unknown key; allowed here: name, categories"):
+        load_config(path)
+    path = config_files.write(readers=[{"name": "ana"}, {"name": "ana"}])
+    with pytest.raises(ConfigError, match="reader names must differ: ana used twice"):
+        load_config(path)
