@@ -194,13 +194,15 @@ def run(config_path: Path, day: date | None, verbose: bool = False) -> int:
         if not verbose:
             print("Rerun with --verbose for Dagster's log of the run.", file=sys.stderr)
         return 1
-    out = config.output_dir
     print(f"\nDatabase: {config.database_path}")
-    print("Digest files:")
-    for name in DIGEST_FILES.values():
-        print(f"  {out / day.isoformat() / name}")
-    print(f"  {out / day.isoformat() / 'digest.json'}  (and papers.jsonl)")
-    print(f"Web site: {out / 'site' / 'index.html'}  (feeds: {out / 'site' / 'feed.atom.xml'}, feed.rss.xml)")
+    for name in config.reader_names or [None]:
+        out = config.for_reader(name).output_dir
+        print(f"Digest files{f' of {name}' if name else ''}:")
+        for file in DIGEST_FILES.values():
+            print(f"  {out / day.isoformat() / file}")
+        print(f"  {out / day.isoformat() / 'digest.json'}  (and papers.jsonl)")
+        site = out / "site"
+        print(f"Web site: {site / 'index.html'}  (feeds: {site / 'feed.atom.xml'}, feed.rss.xml)")
     print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} dg dev)")
     return 0
 
@@ -244,14 +246,21 @@ def backfill(config_path: Path, start: date, end: date, verbose: bool = False) -
 
 
 def deliver(
-    config_path: Path, day: date | None, targets: list[str], force: bool, dry_run: bool, verbose: bool = False
+    config_path: Path,
+    day: date | None,
+    targets: list[str],
+    force: bool,
+    dry_run: bool,
+    verbose: bool = False,
+    reader: str | None = None,
 ) -> int:
     """Send a built day to its delivery targets through a Dagster run of ``digest_delivery`` (so
     the UI shows it), or with ``dry_run`` write what would be sent and send nothing."""
     from arxiv_pipeline.core.stages.deliver import choose_targets, deliver_day
     from arxiv_pipeline.core.store import Warehouse
 
-    config = load_config(config_path)
+    full = load_config(config_path)
+    config = for_reader(full, reader, "arxiv-pipeline deliver")
     check_writable(config)
     day = day or default_day(config)
     if not choose_targets(config, targets or None):
@@ -260,7 +269,13 @@ def deliver(
         )
     if dry_run:
         report = deliver_day(
-            config, day, Warehouse(config.database_path), None, targets=targets, preview=True, any_age=True
+            config,
+            day,
+            Warehouse(config.database_path, reader=reader),
+            None,
+            targets=targets,
+            preview=True,
+            any_age=True,
         )
         print(f"Dry run for {day}: nothing was sent or recorded. What would be sent:")
         for path in report.paths:
@@ -269,7 +284,7 @@ def deliver(
     _instance_home(config)
     import dagster as dg
 
-    from arxiv_pipeline.assets import digest_delivery
+    from arxiv_pipeline.assets import assets_for
     from arxiv_pipeline.resources import pipeline_resources
     from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags, reap_dead_runs
 
@@ -279,8 +294,9 @@ def deliver(
             print(
                 f"Run {dead.run_id[:8]} ({dead.partition or '-'}) had died (pid {dead.pid}); marked failed."
             )
+        key = dg.AssetKey([reader, "digest_delivery"] if reader else ["digest_delivery"])
         result = dg.materialize(
-            [digest_delivery],
+            [a for a in assets_for(full) if a.key == key],
             partition_key=day.isoformat(),
             instance=instance,
             resources=pipeline_resources(config_path=str(config_path)),
@@ -351,6 +367,18 @@ def deployment(target: Path, force: bool) -> int:
     return 0
 
 
+def for_reader(config: PipelineConfig, reader: str | None, command: str) -> PipelineConfig:
+    """The configuration a per-reader command works on: the top level's, or --reader's."""
+    if config.readers and reader is None:
+        names = ", ".join(config.reader_names)
+        raise ConfigError(
+            f"this configuration has readers ({names}): say whose with `{command} --reader NAME`"
+        )
+    if reader is not None and not config.readers:
+        raise ConfigError(f"--reader {reader}: this configuration has no readers: section")
+    return config.for_reader(reader)
+
+
 def check_config(config_path: Path) -> int:
     config = load_config(config_path)
     check_writable(config)
@@ -360,16 +388,23 @@ def check_config(config_path: Path) -> int:
     print(f"  exclude: {', '.join(config.keywords.exclude) or '-'}")
     print(f"  database: {config.database_path}")
     print(f"  output:   {config.output_dir}")
+    for name in config.reader_names:
+        mine = config.for_reader(name)
+        print(
+            f"  reader {name}: {', '.join(mine.categories)}; "
+            f"include: {', '.join(mine.keywords.include) or '-'}; "
+            f"language: {mine.summary.language}; output: {mine.output_dir}"
+        )
     return 0
 
 
-def rate(config_path: Path, paper: str, rating: str, version: int | None) -> int:
+def rate(config_path: Path, paper: str, rating: str, version: int | None, reader: str | None = None) -> int:
     from arxiv_pipeline.core.ratings import RatingError, rate_paper
     from arxiv_pipeline.core.store import Warehouse
 
-    config = load_config(config_path)
+    config = for_reader(load_config(config_path), reader, "arxiv-pipeline rate")
     try:
-        rated = rate_paper(Warehouse(config.database_path), paper, rating, "cli", version)
+        rated = rate_paper(Warehouse(config.database_path, reader=reader), paper, rating, "cli", version)
     except RatingError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -377,19 +412,19 @@ def rate(config_path: Path, paper: str, rating: str, version: int | None) -> int
     return 0
 
 
-def serve(config_path: Path, port: int | None) -> int:
+def serve(config_path: Path, port: int | None, reader: str | None = None) -> int:
     """Only on 127.0.0.1: the ratings API is for the reader at this machine."""
     from arxiv_pipeline.core.serve import RatingServer
     from arxiv_pipeline.core.stages.publish import SITE_DIR
     from arxiv_pipeline.core.store import Warehouse
 
-    config = load_config(config_path)
+    config = for_reader(load_config(config_path), reader, "arxiv-pipeline serve")
     site = config.output_dir / SITE_DIR
     if not (site / "index.html").is_file():
         print(f"error: no site in {site} yet; build a day first: arxiv-pipeline run", file=sys.stderr)
         return 2
     # A run holding the database makes a rating wait a little, not the page hang for minutes.
-    store = Warehouse(config.database_path, lock_timeout_s=10)
+    store = Warehouse(config.database_path, lock_timeout_s=10, reader=reader)
     try:
         server = RatingServer(site, store, "127.0.0.1", port or config.publish.serve_port)
     except OSError as err:
@@ -425,6 +460,9 @@ def _interrupted(result: Any) -> bool:
 def _interrupt(signum: int, frame: object) -> None:
     _STOP_REQUESTED.set()
     raise KeyboardInterrupt
+
+
+READER_HELP = "whose (a name from readers:; needed when the configuration has readers)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -480,10 +518,12 @@ def _parser() -> argparse.ArgumentParser:
     rate_p.add_argument("paper", help="arXiv id (2611.10001, 2611.10001v2) or its arXiv URL")
     rate_p.add_argument("rating", choices=["up", "down", "clear"])
     rate_p.add_argument("--paper-version", type=int, default=None, help="version rated (default: newest)")
+    rate_p.add_argument("--reader", default=None, help=READER_HELP)
     serve_p = sub.add_parser(
         "serve", parents=[common], help="serve the web site on this machine, with working rating buttons"
     )
     serve_p.add_argument("--port", type=int, default=None, help="port (default: publish.serve_port, 8765)")
+    serve_p.add_argument("--reader", default=None, help=READER_HELP)
     deliver_p = sub.add_parser(
         "deliver", parents=[common], help="send a built day to the delivery targets (email, chat, site)"
     )
@@ -493,6 +533,7 @@ def _parser() -> argparse.ArgumentParser:
     deliver_p.add_argument(
         "--target", action="append", default=[], help="only this target (repeatable; default: all)"
     )
+    deliver_p.add_argument("--reader", default=None, help=READER_HELP)
     deliver_p.add_argument(
         "--force", action="store_true", help="send again to targets that already have the day"
     )
@@ -526,11 +567,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backfill":
             return backfill(config_path, args.start, args.end, verbose)
         if args.command == "rate":
-            return rate(config_path, args.paper, args.rating, args.paper_version)
+            return rate(config_path, args.paper, args.rating, args.paper_version, args.reader)
         if args.command == "serve":
-            return serve(config_path, args.port)
+            return serve(config_path, args.port, args.reader)
         if args.command == "deliver":
-            return deliver(config_path, args.date, args.target, args.force, args.dry_run, verbose)
+            return deliver(
+                config_path, args.date, args.target, args.force, args.dry_run, verbose, args.reader
+            )
         return check_config(config_path)
     except (ConfigError, DayError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -659,6 +659,11 @@ class PipelineConfig(_Section):
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     automation: AutomationConfig = Field(default_factory=AutomationConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
+    readers_dir: str | None = Field(
+        None,
+        description="A folder with one YAML file per reader (ana.yaml: the keys of a readers: entry; "
+        "the name defaults to the file's name), added to readers:.",
+    )
     readers: list[ReaderSpec] = Field(
         default_factory=list,
         description="Readers sharing this pipeline, each with their own interests, library, language "
@@ -884,7 +889,27 @@ def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
     if overrides and isinstance(data, dict | None):
         data = overlay(data or {}, overrides)
         source += f" with {', '.join(_env_names(overrides))} from the environment"
+    if isinstance(data, dict) and data.get("readers_dir"):
+        data = {**data, "readers": [*(data.get("readers") or []), *_reader_files(base, data["readers_dir"])]}
     return parse_config(data, base_dir=base, source=source)
+
+
+def _reader_files(base: Path, folder: str) -> list[dict[str, Any]]:
+    """The readers of ``readers_dir``, one per *.yaml file, in file-name order."""
+    path = Path(os.path.expanduser(str(folder)))
+    path = path if path.is_absolute() else base / path
+    if not path.is_dir():
+        raise ConfigError(f"readers_dir: {path} is not a folder; create it, or remove readers_dir")
+    readers = []
+    for file in sorted(path.glob("*.yaml")):
+        try:
+            entry = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{file} is not valid YAML: {err}") from None
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{file}: expected the keys of a reader (categories, keywords, ...)")
+        readers.append({"name": file.stem, **entry})
+    return readers
 
 
 def load_config_or_default(path: str | os.PathLike[str] | None = None) -> tuple[PipelineConfig, str | None]:

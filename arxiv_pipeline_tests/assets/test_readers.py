@@ -142,3 +142,88 @@ def test_reader_settings_are_checked_by_name(config_files: ConfigFactory) -> Non
     path = config_files.write(readers=[{"name": "ana"}, {"name": "ana"}])
     with pytest.raises(ConfigError, match="reader names must differ: ana used twice"):
         load_config(path)
+
+
+def test_readers_from_a_folder_through_the_cli(
+    config_files: ConfigFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """One file per reader; `arxiv-pipeline run` builds every reader's digest offline, and the
+    per-reader commands say whose they act for."""
+    from arxiv_pipeline.cli import main
+
+    folder = tmp_path / "readers"
+    folder.mkdir()
+    (folder / "ana.yaml").write_text("summary: {language: en}\n", encoding="utf-8")
+    (folder / "bo.yaml").write_text(
+        "categories: [stat.ML, cs.LG]\nkeywords: {include: [uncertainty]}\n", encoding="utf-8"
+    )
+    path = config_files.write(readers_dir="readers", fulltext={"top": 0})
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    assert main(["--config", str(path), "check-config"]) == 0
+    assert "reader bo: stat.ML, cs.LG; include: uncertainty" in capsys.readouterr().out
+
+    assert main(["--config", str(path), "run", "--date", DAY_1.isoformat()]) == 0
+    printed = capsys.readouterr().out
+    out = load_config(path).output_dir / "readers"
+    assert "Digest files of ana:" in printed and "Digest files of bo:" in printed
+    assert (out / "ana" / DAY_1.isoformat() / "README.md").exists()
+    assert (out / "bo" / DAY_1.isoformat() / "README.md").exists()
+
+    paper = selected(path, "bo")[0]
+    assert main(["--config", str(path), "rate", paper, "up"]) == 2
+    assert "this configuration has readers (ana, bo): say whose" in capsys.readouterr().err
+    assert main(["--config", str(path), "rate", "--reader", "bo", paper, "up"]) == 0
+    database = load_config(path).database_path
+    assert Warehouse(database, reader="bo").row_count("ratings") == 1
+    assert Warehouse(database, reader="ana").row_count("ratings") == 0
+
+
+def test_sensors_look_into_every_readers_tables(
+    config_files: ConfigFactory, instance: dg.DagsterInstance, tmp_path: Path
+) -> None:
+    from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
+    from arxiv_pipeline.sensors import failed_summary_sensor, reader_profile_sensor
+
+    path = config_files.write(readers=[{"name": "ana"}, {"name": "bo", "summary": {"language": "de"}}])
+    build = dg.materialize(
+        assets_for(load_config(path)),
+        partition_key=DAY_1.isoformat(),
+        resources=pipeline_resources(config_path=str(path)),
+        instance=instance,
+    )
+    assert build.success
+    lab = dg.Definitions(
+        assets=assets_for(load_config(path)),
+        jobs=[daily_digest_job, reader_profile_job],
+        resources=pipeline_resources(config_path=str(path)),
+    )
+
+    def tick(sensor: dg.SensorDefinition, cursor: str | None = None) -> dg.SensorResult:
+        with dg.build_sensor_context(
+            instance=instance,
+            cursor=cursor,
+            definitions=lab,
+            resources=pipeline_resources(config_path=str(path)),
+        ) as context:
+            return sensor(context)
+
+    assert not tick(failed_summary_sensor).run_requests
+    bo = Warehouse(load_config(path).database_path, reader="bo")
+    with bo.connect() as conn:
+        conn.execute("UPDATE paper_summaries SET status = 'failed', error = 'HTTP 500' WHERE rank <= 2")
+    [request] = tick(failed_summary_sensor).run_requests
+    keys = {k.to_user_string() for k in request.asset_selection}
+    assert request.partition_key == DAY_1.isoformat() and request.tags["arxiv_pipeline/failed"] == "2"
+    assert {"bo/paper_summaries", "bo/digest_markdown", "bo/digest_delivery"} <= keys
+    assert not any(k.endswith(("candidate_papers", "paper_scores", "arxiv_listings")) for k in keys)
+
+    settled = tick(reader_profile_sensor)
+    assert not settled.run_requests, settled.skip_reason
+    from arxiv_pipeline.core.ratings import rate_paper
+
+    rate_paper(bo, selected(path, "bo")[0], "up", "cli", None)
+    [refit] = tick(reader_profile_sensor).run_requests
+    assert refit.run_key.startswith("reader-profile-")
