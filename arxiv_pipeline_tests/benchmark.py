@@ -214,20 +214,22 @@ def _step_seconds(instance: Any, run_id: str) -> dict[str, float]:
     return seconds
 
 
-def _materialize(config: Path, days: list[date]) -> dict[str, Any]:
+def _materialize(config: Path, days: list[date], lab: bool = False) -> dict[str, Any]:
     """Run the whole lineage for each day in this (warm) process; imports are done before the
     clock starts, since they are paid once per process (the cold_cli scenario measures them)."""
     import dagster as dg
 
-    from arxiv_pipeline.assets import ALL_ASSETS
+    from arxiv_pipeline.assets import ALL_ASSETS, assets_for
+    from arxiv_pipeline.core.config import load_config
     from arxiv_pipeline.resources import pipeline_resources
 
+    assets = assets_for(load_config(config)) if lab else ALL_ASSETS
     per_asset: dict[str, float] = {}
     started = time.perf_counter()
     with dg.DagsterInstance.ephemeral() as instance:
         for day in days:
             result = dg.materialize(
-                ALL_ASSETS,
+                assets,
                 partition_key=day.isoformat(),
                 instance=instance,
                 resources=pipeline_resources(config_path=str(config)),
@@ -237,6 +239,29 @@ def _materialize(config: Path, days: list[date]) -> dict[str, Any]:
             for key, secs in _step_seconds(instance, result.run_id).items():
                 per_asset[key] = per_asset.get(key, 0.0) + secs
     return {"wall_s": time.perf_counter() - started, "asset_s": per_asset}
+
+
+def _past_weekdays(today: date, n: int) -> list[date]:
+    """The n announcement days (Monday to Friday) before today, oldest first."""
+    days, d = [], today - timedelta(days=1)
+    while len(days) < n:
+        if d.weekday() < 5:
+            days.append(d)
+        d -= timedelta(days=1)
+    return days[::-1]
+
+
+def _served_config(root: Path, servers: ServersApart, args: argparse.Namespace, summarize_top: int) -> Path:
+    """A scenario's config on the local servers of another process, the LLM summarizing the top."""
+    return _config(
+        root,
+        servers.arxiv_url,
+        servers.llm_url,
+        args.papers,
+        "llm",
+        args.concurrency,
+        summarize_top=summarize_top,
+    )
 
 
 def _run_day_process(config: Path, day: date) -> dict[str, Any]:
@@ -256,12 +281,7 @@ def _concurrent_runs_scenario(
 ) -> dict[str, Any]:
     """k runs in flight on one DuckDB file (each its own process, each building its own day, as a
     lab's queue runs them), against the same k days one after another; lock waits from every run."""
-    days, d = [], today - timedelta(days=1)
-    while len(days) < max(CONCURRENT_RUNS):
-        if d.weekday() < 5:
-            days.append(d)
-        d -= timedelta(days=1)
-    days.reverse()
+    days = _past_weekdays(today, max(CONCURRENT_RUNS))
     rec = root / "recordings"
     for i, day in enumerate(days):
         write_day(rec, day, synthetic_papers(args.papers, day, seed=300 + i, id_offset=i * 5000))
@@ -289,15 +309,7 @@ def _concurrent_runs_scenario(
             for mode in ("serial", "concurrent"):
                 sub = root / f"{mode}-{k}"
                 sub.mkdir()
-                config = _config(
-                    sub,
-                    servers.arxiv_url,
-                    servers.llm_url,
-                    args.papers,
-                    "llm",
-                    args.concurrency,
-                    summarize_top=40,
-                )
+                config = _served_config(sub, servers, args, 40)
                 started = time.perf_counter()
                 if mode == "serial":
                     runs = [collect(launch(config, day)) for day in days[:k]]
@@ -311,6 +323,56 @@ def _concurrent_runs_scenario(
                     "lock_wait_max_s": max(r["lock"]["max_s"] for r in runs),
                     "duckdb_mb": round((sub / "bench.duckdb").stat().st_size / 1e6, 1),
                 }
+    finally:
+        servers.close()
+    return out
+
+
+READER_COUNTS = (1, 10, 100)
+
+
+def _readers_scenario(root: Path, today: date, latency: float, args: argparse.Namespace) -> dict[str, Any]:
+    """One --papers day for 1, 10 and 100 readers, each following two of the topics (reader i:
+    topics i and i+5), top 10 summarized each: wall time (in a warm process), LLM calls against
+    the union and the sum of what the readers summarized, DuckDB size, peak memory."""
+    from arxiv_pipeline.core.config import load_config
+    from arxiv_pipeline.core.store import Warehouse
+
+    rec = root / "recordings"
+    write_day(rec, today, synthetic_papers(args.papers, today, seed=11))
+    servers = ServersApart(today.isoformat(), rec, latency)
+    out: dict[str, Any] = {"papers": args.papers, "summarize_top": 10}
+    try:
+        for count in READER_COUNTS:
+            sub = root / f"readers-{count}"
+            sub.mkdir()
+            config = _served_config(sub, servers, args, 10)
+            data = yaml.safe_load(config.read_text())
+            data["digest"] = {"max_papers": 10, "summarize_top": 10}
+            data["readers"] = [
+                {"name": f"r{i:03d}", "keywords": {"include": [TOPICS[i % 12], TOPICS[(i + 5) % 12]]}}
+                for i in range(count)
+            ]
+            config.write_text(yaml.safe_dump(data, allow_unicode=True))
+            before = servers.counts()["llm_calls"]
+            figures = _materialize(config, [today], lab=True)
+            database = load_config(config).database_path
+            union: set[str] = set()
+            total = 0
+            for reader in (r["name"] for r in data["readers"]):
+                rows = Warehouse(database, reader=reader).query(
+                    "SELECT arxiv_id FROM paper_summaries WHERE status = 'ok'"
+                )
+                union |= {r["arxiv_id"] for r in rows}
+                total += len(rows)
+            out[f"readers_{count}"] = {
+                "wall_s": figures["wall_s"],
+                "llm_calls": servers.counts()["llm_calls"] - before,
+                "summarized_union": len(union),
+                "summarized_sum": total,
+                "duckdb_mb": round(database.stat().st_size / 1e6, 1),
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
     finally:
         servers.close()
     return out
@@ -564,12 +626,7 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
                     rerun_asset_s=again["asset_s"],
                 )
     elif name == "backfill":
-        days, d = [], today - timedelta(days=1)
-        while len(days) < args.backfill_days:
-            if d.weekday() < 5:
-                days.append(d)
-            d -= timedelta(days=1)
-        days.reverse()
+        days = _past_weekdays(today, args.backfill_days)
         for i, day in enumerate(days):
             write_day(rec, day, synthetic_papers(args.papers, day, seed=100 + i, id_offset=i * 5000))
         with FakeArxiv(None, root=rec) as arxiv, FakeOpenAI(latency_s=latency) as llm:
@@ -582,6 +639,8 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         out.update(_fulltext_scenario(root, today, latency, args))
     elif name == "concurrent_runs":
         out.update(_concurrent_runs_scenario(root, today, latency, args))
+    elif name == "readers":
+        out.update(_readers_scenario(root, today, latency, args))
     elif name == "serial_baseline":
         # The way today's scripts do it: one summary call after another, no cache.
         from arxiv_pipeline.core.config import LLMConfig
@@ -723,12 +782,7 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         # with --big-papers papers, built one run per day in this process (an 8-day backfill: the
         # process's peak memory is its peak), then today again with nothing changed. The LLM answers
         # at once here: this scenario is about everything around it.
-        days, d = [], today - timedelta(days=1)
-        while len(days) < 7:
-            if d.weekday() < 5:
-                days.append(d)
-            d -= timedelta(days=1)
-        days = [*reversed(days), today]
+        days = [*_past_weekdays(today, 7), today]
         for i, day in enumerate(days):
             write_day(rec, day, synthetic_papers(args.big_papers, day, seed=200 + i, id_offset=i * 5000))
         servers = ServersApart(today.isoformat(), rec, 0.0)
@@ -821,6 +875,7 @@ SCENARIOS = (
     "cold_cli",
     "fulltext",
     "concurrent_runs",
+    "readers",
 )
 
 
@@ -940,6 +995,26 @@ def print_concurrent(r: dict[str, Any]) -> None:
         )
 
 
+def print_readers(r: dict[str, Any]) -> None:
+    print(
+        f"Readers on one {r['papers']}-paper day (each two topics, top {r['summarize_top']} summarized; "
+        "one run, in a warm process):"
+    )
+    previous = None
+    for count in READER_COUNTS:
+        f = r[f"readers_{count}"]
+        growth = ""
+        if previous:
+            growth = f"; +{(f['wall_s'] - previous[1]) / (count - previous[0]):.2f} s a reader added"
+        print(
+            f"  {count:>3} readers: {f['wall_s']:.1f} s, {f['llm_calls']} LLM calls for "
+            f"{f['summarized_union']} papers summarized ({f['summarized_sum']} summaries in the digests), "
+            f"DuckDB {f['duckdb_mb']} MB, "
+            f"peak {f['peak_rss_mb']:.0f} MB{growth}"
+        )
+        previous = (count, f["wall_s"])
+
+
 def print_table(r: dict[str, Any]) -> None:
     if "headline" not in r:  # --only: the chosen scenarios' figures
         for name, figures in r.items():
@@ -947,6 +1022,8 @@ def print_table(r: dict[str, Any]) -> None:
                 print_fulltext(figures)
             elif name == "concurrent_runs":
                 print_concurrent(figures)
+            elif name == "readers":
+                print_readers(figures)
             elif name != "machine":
                 print(name, json.dumps(figures, indent=2))
         return
@@ -1061,6 +1138,8 @@ def print_table(r: dict[str, Any]) -> None:
     print_fulltext(r["fulltext"])
     print()
     print_concurrent(r["concurrent_runs"])
+    print()
+    print_readers(r["readers"])
     per_day = r["backfill"]["wall_s"] / r["backfill"]["days"]
     print(
         f"Growth: {r['day']['papers']} papers {r['day']['wall_s']:.1f}s, {r['big_day']['papers']} papers "

@@ -52,11 +52,8 @@ def digest_delivery(
     config_file: ConfigFile,
     warehouse: DuckDBWarehouse,
 ) -> dg.MaterializeResult:
-    settings, day, store = (
-        config_file.load(reader_of(context)),
-        partition_day(context),
-        warehouse.store(reader_of(context)),
-    )
+    reader = reader_of(context)
+    settings, day, store = config_file.load(reader), partition_day(context), warehouse.store(reader)
 
     # Network waits: the store is opened per write, so other processes are not kept waiting.
     report = deliver_day(

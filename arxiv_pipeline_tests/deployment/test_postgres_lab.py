@@ -32,18 +32,17 @@ from arxiv_pipeline_tests.test_webserver import free_port
 BIN = Path(sys.executable).parent
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 5), date(2026, 11, 6)]
 SUMMARIZE_TOP = 3
-DAILY_ASSETS = [
-    "arxiv_listings",
-    "candidate_papers",
-    "paper_scores",
-    "paper_fulltext",
-    "paper_summaries",
-    "digest_markdown",
-    "daily_digest",
-    "digest_export",
-    "site_day_page",
-    "digest_delivery",
+# Three readers with different interests; Chen reads in Chinese.
+READERS = [
+    {"name": "ana"},
+    {"name": "bo", "keywords": {"include": ["graph learning", "federated optimization", "retrieval"]}},
+    {
+        "name": "chen",
+        "keywords": {"include": ["quantization", "tokenization"]},
+        "summary": {"language": "zh"},
+    },
 ]
+NAMES = [r["name"] for r in READERS]
 LAUNCH_BACKFILL = """
 mutation($params: LaunchBackfillParams!) {
   launchPartitionBackfill(backfillParams: $params) {
@@ -54,6 +53,7 @@ mutation($params: LaunchBackfillParams!) {
   }
 }
 """
+ASSET_NODES = "query { assetNodes { assetKey { path } isPartitioned } }"
 RUNS = """
 query { runsOrError(limit: 100) { ... on Runs { results { runId status tags { key value } } } } }
 """
@@ -139,8 +139,8 @@ class Lab:
             for service in self.services.values():
                 assert service.proc.poll() is None, f"{service.name} exited:\n{service.tail()}"
             try:
-                data = self.graphql("query { assetNodes { assetKey { path } } }")
-                if len(data["assetNodes"]) >= len(DAILY_ASSETS):
+                data = self.graphql(ASSET_NODES)
+                if len(data["assetNodes"]) >= 1 + 12 * len(READERS):
                     return
             except (requests.RequestException, AssertionError) as exc:
                 last = str(exc)
@@ -156,6 +156,7 @@ def _project(root: Path, llm_url: str) -> Path:
     data["categories"] = ["cs.AI", "cs.CL", "cs.LG"]
     data["keywords"] = {"include": ["large language model"], "exclude": [], "authors": []}
     data["digest"] = {"max_papers": 5, "summarize_top": SUMMARIZE_TOP}
+    data["readers"] = READERS
     data["summary"] = {"summarizer": "llm", "language": "en"}
     data["llm"].update(base_url=llm_url, model="lab-model", api_key_env="LAB_LLM_KEY")
     data["source"] = {"kind": "replay", "replay_dir": str(recordings)}
@@ -177,7 +178,8 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture(scope="module")
 def llm_server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI(latency_s=0.05) as server:
+    # Calls take a moment, as real ones do: runs then wait on the llm pool, in flight together.
+    with FakeOpenAI(latency_s=0.3) as server:
         yield server
 
 
@@ -238,20 +240,19 @@ def _max_in_flight(records: list[Any]) -> int:
 def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm_server: FakeOpenAI) -> None:
     from dagster._core.execution.backfill import BulkActionStatus
 
+    # What the UI's "Materialize" of the daily assets for 5 days sends: the shared fetch and every
+    # reader's stages.
+    daily = [n["assetKey"] for n in lab.graphql(ASSET_NODES)["assetNodes"] if n["isPartitioned"]]
+    assert len(daily) == 1 + 9 * len(READERS)
     launched = lab.graphql(
         LAUNCH_BACKFILL,
-        {
-            "params": {
-                "partitionNames": [d.isoformat() for d in DAYS],
-                "assetSelection": [{"path": [name]} for name in DAILY_ASSETS],
-            }
-        },
+        {"params": {"partitionNames": [d.isoformat() for d in DAYS], "assetSelection": daily}},
     )["launchPartitionBackfill"]
     assert launched["__typename"] == "LaunchBackfillSuccess", launched
     backfill_id = launched["backfillId"]
 
     with _instance(lab) as instance:
-        deadline = time.monotonic() + 480
+        deadline = time.monotonic() + 900
         while time.monotonic() < deadline:
             backfill = instance.get_backfill(backfill_id)
             if backfill.status not in (BulkActionStatus.REQUESTED,):
@@ -268,17 +269,28 @@ def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm
     print(f"\n{len(runs)} runs, at most {in_flight} in flight")
     assert in_flight >= 3
 
-    store = Warehouse(Path(lab.root / "lab.duckdb"))
-    digests = store.query("SELECT announce_date, kind FROM digests WHERE kind = 'daily' ORDER BY 1")
-    assert [r["announce_date"] for r in digests] == DAYS
-    # One paid summary per paper version, however the runs interleaved.
-    per_paper = store.query(
-        "SELECT p AS paper, count(*) AS n FROM (SELECT unnest(paper_ids) AS p FROM llm_calls "
-        "WHERE purpose = 'summary') GROUP BY p"
-    )
-    assert len(per_paper) == SUMMARIZE_TOP * len(DAYS)
-    assert {r["n"] for r in per_paper} == {1}
-    assert llm_server.calls_for("summary") == SUMMARIZE_TOP * len(DAYS)
+    database = lab.root / "lab.duckdb"
+    picks: dict[str, dict[date, list[str]]] = {}
+    wanted: set[tuple[str, int, str]] = set()
+    for name in NAMES:
+        store = Warehouse(database, reader=name)
+        digests = store.query("SELECT announce_date FROM digests WHERE kind = 'daily' ORDER BY 1")
+        assert [r["announce_date"] for r in digests] == DAYS, name
+        picks[name] = {d: [] for d in DAYS}
+        for r in store.query("SELECT announce_date, arxiv_id FROM paper_scores WHERE selected ORDER BY rank"):
+            picks[name][r["announce_date"]].append(r["arxiv_id"])
+        rows = store.query("SELECT arxiv_id, version, language FROM paper_summaries WHERE status = 'ok'")
+        wanted |= {(r["arxiv_id"], r["version"], r["language"]) for r in rows}
+    # Each reader's digest follows their interests.
+    assert all(picks["ana"][d] != picks["bo"][d] and picks["bo"][d] != picks["chen"][d] for d in DAYS)
+    # One paid summary per (paper version, model, prompt, language), however the runs and the
+    # readers interleaved; Chen's are in Chinese.
+    assert {lang for _, _, lang in wanted} == {"en", "zh"}
+    assert llm_server.calls_for("summary") == len(wanted)
+    shared = Warehouse(database)
+    assert shared.query("SELECT count(*) AS n FROM llm_calls WHERE purpose = 'summary'") == [
+        {"n": len(wanted)}
+    ]
 
     # The history is in PostgreSQL, not in the processes: restart the webserver and the daemon.
     lab.stop("webserver", "daemon")
