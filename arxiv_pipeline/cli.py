@@ -10,12 +10,16 @@ import argparse
 import json
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from arxiv_pipeline import __version__
 from arxiv_pipeline.core.config import (
@@ -127,7 +131,7 @@ def _step_lines(result: Any) -> list[str]:
     return lines
 
 
-def _execute(config_path: Path, day: date, verbose: bool) -> RunOutcome:
+def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool = True) -> RunOutcome:
     """One Dagster run of ``daily_digest_job`` for ``day``, recorded in the instance."""
     import dagster as dg
 
@@ -143,7 +147,8 @@ def _execute(config_path: Path, day: date, verbose: bool) -> RunOutcome:
     ).resolve_job_def(daily_digest_job.name)
     level = "INFO" if verbose else "CRITICAL"  # step failures are summarized below instead
     with dg.DagsterInstance.get() as instance:
-        wait_for_pools(instance, say=print)
+        if wait_for_slots:
+            wait_for_pools(instance, say=print)
         result = job.execute_in_process(
             partition_key=day.isoformat(),
             instance=instance,
@@ -180,14 +185,15 @@ def check_day(config: PipelineConfig, day: date) -> None:
         raise DayError(f"{day} has not been announced yet: the newest announcement day is {newest}.")
 
 
-def run(config_path: Path, day: date | None, verbose: bool = False) -> int:
+def run(config_path: Path, day: date | None, verbose: bool = False, in_backfill: bool = False) -> int:
     config = load_config(config_path)
     check_writable(config)  # before anything is written, the instance folder included
     day = day or default_day(config)
     check_day(config, day)
     home = _instance_home(config)
     print(f"Building the digest for {day} (config: {config_path}, source: {config.source.kind})")
-    outcome = _execute(config_path, day, verbose)
+    # A backfill's runs in flight wait for slots inside Dagster, step by step (see backfill).
+    outcome = _execute(config_path, day, verbose, wait_for_slots=not in_backfill)
     print("\n".join(outcome.steps))
     if not outcome.ok:
         print(f"\nFAILED {outcome.failure}", file=sys.stderr)
@@ -207,16 +213,21 @@ def run(config_path: Path, day: date | None, verbose: bool = False) -> int:
     return 0
 
 
-def backfill(config_path: Path, start: date, end: date, verbose: bool = False) -> int:
-    """Build every announcement day from start to end, oldest first, one Dagster run per day.
+def backfill(
+    config_path: Path, start: date, end: date, verbose: bool = False, runs_in_flight: int = 1
+) -> int:
+    """Build every announcement day from start to end, one Dagster run per day.
 
     Oldest first so that "already shown" means shown on an earlier day; a failed day is
     reported and the next days still run. Saturdays and Sundays are not announcement days.
+    With ``runs_in_flight`` above 1, up to that many days run at once, each in its own process.
     """
     config = load_config(config_path)
     check_writable(config)
     if end < start:
         raise ConfigError(f"--end {end} is before --start {start}")
+    if runs_in_flight < 1:
+        raise ConfigError(f"--runs-in-flight must be 1 or more (got {runs_in_flight})")
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     weekend = sum(1 for d in days if not is_announcement_day(d))
     days = [d for d in days if is_announcement_day(d)]
@@ -225,24 +236,131 @@ def backfill(config_path: Path, start: date, end: date, verbose: bool = False) -
     check_day(config, days[0])
     check_day(config, days[-1])
     _instance_home(config)
+    if runs_in_flight == 1 or len(days) == 1:
+        outcomes: Iterator[tuple[date, RunOutcome]] = ((d, _execute(config_path, d, verbose)) for d in days)
+    else:
+        outcomes = _days_in_flight(config_path, config, days, runs_in_flight, verbose)
     failed: list[date] = []
-    for day in days:
-        outcome = _execute(config_path, day, verbose)
+    for day, outcome in outcomes:
         if outcome.ok:
-            print(f"{day} {day:%a}  ok")
+            print(f"{day} {day:%a}  ok", flush=True)
         else:
-            print(f"{day} {day:%a}  FAILED {outcome.failure}", file=sys.stderr)
+            print(f"{day} {day:%a}  FAILED {outcome.failure}", file=sys.stderr, flush=True)
             failed.append(day)
     skipped = f" ({weekend} weekend day{'s' if weekend != 1 else ''} skipped)" if weekend else ""
     built = len(days) - len(failed)
     print(f"\n{built} of {len(days)} announcement days built{skipped}; digests under {config.output_dir}")
     if failed:
         print(
-            f"Failed: {', '.join(map(str, failed))}. Rerun one with "
-            f"`arxiv-pipeline run --date {failed[0]} --verbose` to see Dagster's log.",
+            f"Failed: {', '.join(map(str, sorted(failed)))}. Rerun one with "
+            f"`arxiv-pipeline run --date {min(failed)} --verbose` to see Dagster's log.",
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _chained_assets(config: PipelineConfig) -> list[Any]:
+    """Keys of the assets whose partition depends on their own previous day (paper_scores: a
+    paper already shown is not shown again), one per reader."""
+    from arxiv_pipeline.assets import assets_for
+
+    return [
+        spec.key
+        for assets_def in assets_for(config)
+        for spec in assets_def.specs
+        if any(dep.asset_key == spec.key for dep in spec.deps)
+    ]
+
+
+@dataclass
+class _DayProcess:
+    day: date
+    proc: subprocess.Popen[bytes]
+    output: IO[bytes]
+    launched: float
+
+
+def _child_outcome(child: _DayProcess, verbose: bool) -> RunOutcome:
+    child.output.seek(0)
+    text = child.output.read().decode("utf-8", "replace")
+    child.output.close()
+    if verbose:
+        print(f"--- {child.day} ---\n{text.rstrip()}", flush=True)
+    if child.proc.returncode == 0:
+        return RunOutcome(True)
+    lines = [line for line in text.splitlines() if line.startswith(("FAILED ", "error: "))]
+    if lines:
+        return RunOutcome(False, lines[-1].split(" ", 1)[1])
+    return RunOutcome(False, f"the run's process exited with status {child.proc.returncode}")
+
+
+def _days_in_flight(
+    config_path: Path, config: PipelineConfig, days: list[date], limit: int, verbose: bool
+) -> Iterator[tuple[date, RunOutcome]]:
+    """Up to ``limit`` days at once, each a `run` in its own process (as the daemon launches runs),
+    sharing the instance, its pools and the warehouse. A day starts once the day before it has
+    been scored (or its run has ended), so every day is scored after the one before, as in a
+    backfill one day at a time, and the digests come out the same. The llm and arxiv_api pools
+    still let one step at a time use each; what overlaps is everything else."""
+    import dagster as dg
+
+    from arxiv_pipeline.run_health import wait_for_pools
+
+    chained = _chained_assets(config)
+    running: list[_DayProcess] = []
+    queue = list(days)
+    previous: _DayProcess | None = None  # the last day launched, until its scores are in
+    with dg.DagsterInstance.get() as instance:
+        wait_for_pools(instance, say=print)  # reap dead runs once; each run then waits step by step
+
+        def scored(child: _DayProcess) -> bool:
+            if child.proc.poll() is not None:
+                return True
+            return all(
+                instance.fetch_materializations(
+                    dg.AssetRecordsFilter(
+                        asset_key=key,
+                        asset_partitions=[child.day.isoformat()],
+                        after_timestamp=child.launched,
+                    ),
+                    limit=1,
+                ).records
+                for key in chained
+            )
+
+        try:
+            while queue or running:
+                if previous is not None and scored(previous):
+                    previous = None
+                if queue and previous is None and len(running) < limit:
+                    previous = _launch_day(config_path, queue.pop(0), verbose)
+                    running.append(previous)
+                    continue
+                for child in [c for c in running if c.proc.poll() is not None]:
+                    running.remove(child)
+                    yield child.day, _child_outcome(child, verbose)
+                time.sleep(0.25)
+        except BaseException:
+            # Ctrl-C or SIGTERM: each run ends as `run` does on a signal (marked failed, slots freed).
+            for child in running:
+                if child.proc.poll() is None:
+                    child.proc.send_signal(signal.SIGTERM)
+            for child in running:
+                try:
+                    child.proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    child.proc.kill()
+                child.output.close()
+            raise
+
+
+def _launch_day(config_path: Path, day: date, verbose: bool) -> _DayProcess:
+    command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(config_path), "run"]
+    command += ["--date", day.isoformat(), "--in-backfill", *(["--verbose"] if verbose else [])]
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the run's outcome is read
+    launched = time.time()
+    proc = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return _DayProcess(day, proc, output, launched)
 
 
 def deliver(
@@ -498,9 +616,17 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="announcement date, YYYY-MM-DD (default: the sample day offline, the newest day live)",
     )
+    run_p.add_argument("--in-backfill", action="store_true", help=argparse.SUPPRESS)
     back_p = sub.add_parser("backfill", parents=[common], help="build a range of past days, oldest first")
     back_p.add_argument("--start", type=_parse_day, required=True, help="first day, YYYY-MM-DD")
     back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")
+    back_p.add_argument(
+        "--runs-in-flight",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run up to N days at once, each in its own process (default 1: one after another)",
+    )
     sub.add_parser(
         "check-config", parents=[common], help="validate the configuration and show what it selects"
     )
@@ -563,9 +689,9 @@ def main(argv: list[str] | None = None) -> int:
     config_path = find_config_path(explicit)
     try:
         if args.command == "run":
-            return run(config_path, args.date, verbose)
+            return run(config_path, args.date, verbose, args.in_backfill)
         if args.command == "backfill":
-            return backfill(config_path, args.start, args.end, verbose)
+            return backfill(config_path, args.start, args.end, verbose, args.runs_in_flight)
         if args.command == "rate":
             return rate(config_path, args.paper, args.rating, args.paper_version, args.reader)
         if args.command == "serve":
