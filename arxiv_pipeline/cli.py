@@ -10,16 +10,15 @@ import argparse
 import json
 import os
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from queue import Empty
+from typing import Any
 
 from arxiv_pipeline import __version__
 from arxiv_pipeline.core.config import (
@@ -220,7 +219,7 @@ def backfill(
 
     Oldest first so that "already shown" means shown on an earlier day; a failed day is
     reported and the next days still run. Saturdays and Sundays are not announcement days.
-    With ``runs_in_flight`` above 1, up to that many days run at once, each in its own process.
+    With ``runs_in_flight`` above 1, up to that many days run at once, in as many processes.
     """
     config = load_config(config_path)
     check_writable(config)
@@ -272,95 +271,113 @@ def _chained_assets(config: PipelineConfig) -> list[Any]:
     ]
 
 
-@dataclass
-class _DayProcess:
-    day: date
-    proc: subprocess.Popen[bytes]
-    output: IO[bytes]
-    launched: float
-
-
-def _child_outcome(child: _DayProcess, verbose: bool) -> RunOutcome:
-    child.output.seek(0)
-    text = child.output.read().decode("utf-8", "replace")
-    child.output.close()
-    if verbose:
-        print(f"--- {child.day} ---\n{text.rstrip()}", flush=True)
-    if child.proc.returncode == 0:
-        return RunOutcome(True)
-    lines = [line for line in text.splitlines() if line.startswith(("FAILED ", "error: "))]
-    if lines:
-        return RunOutcome(False, lines[-1].split(" ", 1)[1])
-    return RunOutcome(False, f"the run's process exited with status {child.proc.returncode}")
+def _backfill_worker(config_path: str, verbose: bool, tasks: Any, results: Any) -> None:
+    """One process of a backfill with runs in flight: builds the days it is handed, one run each,
+    in this one (warm) process, as a run worker does."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    while (item := tasks.get()) is not None:
+        results.put(("started", item, os.getpid()))
+        try:
+            outcome = _execute(Path(config_path), date.fromisoformat(item), verbose, wait_for_slots=False)
+        except KeyboardInterrupt:
+            results.put(("ended", item, RunOutcome(False, "stopped")))
+            return
+        except Exception as exc:  # a run that could not even start; the other days go on
+            outcome = RunOutcome(False, f"the run could not start: {root_message(exc)}")
+        results.put(("ended", item, outcome))
 
 
 def _days_in_flight(
     config_path: Path, config: PipelineConfig, days: list[date], limit: int, verbose: bool
 ) -> Iterator[tuple[date, RunOutcome]]:
-    """Up to ``limit`` days at once, each a `run` in its own process (as the daemon launches runs),
-    sharing the instance, its pools and the warehouse. A day starts once the day before it has
-    been scored (or its run has ended), so every day is scored after the one before, as in a
-    backfill one day at a time, and the digests come out the same. The llm and arxiv_api pools
-    still let one step at a time use each; what overlaps is everything else."""
+    """Up to ``limit`` days at once in as many worker processes, sharing the instance, its pools
+    and the warehouse. A day starts once the day before it has been scored (or its run has ended),
+    so every day is scored after the one before, as in a backfill one day at a time, and the
+    digests come out the same. The llm and arxiv_api pools still let one step at a time use each;
+    what overlaps is everything else."""
+    import multiprocessing
+
     import dagster as dg
 
     from arxiv_pipeline.run_health import wait_for_pools
 
     chained = _chained_assets(config)
-    running: list[_DayProcess] = []
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    workers = [
+        context.Process(
+            target=_backfill_worker, args=(str(config_path), verbose, tasks, results), daemon=True
+        )
+        for _ in range(min(limit, len(days)))
+    ]
     queue = list(days)
-    previous: _DayProcess | None = None  # the last day launched, until its scores are in
+    handed: dict[str, float] = {}  # day -> when it was handed out, until its outcome is in
+    held_by: dict[int, str] = {}  # worker pid -> the day it is building
+    previous: str | None = None  # the last day handed out, until its scores are in
     with dg.DagsterInstance.get() as instance:
         wait_for_pools(instance, say=print)  # reap dead runs once; each run then waits step by step
 
-        def scored(child: _DayProcess) -> bool:
-            if child.proc.poll() is not None:
-                return True
+        def scored(day: str) -> bool:
+            if day not in handed:
+                return True  # its run has ended
             return all(
                 instance.fetch_materializations(
-                    dg.AssetRecordsFilter(
-                        asset_key=key,
-                        asset_partitions=[child.day.isoformat()],
-                        after_timestamp=child.launched,
-                    ),
+                    dg.AssetRecordsFilter(asset_key=key, asset_partitions=[day], after_timestamp=handed[day]),
                     limit=1,
                 ).records
                 for key in chained
             )
 
+        for worker in workers:
+            worker.start()
         try:
-            while queue or running:
+            while queue or handed:
                 if previous is not None and scored(previous):
                     previous = None
-                if queue and previous is None and len(running) < limit:
-                    previous = _launch_day(config_path, queue.pop(0), verbose)
-                    running.append(previous)
+                if queue and previous is None and len(handed) < limit:
+                    previous = queue.pop(0).isoformat()
+                    handed[previous] = time.time()
+                    tasks.put(previous)
                     continue
-                for child in [c for c in running if c.proc.poll() is not None]:
-                    running.remove(child)
-                    yield child.day, _child_outcome(child, verbose)
-                time.sleep(0.25)
+                try:
+                    kind, day, detail = results.get(timeout=0.25)
+                except Empty:
+                    for worker in workers:
+                        if worker.exitcode is not None and worker.pid in held_by:
+                            lost = held_by.pop(worker.pid)
+                            del handed[lost]
+                            yield (
+                                date.fromisoformat(lost),
+                                RunOutcome(False, f"the run's process died (exit status {worker.exitcode})"),
+                            )
+                    if not any(w.is_alive() for w in workers):
+                        for left in [*handed, *(d.isoformat() for d in queue)]:
+                            yield (
+                                date.fromisoformat(left),
+                                RunOutcome(False, "not run: every backfill process died"),
+                            )
+                        return
+                    continue
+                if kind == "started":
+                    held_by[detail] = day
+                    continue
+                held_by = {pid: d for pid, d in held_by.items() if d != day}
+                del handed[day]
+                yield date.fromisoformat(day), detail
+            for _ in workers:
+                tasks.put(None)
+            for worker in workers:
+                worker.join(timeout=60)
         except BaseException:
             # Ctrl-C or SIGTERM: each run ends as `run` does on a signal (marked failed, slots freed).
-            for child in running:
-                if child.proc.poll() is None:
-                    child.proc.send_signal(signal.SIGTERM)
-            for child in running:
-                try:
-                    child.proc.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    child.proc.kill()
-                child.output.close()
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()  # SIGTERM
+            for worker in workers:
+                worker.join(timeout=60)
+                if worker.is_alive():
+                    worker.kill()
             raise
-
-
-def _launch_day(config_path: Path, day: date, verbose: bool) -> _DayProcess:
-    command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(config_path), "run"]
-    command += ["--date", day.isoformat(), "--in-backfill", *(["--verbose"] if verbose else [])]
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the run's outcome is read
-    launched = time.time()
-    proc = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    return _DayProcess(day, proc, output, launched)
 
 
 def deliver(

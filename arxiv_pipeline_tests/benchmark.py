@@ -328,6 +328,58 @@ def _concurrent_runs_scenario(
     return out
 
 
+MONTH_RUNS_IN_FLIGHT = (1, 3)
+MONTH_DAYS = 22  # a month's announcement days
+
+
+def _month_backfill_scenario(
+    root: Path, today: date, latency: float, args: argparse.Namespace
+) -> dict[str, Any]:
+    """A month backfilled with `arxiv-pipeline backfill`, as a user runs it (each run in the CLI's
+    processes, the CLI's instance with its pools), one day at a time and with 3 runs in flight."""
+    days = _past_weekdays(today, MONTH_DAYS)
+    rec = root / "recordings"
+    for i, day in enumerate(days):
+        write_day(rec, day, synthetic_papers(args.papers, day, seed=500 + i, id_offset=i * 5000))
+    servers = ServersApart(None, rec, latency)
+    out: dict[str, Any] = {"days": len(days), "papers_per_day": args.papers, "summarize_top": 20}
+    try:
+        for k in MONTH_RUNS_IN_FLIGHT:
+            sub = root / f"in-flight-{k}"
+            sub.mkdir()
+            config = _served_config(sub, servers, args, 20)
+            data = yaml.safe_load(config.read_text())
+            data["automation"] = {"first_day": days[0].isoformat()}
+            config.write_text(yaml.safe_dump(data, allow_unicode=True))
+            calls = servers.counts()["llm_calls"]
+            command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(config), "backfill"]
+            command += ["--start", days[0].isoformat(), "--end", days[-1].isoformat()]
+            command += ["--runs-in-flight", str(k)]
+            env = {**os.environ, "DAGSTER_HOME": str(sub / "dagster_home")}
+            started = time.perf_counter()
+            proc = subprocess.run(command, cwd=sub, env=env, capture_output=True, text=True)
+            wall = time.perf_counter() - started
+            if proc.returncode != 0:
+                raise RuntimeError(f"the backfill failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+            from arxiv_pipeline.core.store import Warehouse
+
+            store = Warehouse(sub / "bench.duckdb")
+            out[f"in_flight_{k}"] = {
+                "wall_s": wall,
+                "per_day_s": wall / len(days),
+                "llm_calls": servers.counts()["llm_calls"] - calls,
+                "digests": store.row_count("digests"),
+                "selected": store.query(
+                    "SELECT announce_date, arxiv_id, rank FROM paper_scores WHERE selected ORDER BY 1, 3"
+                ),
+            }
+    finally:
+        servers.close()
+    first, last = (out[f"in_flight_{k}"] for k in MONTH_RUNS_IN_FLIGHT)
+    out["same_selections"] = first.pop("selected") == last.pop("selected")
+    return out
+
+
 READER_COUNTS = (1, 10, 100)
 
 
@@ -641,6 +693,8 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         out.update(_concurrent_runs_scenario(root, today, latency, args))
     elif name == "readers":
         out.update(_readers_scenario(root, today, latency, args))
+    elif name == "month_backfill":
+        out.update(_month_backfill_scenario(root, today, latency, args))
     elif name == "serial_baseline":
         # The way today's scripts do it: one summary call after another, no cache.
         from arxiv_pipeline.core.config import LLMConfig
@@ -876,6 +930,7 @@ SCENARIOS = (
     "fulltext",
     "concurrent_runs",
     "readers",
+    "month_backfill",
 )
 
 
@@ -995,6 +1050,18 @@ def print_concurrent(r: dict[str, Any]) -> None:
         )
 
 
+def print_month(r: dict[str, Any]) -> None:
+    one, three = r["in_flight_1"], r["in_flight_3"]
+    print(
+        f"A month backfilled with `arxiv-pipeline backfill` ({r['days']} days of {r['papers_per_day']} "
+        f"papers, top {r['summarize_top']} summarized):\n"
+        f"  one day at a time {one['wall_s']:.1f} s ({one['per_day_s']:.1f} s a day), "
+        f"--runs-in-flight 3 {three['wall_s']:.1f} s ({three['per_day_s']:.1f} s a day, "
+        f"{one['wall_s'] / three['wall_s']:.2f}x); LLM calls {one['llm_calls']} and {three['llm_calls']}, "
+        f"digests {one['digests']} and {three['digests']}, same selections: {r['same_selections']}"
+    )
+
+
 def print_readers(r: dict[str, Any]) -> None:
     print(
         f"Readers on one {r['papers']}-paper day (each two topics, top {r['summarize_top']} summarized; "
@@ -1024,6 +1091,8 @@ def print_table(r: dict[str, Any]) -> None:
                 print_concurrent(figures)
             elif name == "readers":
                 print_readers(figures)
+            elif name == "month_backfill":
+                print_month(figures)
             elif name != "machine":
                 print(name, json.dumps(figures, indent=2))
         return
@@ -1140,6 +1209,8 @@ def print_table(r: dict[str, Any]) -> None:
     print_concurrent(r["concurrent_runs"])
     print()
     print_readers(r["readers"])
+    print()
+    print_month(r["month_backfill"])
     per_day = r["backfill"]["wall_s"] / r["backfill"]["days"]
     print(
         f"Growth: {r['day']['papers']} papers {r['day']['wall_s']:.1f}s, {r['big_day']['papers']} papers "

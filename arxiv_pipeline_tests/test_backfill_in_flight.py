@@ -121,7 +121,7 @@ def test_backfill_with_runs_in_flight_gives_the_same_digests(
     assert len(runs) == len(serial) == len(DAYS)
     assert {r.dagster_run.tags["dagster/partition"] for r in runs} == {d.isoformat() for d in DAYS}
     assert all(r.dagster_run.status == dg.DagsterRunStatus.SUCCESS for r in runs)
-    assert len({r.dagster_run.tags.get(PID_TAG) for r in runs}) == len(DAYS)
+    assert len({r.dagster_run.tags.get(PID_TAG) for r in runs}) == 3  # one process per run in flight
     assert _max_in_flight(runs) >= 2
     # Every day was scored after the day before it.
     with dg.DagsterInstance.get() as instance:
