@@ -580,16 +580,21 @@ class DeliveryConfig(_Section):
     @field_validator("targets")
     @classmethod
     def _unique(cls, targets: list[Any]) -> list[Any]:
-        names = [t.name for t in targets]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(f"target names must differ: {', '.join(twice)} used twice")
-        return targets
+        return check_unique_names("target", targets)
 
 
 class StorageConfig(_Section):
     database: str = "data/arxiv_pipeline.duckdb"
     output_dir: str = "data/digests"
+
+
+def check_unique_names(kind: str, items: list[Any]) -> list[Any]:
+    """Entries of a list named by their ``name`` (readers, delivery targets) must differ."""
+    names = [item.name for item in items]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"{kind} names must differ: {', '.join(twice)} used twice")
+    return items
 
 
 def check_categories(cats: list[str]) -> list[str]:
@@ -683,11 +688,7 @@ class PipelineConfig(_Section):
     @field_validator("readers")
     @classmethod
     def _unique_readers(cls, readers: list[ReaderSpec]) -> list[ReaderSpec]:
-        names = [r.name for r in readers]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(f"reader names must differ: {', '.join(twice)} used twice")
-        return readers
+        return check_unique_names("reader", readers)
 
     @property
     def reader_names(self) -> list[str]:
