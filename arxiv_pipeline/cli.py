@@ -275,16 +275,16 @@ def _backfill_worker(config_path: str, verbose: bool, tasks: Any, results: Any) 
     """One process of a backfill with runs in flight: builds the days it is handed, one run each,
     in this one (warm) process, as a run worker does."""
     signal.signal(signal.SIGTERM, _interrupt)
-    while (item := tasks.get()) is not None:
-        results.put(("started", item, os.getpid()))
-        try:
-            outcome = _execute(Path(config_path), date.fromisoformat(item), verbose, wait_for_slots=False)
-        except KeyboardInterrupt:
-            results.put(("ended", item, RunOutcome(False, "stopped")))
-            return
-        except Exception as exc:  # a run that could not even start; the other days go on
-            outcome = RunOutcome(False, f"the run could not start: {root_message(exc)}")
-        results.put(("ended", item, outcome))
+    try:
+        while (item := tasks.get()) is not None:
+            results.put(("started", item, os.getpid()))
+            try:
+                outcome = _execute(Path(config_path), date.fromisoformat(item), verbose, wait_for_slots=False)
+            except Exception as exc:  # a run that could not even start; the other days go on
+                outcome = RunOutcome(False, f"the run could not start: {root_message(exc)}")
+            results.put(("ended", item, outcome))
+    except KeyboardInterrupt:
+        return  # stopped: the run in progress was ended as failed by Dagster, as `run` does
 
 
 def _days_in_flight(

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -198,3 +202,36 @@ def test_backfill_in_flight_reports_failed_days_and_builds_the_rest(
     )
     assert "--runs-in-flight must be 1 or more" in capsys.readouterr().err
     assert os.environ["DAGSTER_HOME"] == str(tmp_path / "home")
+
+
+def test_stopping_a_backfill_in_flight_ends_every_run_and_a_rerun_pays_nothing_twice(
+    tmp_path: Path, llm_server: FakeOpenAI
+) -> None:
+    config = _project(tmp_path, _recordings(tmp_path), llm_server.base_url)
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "BACKFILL_LLM_KEY": "sk-backfill-test"}
+    command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(config), "backfill"]
+    command += ["--start", DAYS[0].isoformat(), "--end", DAYS[-1].isoformat(), "--runs-in-flight", "3"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = tmp_path / "out" / DAYS[0].isoformat() / "README.md"
+    deadline = time.monotonic() + 180
+    while not first.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert first.exists() and proc.poll() is None, "the first day was not built in time"
+    proc.send_signal(signal.SIGTERM)  # as systemd or `kill` stops it
+    out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 130, err
+    assert "Stopped. Rerun the same command to finish" in err and "Traceback" not in out + err
+    env_home = tmp_path / "home"
+    with dg.DagsterInstance.from_config(str(env_home)) as instance:
+        statuses = {r.tags["dagster/partition"]: r.status for r in instance.get_runs()}
+    # No run is left "started" to block the next one, and some days were still to do.
+    assert all(s in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE) for s in statuses.values())
+    assert len([s for s in statuses.values() if s == dg.DagsterRunStatus.SUCCESS]) < len(DAYS)
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "5 of 5 announcement days built" in rerun.stdout
+    summarized = Warehouse(tmp_path / "digest.duckdb").query(
+        "SELECT count(*) AS n FROM llm_calls WHERE purpose = 'summary' AND status = 'ok'"
+    )[0]["n"]
+    assert llm_server.calls_for("summary") == summarized == 3 * len(DAYS)
