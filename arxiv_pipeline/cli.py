@@ -275,8 +275,17 @@ def _backfill_worker(config_path: str, verbose: bool, tasks: Any, results: Any) 
     """One process of a backfill with runs in flight: builds the days it is handed, one run each,
     in this one (warm) process, as a run worker does."""
     signal.signal(signal.SIGTERM, _interrupt)
+    parent = os.getppid()
     try:
-        while (item := tasks.get()) is not None:
+        while True:
+            try:
+                item = tasks.get(timeout=1.0)
+            except Empty:
+                if os.getppid() != parent:
+                    return  # the backfill was killed (kill -9): no more days will come
+                continue
+            if item is None:
+                return
             results.put(("started", item, os.getpid()))
             try:
                 outcome = _execute(Path(config_path), date.fromisoformat(item), verbose, wait_for_slots=False)

@@ -58,8 +58,9 @@ def _project(root: Path, recordings: Path, llm_url: str) -> Path:
 
 
 @pytest.fixture()
-def llm_server() -> Iterator[FakeOpenAI]:
+def llm_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
     # Calls take a moment, as real ones do, so a day's summaries overlap the next day's start.
+    monkeypatch.setenv("BACKFILL_LLM_KEY", "sk-backfill-test")
     with FakeOpenAI(latency_s=0.4) as server:
         yield server
 
@@ -104,7 +105,6 @@ def test_backfill_with_runs_in_flight_gives_the_same_digests(
     llm_server: FakeOpenAI,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("BACKFILL_LLM_KEY", "sk-backfill-test")
     recordings = _recordings(tmp_path)
 
     serial_root = tmp_path / "serial"
@@ -162,7 +162,6 @@ def test_backfill_in_flight_reports_failed_days_and_builds_the_rest(
     llm_server: FakeOpenAI,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("BACKFILL_LLM_KEY", "sk-backfill-test")
     recordings = _recordings(tmp_path)
     # A day arXiv's record of is missing: its run fails at the fetch; the later days still run.
     shutil.rmtree(recordings / DAYS[1].isoformat())
@@ -208,7 +207,7 @@ def test_stopping_a_backfill_in_flight_ends_every_run_and_a_rerun_pays_nothing_t
     tmp_path: Path, llm_server: FakeOpenAI
 ) -> None:
     config = _project(tmp_path, _recordings(tmp_path), llm_server.base_url)
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "BACKFILL_LLM_KEY": "sk-backfill-test"}
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home")}
     command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(config), "backfill"]
     command += ["--start", DAYS[0].isoformat(), "--end", DAYS[-1].isoformat(), "--runs-in-flight", "3"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
