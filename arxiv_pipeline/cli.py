@@ -199,7 +199,7 @@ def run(config_path: Path, day: date | None, verbose: bool = False, in_backfill:
         if not verbose:
             print("Rerun with --verbose for Dagster's log of the run.", file=sys.stderr)
         return 1
-    print(f"\nDatabase: {config.database_path}")
+    print(f"\nDatabase: {config.warehouse_location}")
     for name in config.reader_names or [None]:
         out = config.for_reader(name).output_dir
         print(f"Digest files{f' of {name}' if name else ''}:")
@@ -401,7 +401,7 @@ def deliver(
     """Send a built day to its delivery targets through a Dagster run of ``digest_delivery`` (so
     the UI shows it), or with ``dry_run`` write what would be sent and send nothing."""
     from arxiv_pipeline.core.stages.deliver import choose_targets, deliver_day
-    from arxiv_pipeline.core.store import Warehouse
+    from arxiv_pipeline.core.store import open_warehouse
 
     full = load_config(config_path)
     config = for_reader(full, reader, "arxiv-pipeline deliver")
@@ -415,7 +415,7 @@ def deliver(
         report = deliver_day(
             config,
             day,
-            Warehouse(config.database_path, reader=reader),
+            open_warehouse(config.warehouse_location, reader=reader),
             None,
             targets=targets,
             preview=True,
@@ -530,7 +530,7 @@ def check_config(config_path: Path) -> int:
     print(f"  categories: {', '.join(config.categories)}")
     print(f"  include: {', '.join(config.keywords.include) or '-'}")
     print(f"  exclude: {', '.join(config.keywords.exclude) or '-'}")
-    print(f"  database: {config.database_path}")
+    print(f"  database: {config.warehouse_location}")
     print(f"  output:   {config.output_dir}")
     for name in config.reader_names:
         mine = config.for_reader(name)
@@ -544,11 +544,13 @@ def check_config(config_path: Path) -> int:
 
 def rate(config_path: Path, paper: str, rating: str, version: int | None, reader: str | None = None) -> int:
     from arxiv_pipeline.core.ratings import RatingError, rate_paper
-    from arxiv_pipeline.core.store import Warehouse
+    from arxiv_pipeline.core.store import open_warehouse
 
     config = for_reader(load_config(config_path), reader, "arxiv-pipeline rate")
     try:
-        rated = rate_paper(Warehouse(config.database_path, reader=reader), paper, rating, "cli", version)
+        rated = rate_paper(
+            open_warehouse(config.warehouse_location, reader=reader), paper, rating, "cli", version
+        )
     except RatingError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -560,7 +562,7 @@ def serve(config_path: Path, port: int | None, reader: str | None = None) -> int
     """Only on 127.0.0.1: the ratings API is for the reader at this machine."""
     from arxiv_pipeline.core.serve import RatingServer
     from arxiv_pipeline.core.stages.publish import SITE_DIR
-    from arxiv_pipeline.core.store import Warehouse
+    from arxiv_pipeline.core.store import open_warehouse
 
     config = for_reader(load_config(config_path), reader, "arxiv-pipeline serve")
     site = config.output_dir / SITE_DIR
@@ -568,7 +570,7 @@ def serve(config_path: Path, port: int | None, reader: str | None = None) -> int
         print(f"error: no site in {site} yet; build a day first: arxiv-pipeline run", file=sys.stderr)
         return 2
     # A run holding the database makes a rating wait a little, not the page hang for minutes.
-    store = Warehouse(config.database_path, lock_timeout_s=10, reader=reader)
+    store = open_warehouse(config.warehouse_location, lock_timeout_s=10, reader=reader)
     try:
         server = RatingServer(site, store, "127.0.0.1", port or config.publish.serve_port)
     except OSError as err:
@@ -576,7 +578,7 @@ def serve(config_path: Path, port: int | None, reader: str | None = None) -> int
         print(f"error: cannot listen on {where} ({err.strerror}); choose another --port", file=sys.stderr)
         return 2
     print(
-        f"Serving {site} at {server.origin}/ (ratings go to {config.database_path}); Ctrl-C stops.",
+        f"Serving {site} at {server.origin}/ (ratings go to {config.warehouse_location}); Ctrl-C stops.",
         flush=True,
     )
     try:

@@ -6,6 +6,7 @@ the LLM endpoint. Each reads its part of the one YAML file and can be overridden
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -20,7 +21,7 @@ from arxiv_pipeline.core.config import (
 )
 from arxiv_pipeline.core.llm.client import ChatClient
 from arxiv_pipeline.core.sources import PaperSource, source_from_config
-from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.core.store import Warehouse, open_warehouse
 from arxiv_pipeline.core.summarizers import Summarizer, summarizer_from_config
 
 
@@ -41,15 +42,19 @@ class ConfigFile(dg.ConfigurableResource):
         return self._config.for_reader(reader)
 
 
-class DuckDBWarehouse(dg.ConfigurableResource):
-    """The DuckDB file every asset's table lives in (``storage.database`` unless overridden)."""
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse every asset's table lives in (``storage.database`` unless overridden): the
+    DuckDB file, or a PostgreSQL database when that is a ``postgresql://`` URL."""
 
     config_file: ConfigFile
     database_path: str | None = None
 
+    def location(self) -> str | Path:
+        return self.database_path or self.config_file.load().warehouse_location
+
     def store(self, reader: str | None = None) -> Warehouse:
         """The warehouse, or one reader's view of it (their tables, then the shared ones)."""
-        return Warehouse(self.database_path or self.config_file.load().database_path, reader=reader)
+        return open_warehouse(self.location(), reader=reader)
 
 
 class ArxivPaperSource(dg.ConfigurableResource):
@@ -118,7 +123,7 @@ def pipeline_resources(
     config_file = ConfigFile(path=config_path)
     return {
         "config_file": config_file,
-        "warehouse": DuckDBWarehouse(config_file=config_file, database_path=database_path),
+        "warehouse": WarehouseResource(config_file=config_file, database_path=database_path),
         "paper_source": ArxivPaperSource(config_file=config_file),
         "llm": LLMEndpoint(config_file=config_file, api_key=llm_api_key),
     }

@@ -12,9 +12,9 @@ from arxiv_pipeline.core.config import PipelineConfig, config_hash
 from arxiv_pipeline.core.retry import plan_retries
 from arxiv_pipeline.core.sources.calendar import announcement_date_of
 from arxiv_pipeline.core.stages.profile import profile_fingerprint
-from arxiv_pipeline.core.store import StoreBusyError, Warehouse
+from arxiv_pipeline.core.store import StoreBusyError, Warehouse, open_warehouse
 from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
-from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse
+from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 from arxiv_pipeline.run_health import TRIGGER_TAG, failed_runs, reap_dead_runs
 
 
@@ -31,11 +31,14 @@ DELIVERY = _stage("digest_delivery")
 
 
 def _reader_stores(
-    config: PipelineConfig, warehouse: DuckDBWarehouse, lock_timeout_s: float
+    config: PipelineConfig, warehouse: WarehouseResource, lock_timeout_s: float
 ) -> list[Warehouse]:
     """The top level's store, or each reader's: what the sensors look into."""
-    path = warehouse.store().path
-    return [Warehouse(path, lock_timeout_s=lock_timeout_s, reader=r) for r in config.reader_names or [None]]
+    location = warehouse.location()
+    return [
+        open_warehouse(location, lock_timeout_s=lock_timeout_s, reader=r)
+        for r in config.reader_names or [None]
+    ]
 
 
 def _merged(counts: list[dict]) -> dict[str, int]:
@@ -92,7 +95,7 @@ def announcement_sensor(
     "rebuilds the recent days from candidate_papers down.",
 )
 def config_change_sensor(
-    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.SensorResult:
     config = config_file.load()
     current = config_hash(config)
@@ -165,7 +168,7 @@ def _retry_days(
     description="Retries days with failed summaries after a back-off, up to a limit.",
 )
 def failed_summary_sensor(
-    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.SensorResult:
     config = config_file.load()
     auto = config.automation
@@ -196,7 +199,7 @@ def failed_summary_sensor(
     "fulltext.max_attempts times.",
 )
 def failed_fulltext_sensor(
-    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.SensorResult:
     config = config_file.load()
     if not config.fulltext.top:
@@ -230,7 +233,7 @@ def failed_fulltext_sensor(
     "limit; only digest_delivery runs, and targets already sent are not sent again.",
 )
 def failed_delivery_sensor(
-    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.SensorResult:
     config = config_file.load()
     delivery = config.delivery
@@ -266,7 +269,7 @@ def failed_delivery_sensor(
     "(in the site under `arxiv-pipeline serve`, or with `arxiv-pipeline rate`).",
 )
 def reader_profile_sensor(
-    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.SensorResult:
     config = config_file.load()
     # A run holding the file makes this tick skip, not wait: the next tick looks again.
@@ -300,7 +303,9 @@ def reader_profile_sensor(
     description="Records every failed run (from the UI, the schedule, a sensor or the CLI), its "
     "failing steps and error, in DuckDB's run_failures table, once per run.",
 )
-def run_failure_recorder(context: dg.SensorEvaluationContext, warehouse: DuckDBWarehouse) -> dg.SensorResult:
+def run_failure_recorder(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SensorResult:
     # The cursor (when the last tick that wrote everything started) keeps quiet ticks away from
     # DuckDB; the table decides what is new, by run id, so a run is written once. A tick that
     # cannot write raises and keeps its cursor: the next one finds the same runs unrecorded.

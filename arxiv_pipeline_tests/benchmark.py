@@ -304,27 +304,43 @@ def _concurrent_runs_scenario(
             raise RuntimeError(f"a run failed:\n{stderr[-3000:]}")
         return json.loads(stdout.strip().splitlines()[-1])
 
+    # The same runs at once on a PostgreSQL warehouse, when this machine has the server's binaries.
+    postgres = None
     try:
+        from arxiv_pipeline_tests.postgres_server import PASSWORD, USER, PostgresServer, find_postgres
+
+        if find_postgres():
+            postgres = PostgresServer().start()
+            os.environ["PGPASSWORD"] = PASSWORD  # the runs' processes read it from the environment
+        modes = ("serial", "concurrent", "postgres") if postgres else ("serial", "concurrent")
         for k in CONCURRENT_RUNS:
-            for mode in ("serial", "concurrent"):
+            for mode in modes:
                 sub = root / f"{mode}-{k}"
                 sub.mkdir()
                 config = _served_config(sub, servers, args, 40)
+                if mode == "postgres":
+                    postgres.create_database(f"bench_{k}")
+                    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+                    data["storage"]["database"] = f"postgresql://{USER}@127.0.0.1:{postgres.port}/bench_{k}"
+                    config.write_text(yaml.safe_dump(data), encoding="utf-8")
                 started = time.perf_counter()
                 if mode == "serial":
                     runs = [collect(launch(config, day)) for day in days[:k]]
                 else:
                     runs = [collect(p) for p in [launch(config, day) for day in days[:k]]]
+                database = sub / "bench.duckdb"
                 out[f"{mode}_{k}"] = {
                     "wall_s": time.perf_counter() - started,
                     "run_wall_s": [round(r["wall_s"], 2) for r in runs],
                     "lock_waits": sum(r["lock"]["waits"] for r in runs),
                     "lock_wait_total_s": sum(r["lock"]["total_s"] for r in runs),
                     "lock_wait_max_s": max(r["lock"]["max_s"] for r in runs),
-                    "duckdb_mb": round((sub / "bench.duckdb").stat().st_size / 1e6, 1),
+                    "duckdb_mb": round(database.stat().st_size / 1e6, 1) if database.exists() else None,
                 }
     finally:
         servers.close()
+        if postgres:
+            postgres.stop()
     return out
 
 
@@ -1048,6 +1064,14 @@ def print_concurrent(r: dict[str, Any]) -> None:
             f"longest {conc['lock_wait_max_s']:.2f} s "
             f"(one after another: {serial['lock_waits']} waits, {serial['lock_wait_total_s']:.1f} s)"
         )
+        if f"postgres_{k}" in r:
+            pg = r[f"postgres_{k}"]
+            print(
+                f"     all {k} at once on a PostgreSQL warehouse {pg['wall_s']:.1f} s "
+                f"({serial['wall_s'] / pg['wall_s']:.2f}x one after another on DuckDB; no single-writer lock)"
+            )
+    if "postgres_3" not in r:
+        print("  (PostgreSQL warehouse not measured: no PostgreSQL server binaries on this machine)")
 
 
 def print_month(r: dict[str, Any]) -> None:

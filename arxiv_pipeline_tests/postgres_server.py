@@ -28,10 +28,16 @@ def _binary(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def require_postgres() -> tuple[str, str]:
+def find_postgres() -> tuple[str, str] | None:
+    """initdb and pg_ctl, when this machine has them."""
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
-    if initdb and pg_ctl:
-        return initdb, pg_ctl
+    return (initdb, pg_ctl) if initdb and pg_ctl else None
+
+
+def require_postgres() -> tuple[str, str]:
+    found = find_postgres()
+    if found:
+        return found
     message = "PostgreSQL's server binaries (Debian package postgresql) are not installed"
     if os.environ.get("CI"):
         pytest.fail(f"{message}; .ci/run installs them")

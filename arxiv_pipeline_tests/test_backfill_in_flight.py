@@ -20,7 +20,7 @@ import yaml
 
 from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH
-from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.core.store import open_warehouse
 from arxiv_pipeline.run_health import PID_TAG
 from arxiv_pipeline_tests.benchmark import synthetic_papers, write_day
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
@@ -41,7 +41,14 @@ def _recordings(root: Path) -> Path:
     return recordings
 
 
-def _project(root: Path, recordings: Path, llm_url: str) -> Path:
+def _project(
+    root: Path,
+    recordings: Path,
+    llm_url: str,
+    database: str | None = None,
+    readers: list[dict[str, Any]] | None = None,
+) -> Path:
+    """The backfill project: a DuckDB file under ``root`` unless ``database`` says otherwise."""
     data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     data["categories"] = ["cs.AI", "cs.CL", "cs.LG"]
     data["keywords"] = {"include": ["large language model"], "exclude": [], "authors": []}
@@ -51,7 +58,9 @@ def _project(root: Path, recordings: Path, llm_url: str) -> Path:
     data["source"] = {"kind": "replay", "replay_dir": str(recordings)}
     data["fulltext"] = {"top": 0}
     data["automation"] = {"first_day": DAYS[0].isoformat()}
-    data["storage"] = {"database": str(root / "digest.duckdb"), "output_dir": str(root / "out")}
+    data["storage"] = {"database": database or str(root / "digest.duckdb"), "output_dir": str(root / "out")}
+    if readers:
+        data["readers"] = readers
     path = root / "arxiv_pipeline.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -74,8 +83,8 @@ def _backfill(root: Path, config: Path, monkeypatch: pytest.MonkeyPatch, *extra:
         return instance.get_run_records(dg.RunsFilter(job_name="daily_digest_job"))
 
 
-def _picks(database: Path) -> dict[str, Any]:
-    store = Warehouse(database)
+def _picks(database: str | Path, reader: str | None = None) -> dict[str, Any]:
+    store = open_warehouse(database, reader=reader)
     return {
         "scores": store.query(
             "SELECT announce_date, arxiv_id, rank, selected, reason FROM paper_scores ORDER BY 1, 2"
@@ -230,7 +239,7 @@ def test_stopping_a_backfill_in_flight_ends_every_run_and_a_rerun_pays_nothing_t
     rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert "5 of 5 announcement days built" in rerun.stdout
-    summarized = Warehouse(tmp_path / "digest.duckdb").query(
+    summarized = open_warehouse(tmp_path / "digest.duckdb").query(
         "SELECT count(*) AS n FROM llm_calls WHERE purpose = 'summary' AND status = 'ok'"
     )[0]["n"]
     assert llm_server.calls_for("summary") == summarized == 3 * len(DAYS)

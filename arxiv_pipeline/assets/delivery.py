@@ -10,7 +10,7 @@ from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.delivery import delivery_version
 from arxiv_pipeline.core.stages.deliver import deliver_day
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse
+from arxiv_pipeline.resources import ConfigFile, WarehouseResource
 from arxiv_pipeline.run_health import run_alive
 
 
@@ -50,7 +50,7 @@ def digest_delivery(
     context: dg.AssetExecutionContext,
     config: DeliveryRequest,
     config_file: ConfigFile,
-    warehouse: DuckDBWarehouse,
+    warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     reader = reader_of(context)
     settings, day, store = config_file.load(reader), partition_day(context), warehouse.store(reader)

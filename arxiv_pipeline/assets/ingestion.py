@@ -7,7 +7,7 @@ from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.sources import SOURCE_VERSION
 from arxiv_pipeline.core.stages.ingest import fetch_listings
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse
+from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 
 
 @dg.asset(
@@ -34,7 +34,7 @@ from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehou
 def arxiv_listings(
     context: dg.AssetExecutionContext,
     config_file: ConfigFile,
-    warehouse: DuckDBWarehouse,
+    warehouse: WarehouseResource,
     paper_source: ArxivPaperSource,
 ) -> dg.MaterializeResult:
     config, day, store = config_file.load(), partition_day(context), warehouse.store()

@@ -21,7 +21,7 @@ from arxiv_pipeline.core.stages.publish import (
     publish_site_index,
 )
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse
+from arxiv_pipeline.resources import ConfigFile, WarehouseResource
 
 TEMPLATES_VERSION = templates_version()
 PUBLISHING = {"group_name": "publishing", "owners": OWNERS, "code_version": TEMPLATES_VERSION}
@@ -47,7 +47,7 @@ PUBLISHING = {"group_name": "publishing", "owners": OWNERS, "code_version": TEMP
     **PUBLISHING,
 )
 def digest_markdown(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     config, day = config_file.load(reader_of(context)), partition_day(context)
     with warehouse.store(reader_of(context)).held() as store:
@@ -84,7 +84,7 @@ def digest_markdown(
     **PUBLISHING,
 )
 def daily_digest(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     day = partition_day(context)
     with warehouse.store(reader_of(context)).held() as store:
@@ -109,7 +109,7 @@ def daily_digest(
     **PUBLISHING,
 )
 def digest_export(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     with warehouse.store(reader_of(context)).held() as store:
         report = publish_export(
@@ -128,7 +128,7 @@ def digest_export(
     **PUBLISHING,
 )
 def site_day_page(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     with warehouse.store(reader_of(context)).held() as store:
         report = publish_day_page(
@@ -146,7 +146,7 @@ def site_day_page(
     **PUBLISHING,
 )
 def site_index(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     with warehouse.store(reader_of(context)).held() as store:
         report = publish_site_index(config_file.load(reader_of(context)), store)
@@ -164,7 +164,7 @@ def site_index(
     **PUBLISHING,
 )
 def digest_feeds(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     with warehouse.store(reader_of(context)).held() as store:
         report = publish_feeds(config_file.load(reader_of(context)), store, context.run.run_id)

@@ -20,7 +20,7 @@ from arxiv_pipeline.core.stages.profile import build_reader_profile
 from arxiv_pipeline.core.stages.score import score_papers
 from arxiv_pipeline.core.stages.select import decide_candidates
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehouse, LLMEndpoint
+from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, LLMEndpoint, WarehouseResource
 
 
 @dg.asset(
@@ -45,7 +45,7 @@ from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, DuckDBWarehou
     ],
 )
 def candidate_papers(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     day = partition_day(context)
     with warehouse.store(reader_of(context)).held() as store:
@@ -80,7 +80,7 @@ def candidate_papers(
 def reader_profile(
     context: dg.AssetExecutionContext,
     config_file: ConfigFile,
-    warehouse: DuckDBWarehouse,
+    warehouse: WarehouseResource,
     paper_source: ArxivPaperSource,
 ) -> dg.MaterializeResult:
     config, store = config_file.load(reader_of(context)), warehouse.store(reader_of(context))
@@ -127,7 +127,7 @@ def reader_profile(
     ],
 )
 def paper_scores(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse, llm: LLMEndpoint
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
     day, store = partition_day(context), warehouse.store(reader_of(context))
     config = config_file.load(reader_of(context))

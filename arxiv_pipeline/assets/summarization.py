@@ -11,7 +11,7 @@ from arxiv_pipeline.core.stages.fulltext import fetch_fulltexts
 from arxiv_pipeline.core.stages.summarize import summarize_papers
 from arxiv_pipeline.core.summarizers import ExtractiveSummarizer, summarizers_version
 from arxiv_pipeline.partitions import announcement_days, partition_day
-from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
+from arxiv_pipeline.resources import ConfigFile, LLMEndpoint, WarehouseResource
 
 
 @dg.asset(
@@ -30,7 +30,7 @@ from arxiv_pipeline.resources import ConfigFile, DuckDBWarehouse, LLMEndpoint
     metadata=table_metadata("paper_fulltext"),
 )
 def paper_fulltext(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     config, day = config_file.load(reader_of(context)), partition_day(context)
     # Network waits: the store is opened per write.
@@ -70,7 +70,7 @@ def paper_fulltext(
     ],
 )
 def paper_summaries(
-    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: DuckDBWarehouse, llm: LLMEndpoint
+    context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
     config, day, store = (
         config_file.load(reader_of(context)),

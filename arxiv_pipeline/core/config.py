@@ -583,9 +583,44 @@ class DeliveryConfig(_Section):
         return check_unique_names("target", targets)
 
 
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def is_postgres_url(location: object) -> bool:
+    return isinstance(location, str) and urlparse(location).scheme in POSTGRES_SCHEMES
+
+
+def postgres_url_problem(url: str) -> str | None:
+    """What is wrong with a warehouse URL, said so the user can fix it; None when it will do."""
+    parts = urlparse(url)
+    if parts.password:
+        return (
+            "holds a password; remove it from the URL and set PGPASSWORD in the environment "
+            "(or use ~/.pgpass), so no secret sits in the configuration"
+        )
+    if not parts.hostname and "host=" not in parts.query:
+        return "names no host; write it as postgresql://USER@HOST:PORT/DATABASE"
+    if not parts.path.strip("/"):
+        return "names no database; write it as postgresql://USER@HOST:PORT/DATABASE"
+    return None
+
+
 class StorageConfig(_Section):
-    database: str = "data/arxiv_pipeline.duckdb"
+    database: str = Field(
+        default="data/arxiv_pipeline.duckdb",
+        description="The warehouse: a DuckDB file (the default), or a PostgreSQL database as "
+        "postgresql://USER@HOST:PORT/DATABASE for runs on several machines (password from "
+        "PGPASSWORD or ~/.pgpass; needs the lab extra).",
+    )
     output_dir: str = "data/digests"
+
+    @field_validator("database")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        problem = postgres_url_problem(value) if is_postgres_url(value) else None
+        if problem:
+            raise ValueError(f"the PostgreSQL URL {problem}")
+        return value
 
 
 def check_unique_names(kind: str, items: list[Any]) -> list[Any]:
@@ -735,6 +770,12 @@ class PipelineConfig(_Section):
     @property
     def database_path(self) -> Path:
         return self.resolve(self.storage.database)
+
+    @property
+    def warehouse_location(self) -> str | Path:
+        """The DuckDB file, or the PostgreSQL database's URL."""
+        database = self.storage.database
+        return database if is_postgres_url(database) else self.database_path
 
     @property
     def output_dir(self) -> Path:
@@ -950,7 +991,10 @@ def _writable(path: Path) -> bool:
 def check_writable(config: PipelineConfig) -> None:
     """Before a run writes anything: the database and the digest folder can be written."""
     problems = []
-    for key, path in (("storage.database", config.database_path), ("storage.output_dir", config.output_dir)):
+    paths = [("storage.output_dir", config.output_dir)]
+    if not is_postgres_url(config.storage.database):
+        paths.insert(0, ("storage.database", config.database_path))
+    for key, path in paths:
         if not _writable(path):
             problems.append(
                 f"  {key}: cannot write {path} (no permission, or a file is in the way); "

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from arxiv_pipeline.core.config import is_postgres_url
 from arxiv_pipeline.core.models import Listing, Paper, sql_columns
 from arxiv_pipeline.core.records import listing_from_row
 
@@ -340,8 +341,35 @@ _NO_ANNOUNCEMENT = (
     "SELECT announce_date FROM feed_reports GROUP BY announce_date HAVING bool_and(status = 'empty')"
 )
 
-_SCHEMA_READY: set[tuple[str, int, int]] = set()
+# A paper's newest version wins; replaying an older day never rolls one back.
+_MERGE_PAPERS = """
+    ON CONFLICT (arxiv_id) DO UPDATE SET
+        title = CASE WHEN EXCLUDED.latest_version >= target.latest_version
+                     THEN EXCLUDED.title ELSE target.title END,
+        primary_category = CASE WHEN EXCLUDED.latest_version >= target.latest_version
+                     THEN EXCLUDED.primary_category ELSE target.primary_category END,
+        latest_version = greatest(target.latest_version, EXCLUDED.latest_version),
+        first_announced = least(target.first_announced, EXCLUDED.first_announced),
+        last_announce_type = CASE WHEN EXCLUDED.last_announced >= target.last_announced
+                     THEN EXCLUDED.last_announce_type ELSE target.last_announce_type END,
+        last_announced = greatest(target.last_announced, EXCLUDED.last_announced),
+        replaced = target.replaced OR EXCLUDED.replaced,
+        updated_at = EXCLUDED.updated_at
+"""
+
+_SCHEMA_READY: set[tuple[Any, ...]] = set()
 _SCHEMA_LOCK = threading.Lock()
+
+
+def open_warehouse(
+    location: str | Path, lock_timeout_s: float = 120.0, reader: str | None = None
+) -> Warehouse:
+    """The DuckDB file at a path, or the PostgreSQL database at a ``postgresql://`` URL."""
+    if is_postgres_url(location):
+        from arxiv_pipeline.core.store_postgres import PostgresWarehouse
+
+        return PostgresWarehouse(str(location), lock_timeout_s, reader)
+    return Warehouse(location, lock_timeout_s, reader)
 
 
 class StoreBusyError(RuntimeError):
@@ -394,7 +422,13 @@ def table_columns(table: str) -> list[tuple[str, str, bool]]:
 
 class Warehouse:
     """A DuckDB file with the pipeline's tables. Cheap to create; connects per operation, or once
-    for a whole step inside ``held()``."""
+    for a whole step inside ``held()``.
+
+    The SQL here is written to run on PostgreSQL too (``PostgresWarehouse``); what differs lives in
+    the few hooks below: connecting, the schema, bulk inserts, a row hash and row locks."""
+
+    # Breaks ties between rows with the same timestamp in the order they were written.
+    _INSERTION_ORDER = "rowid"
 
     def __init__(self, path: str | Path, lock_timeout_s: float = 120.0, reader: str | None = None) -> None:
         self.path = Path(path)
@@ -402,6 +436,20 @@ class Warehouse:
         # A reader's store sees their own tables first, then the shared ones (SHARED_TABLES).
         self.reader = reader
         self._held: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, as a stable key (for caches that outlive one Warehouse)."""
+        return str(self.path.resolve())
+
+    @staticmethod
+    def _row_hash(columns: str) -> str:
+        """SQL for a 128-bit-summable hash of a row's ``columns`` (a day's fingerprint is their sum)."""
+        return f"hash({columns})::HUGEINT"
+
+    def _lock_for_update(self, conn: Any, key: str) -> None:
+        """Inside a transaction: no other writer gets past this with the same ``key`` until it ends.
+        DuckDB's file has one writing process at a time, so nothing to do here."""
 
     # -- connections and schema -----------------------------------------------------------
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -495,15 +543,23 @@ class Warehouse:
     # -- generic reads and writes ---------------------------------------------------------
     @staticmethod
     def _insert(
-        conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]], verb: str = "INSERT"
+        conn: duckdb.DuckDBPyConnection,
+        table: str,
+        rows: Sequence[Mapping[str, Any]],
+        verb: str = "INSERT",
+        on_conflict: str = "",
     ) -> None:
+        """Insert rows in one statement. ``verb`` "INSERT OR REPLACE" replaces rows with the same
+        primary key; ``on_conflict`` is an ``ON CONFLICT ...`` clause (the table is ``target``)."""
         if not rows:
             return
         frame = pd.DataFrame.from_records(list(rows))
         columns = ", ".join(frame.columns)
         conn.register("incoming_rows", frame)
         try:
-            conn.execute(f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming_rows")
+            conn.execute(
+                f"{verb} INTO {table} AS target ({columns}) SELECT {columns} FROM incoming_rows {on_conflict}"
+            )
         finally:
             conn.unregister("incoming_rows")
 
@@ -540,22 +596,22 @@ class Warehouse:
         columns = ", ".join(data_columns(table))
         with self._transaction() as conn:
             # A temp table of the target's exact types, so values compare as they would be stored.
-            conn.execute(f"CREATE OR REPLACE TEMP TABLE incoming_day AS SELECT * FROM {table} LIMIT 0")
-            try:
-                self._insert(conn, "incoming_day", [{**r, "announce_date": day} for r in rows])
-                stored = f"SELECT {columns} FROM {table} WHERE announce_date = ?"
-                differing = conn.execute(
-                    f"SELECT count(*) FROM ((SELECT {columns} FROM incoming_day EXCEPT ALL {stored}) "
-                    f"UNION ALL ({stored} EXCEPT ALL SELECT {columns} FROM incoming_day))",
-                    [day, day],
-                ).fetchone()
-                if differing is not None and differing[0] == 0:
-                    return False
+            # Made and dropped inside the transaction: a failure rolls it back with the rest.
+            conn.execute("DROP TABLE IF EXISTS incoming_day")
+            conn.execute(f"CREATE TEMP TABLE incoming_day AS SELECT * FROM {table} LIMIT 0")
+            self._insert(conn, "incoming_day", [{**r, "announce_date": day} for r in rows])
+            stored = f"SELECT {columns} FROM {table} WHERE announce_date = ?"
+            differing = conn.execute(
+                f"SELECT count(*) FROM ((SELECT {columns} FROM incoming_day EXCEPT ALL {stored}) "
+                f"UNION ALL ({stored} EXCEPT ALL SELECT {columns} FROM incoming_day)) AS differing",
+                [day, day],
+            ).fetchone()
+            changed = differing is None or differing[0] != 0
+            if changed:
                 conn.execute(f"DELETE FROM {table} WHERE announce_date = ?", [day])
                 conn.execute(f"INSERT INTO {table} SELECT * FROM incoming_day")
-                return True
-            finally:
-                conn.execute("DROP TABLE IF EXISTS incoming_day")
+            conn.execute("DROP TABLE incoming_day")
+            return changed
 
     def read_day(self, table: str, day: date, order_by: str | None = None) -> list[dict[str, Any]]:
         order = f" ORDER BY {order_by}" if order_by else ""
@@ -599,27 +655,7 @@ class Warehouse:
         if not rows:
             return
         with self.connect() as conn:
-            conn.register("incoming_papers", pd.DataFrame.from_records(list(rows)))
-            try:
-                conn.execute("""
-                    INSERT INTO papers SELECT arxiv_id, latest_version, title, primary_category,
-                        first_announced, last_announced, last_announce_type, replaced, updated_at
-                    FROM incoming_papers
-                    ON CONFLICT (arxiv_id) DO UPDATE SET
-                        title = CASE WHEN EXCLUDED.latest_version >= papers.latest_version
-                                     THEN EXCLUDED.title ELSE papers.title END,
-                        primary_category = CASE WHEN EXCLUDED.latest_version >= papers.latest_version
-                                     THEN EXCLUDED.primary_category ELSE papers.primary_category END,
-                        latest_version = greatest(papers.latest_version, EXCLUDED.latest_version),
-                        first_announced = least(papers.first_announced, EXCLUDED.first_announced),
-                        last_announce_type = CASE WHEN EXCLUDED.last_announced >= papers.last_announced
-                                     THEN EXCLUDED.last_announce_type ELSE papers.last_announce_type END,
-                        last_announced = greatest(papers.last_announced, EXCLUDED.last_announced),
-                        replaced = papers.replaced OR EXCLUDED.replaced,
-                        updated_at = EXCLUDED.updated_at
-                """)
-            finally:
-                conn.unregister("incoming_papers")
+            self._insert(conn, "papers", rows, on_conflict=_MERGE_PAPERS)
 
     def listed_ids(self, day: date) -> set[str]:
         return set(
@@ -629,7 +665,7 @@ class Warehouse:
     def listing_meta(self, day: date) -> dict[str, Any]:
         """When the day was fetched and from which sources."""
         return self.query(
-            "SELECT max(fetched_at) AS fetched_at, list(DISTINCT source ORDER BY source) AS sources "
+            "SELECT max(fetched_at) AS fetched_at, array_agg(DISTINCT source ORDER BY source) AS sources "
             "FROM arxiv_listings WHERE announce_date = ?",
             [day],
         )[0]
@@ -638,7 +674,7 @@ class Warehouse:
         """Full API records (not feed-only ones) stored for the day, by versioned id."""
         rows = self.query(
             "SELECT * FROM arxiv_listings WHERE announce_date = ? AND metadata_source = 'api' "
-            "AND list_contains(?, versioned_id)",
+            "AND versioned_id = ANY(?)",
             [day, list(versioned_ids)],
         )
         records = {}
@@ -653,10 +689,10 @@ class Warehouse:
         DuckDB, so a 2,000-paper day costs milliseconds, not a read."""
         parts = " UNION ALL ".join(
             f"SELECT '{t}' AS t, count(*) AS n, "
-            f"sum(hash({expr or ', '.join(data_columns(t))})::HUGEINT) AS h FROM {t} WHERE announce_date = ?"
+            f"sum({self._row_hash(expr or ', '.join(data_columns(t)))}) AS h FROM {t} WHERE announce_date = ?"
             for t, expr in sources.items()
         )
-        rows = self.query(f"SELECT t, n, h FROM ({parts}) ORDER BY t", [day] * len(sources))
+        rows = self.query(f"SELECT t, n, h FROM ({parts}) AS tables ORDER BY t", [day] * len(sources))
         return ";".join(f"{r['t']}:{r['n']}:{r['h']}" for r in rows)
 
     def published_file(self, path: str) -> dict[str, Any] | None:
@@ -720,7 +756,7 @@ class Warehouse:
             return []
         return self.query(
             "SELECT * FROM ranking_cache WHERE model = ? AND prompt_version = ? AND interests_hash = ? "
-            "AND list_contains(?, arxiv_id || 'v' || version)",
+            "AND arxiv_id || 'v' || version = ANY(?)",
             [model, prompt_version, interests_hash, list(versioned_ids)],
         )
 
@@ -739,8 +775,9 @@ class Warehouse:
     def current_ratings(self) -> dict[str, dict[str, Any]]:
         """Each rated paper's latest rating (undone ones left out), by id."""
         rows = self.query(
-            "SELECT arxiv_id, version, rating, rated_at, source FROM ratings "
-            "QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY rated_at DESC, rowid DESC) = 1"
+            "SELECT arxiv_id, version, rating, rated_at, source FROM ("
+            "SELECT *, row_number() OVER (PARTITION BY arxiv_id "
+            f"ORDER BY rated_at DESC, {self._INSERTION_ORDER} DESC) AS n FROM ratings) AS r WHERE n = 1"
         )
         return {r["arxiv_id"]: r for r in rows if r["rating"] != 0}
 
@@ -751,14 +788,16 @@ class Warehouse:
             return {}
         rows = self.query(
             """
-            SELECT * FROM (
-                SELECT arxiv_id, version, title, abstract, announce_date AS seen FROM arxiv_listings
-                WHERE list_contains(?, arxiv_id)
-                UNION ALL
-                SELECT arxiv_id, version, title, abstract, CAST(fetched_at AS DATE) FROM library_papers
-                WHERE list_contains(?, arxiv_id)
-            )
-            QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY version DESC, seen DESC) = 1
+            SELECT arxiv_id, version, title, abstract, seen FROM (
+                SELECT *, row_number() OVER (PARTITION BY arxiv_id ORDER BY version DESC, seen DESC) AS n
+                FROM (
+                    SELECT arxiv_id, version, title, abstract, announce_date AS seen FROM arxiv_listings
+                    WHERE arxiv_id = ANY(?)
+                    UNION ALL
+                    SELECT arxiv_id, version, title, abstract, CAST(fetched_at AS DATE) FROM library_papers
+                    WHERE arxiv_id = ANY(?)
+                ) AS texts
+            ) AS newest WHERE n = 1
             """,
             [list(arxiv_ids), list(arxiv_ids)],
         )
@@ -768,8 +807,11 @@ class Warehouse:
         """The ``limit`` most recently listed papers (one row each, newest version)."""
         return self.query(
             """
-            SELECT arxiv_id, title, abstract, announce_date FROM arxiv_listings
-            QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY version DESC, announce_date DESC) = 1
+            SELECT arxiv_id, title, abstract, announce_date FROM (
+                SELECT arxiv_id, title, abstract, announce_date, row_number() OVER (
+                    PARTITION BY arxiv_id ORDER BY version DESC, announce_date DESC) AS n
+                FROM arxiv_listings
+            ) AS newest WHERE n = 1
             ORDER BY announce_date DESC, arxiv_id LIMIT ?
             """,
             [limit],
@@ -823,7 +865,7 @@ class Warehouse:
             return {}
         rows = self.query(
             "SELECT * FROM summary_cache WHERE kind = ? AND model = ? AND prompt_version = ? "
-            "AND language = ? AND list_contains(?, arxiv_id || 'v' || version)",
+            "AND language = ? AND arxiv_id || 'v' || version = ANY(?)",
             [kind, model, prompt_version, language, list(versioned_ids)],
         )
         return {(r["arxiv_id"], r["version"]): r for r in rows}
@@ -888,8 +930,7 @@ class Warehouse:
             return {}
         ids = [f"{a}v{v}" for a, v in versioned]
         rows = self.query(
-            "SELECT * FROM paper_fulltext WHERE arxiv_id || 'v' || CAST(version AS VARCHAR) IN "
-            "(SELECT unnest(?::VARCHAR[]))",
+            "SELECT * FROM paper_fulltext WHERE arxiv_id || 'v' || CAST(version AS VARCHAR) = ANY(?)",
             [ids],
         )
         return {(r["arxiv_id"], r["version"]): r for r in rows}
@@ -914,6 +955,7 @@ class Warehouse:
         writes at a time: two runs of the same day never both send. Returns the row that stood in
         the way, or None when the claim is ours."""
         with self._transaction() as conn:
+            self._lock_for_update(conn, f"deliveries/{row['announce_date']}/{row['target']}")
             cursor = conn.execute(
                 "SELECT * FROM deliveries WHERE announce_date = ? AND target = ?",
                 [row["announce_date"], row["target"]],
@@ -946,9 +988,7 @@ class Warehouse:
         """Which of these runs' failures are already recorded."""
         if not run_ids:
             return set()
-        return set(
-            self._column("SELECT run_id FROM run_failures WHERE list_contains(?, run_id)", [list(run_ids)])
-        )
+        return set(self._column("SELECT run_id FROM run_failures WHERE run_id = ANY(?)", [list(run_ids)]))
 
     def record_run_failures(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """One row per failed run (its id is the key: recording it again changes nothing)."""

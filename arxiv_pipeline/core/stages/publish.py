@@ -65,7 +65,7 @@ def load_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Dige
     """The day's digest as the store holds it now. A run renders it five times (two digests, the
     export, the page, the feeds) and the feeds read a week of days: a digest whose source rows are
     unchanged (same fingerprint, same config) is built once per process."""
-    key = (str(store.path.resolve()), day, store.day_fingerprint(day, DIGEST_SOURCES), _settings(config))
+    key = (store.location, day, store.day_fingerprint(day, DIGEST_SOURCES), _settings(config))
     with _LOADED_LOCK:
         if key in _LOADED:
             _LOADED.move_to_end(key)
