@@ -542,6 +542,39 @@ def check_config(config_path: Path) -> int:
     return 0
 
 
+def copy_warehouse_to(config_path: Path, target: str, replace: bool) -> int:
+    """Copy the configured warehouse (every reader's tables too) to another one."""
+    from arxiv_pipeline.core.config import is_postgres_url, postgres_url_problem
+    from arxiv_pipeline.core.store import WarehouseNotEmptyError, copy_warehouse
+
+    config = load_config(config_path)
+    source = config.warehouse_location
+    if is_postgres_url(target):
+        problem = postgres_url_problem(target)
+        if problem:
+            raise ConfigError(f"--to: the PostgreSQL URL {problem}")
+        destination: str | Path = target
+    else:
+        destination = Path(target).expanduser().resolve()
+    if str(destination) == str(source):
+        raise ConfigError(f"--to names the warehouse being copied ({source}); name another one")
+    print(f"Copying {source} to {destination} ...", flush=True)
+    try:
+        copied = copy_warehouse(source, destination, config.reader_names, replace)
+    except WarehouseNotEmptyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    width = max(map(len, copied))
+    for name, rows in copied.items():
+        if rows:
+            print(f"  {name:<{width}}  {rows:>8} rows")
+    print(
+        f"Copied {sum(copied.values())} rows. To use it, set storage.database: {destination} "
+        f"in {config_path}{' (password in PGPASSWORD)' if is_postgres_url(target) else ''}."
+    )
+    return 0
+
+
 def rate(config_path: Path, paper: str, rating: str, version: int | None, reader: str | None = None) -> int:
     from arxiv_pipeline.core.ratings import RatingError, rate_paper
     from arxiv_pipeline.core.store import open_warehouse
@@ -666,6 +699,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     deploy_p.add_argument("directory", type=Path, help="folder to write them to")
     deploy_p.add_argument("--force", action="store_true", help="replace files already there")
+    copy_p = sub.add_parser(
+        "copy-warehouse",
+        parents=[common],
+        help="copy the warehouse (every table, every reader's) to another: a PostgreSQL URL or a DuckDB file",
+    )
+    copy_p.add_argument(
+        "--to", required=True, help="postgresql://USER@HOST:PORT/DATABASE (password in PGPASSWORD) or a path"
+    )
+    copy_p.add_argument("--replace", action="store_true", help="replace rows the target already holds")
     rate_p = sub.add_parser(
         "rate", parents=[common], help="rate a paper: up (more like this), down (less like this) or clear"
     )
@@ -720,6 +762,8 @@ def main(argv: list[str] | None = None) -> int:
             return run(config_path, args.date, verbose, args.in_backfill)
         if args.command == "backfill":
             return backfill(config_path, args.start, args.end, verbose, args.runs_in_flight)
+        if args.command == "copy-warehouse":
+            return copy_warehouse_to(config_path, args.to, args.replace)
         if args.command == "rate":
             return rate(config_path, args.paper, args.rating, args.paper_version, args.reader)
         if args.command == "serve":

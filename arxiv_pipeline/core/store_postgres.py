@@ -99,6 +99,9 @@ class _Cursor:
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(_from_pg(v) for v in row) for row in self._cursor.fetchall()]
 
+    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        return [tuple(_from_pg(v) for v in row) for row in self._cursor.fetchmany(size)]
+
     def fetchone(self) -> tuple[Any, ...] | None:
         row = self._cursor.fetchone()
         return None if row is None else tuple(_from_pg(v) for v in row)

@@ -83,12 +83,14 @@ def _normal(value: Any) -> Any:
     return value
 
 
-def _contents(location: str | Path) -> dict[str, list[tuple[Any, ...]]]:
+def _contents(
+    location: str | Path, reader: str | None = None, leave_out: set[str] = VOLATILE
+) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows (less when and by which run they were written), in a stable order."""
-    store = open_warehouse(location)
+    store = open_warehouse(location, reader=reader)
     found = {}
     for table in TABLES:
-        columns = [c for c, _, _ in table_columns(table) if c not in VOLATILE]
+        columns = [c for c, _, _ in table_columns(table) if c not in leave_out]
         rows = store.query(f"SELECT {', '.join(columns)} FROM {table}")
         found[table] = sorted((tuple(_normal(r[c]) for c in columns) for r in rows), key=repr)
     return found
@@ -260,3 +262,45 @@ def test_store_round_trips_and_errors(warehouse_url: str, config_files: ConfigFa
     with pytest.raises(WarehouseUnavailableError, match="cannot connect to the warehouse postgresql://u@"):
         gone.query("SELECT 1")
     assert time.monotonic() - started < 15
+
+
+def test_copy_warehouse_moves_a_lab_into_postgres_and_it_carries_on(
+    config_files: ConfigFactory,
+    warehouse_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    duck = tmp_path / "digest.duckdb"
+    storage = {"database": str(duck), "output_dir": str(tmp_path / "out")}
+    path = config_files.write(storage=storage, readers=READERS)
+    for day in (DAY_1, DAY_2):
+        assert main(["--config", str(path), "run", "--date", day.isoformat()]) == 0
+    for rating in ("up", "down", "up"):
+        assert main(["--config", str(path), "rate", "2611.10001", rating, "--reader", "bo"]) == 0
+    capsys.readouterr()
+
+    assert main(["--config", str(path), "copy-warehouse", "--to", warehouse_url]) == 0
+    out = capsys.readouterr().out
+    assert "bo/ratings" in out and f"set storage.database: {warehouse_url}" in out
+    # Everything, provenance included, for the shared tables and each reader's.
+    for reader in (None, "ana", "bo"):
+        assert _contents(warehouse_url, reader, set()) == _contents(duck, reader, set()), reader
+    assert open_warehouse(warehouse_url, reader="bo").current_ratings()["2611.10001"]["rating"] == 1
+
+    # Copying again would mix two histories: refused unless asked to replace.
+    assert main(["--config", str(path), "copy-warehouse", "--to", warehouse_url]) == 2
+    assert "already holds rows" in capsys.readouterr().err
+    assert main(["--config", str(path), "copy-warehouse", "--to", warehouse_url, "--replace"]) == 0
+    assert _contents(warehouse_url, "ana", set()) == _contents(duck, "ana", set())
+    assert main(["--config", str(path), "copy-warehouse", "--to", str(duck)]) == 2
+
+    # The lab switches over: the next run of a built day finds nothing to redo.
+    before = open_warehouse(warehouse_url, reader="ana").query(
+        "SELECT kind, run_id, rendered_at FROM digests"
+    )
+    path = config_files.write(storage={**storage, "database": warehouse_url}, readers=READERS)
+    assert main(["--config", str(path), "run", "--date", DAY_2.isoformat()]) == 0
+    after = open_warehouse(warehouse_url, reader="ana").query("SELECT kind, run_id, rendered_at FROM digests")
+    assert sorted(after, key=repr) == sorted(before, key=repr)

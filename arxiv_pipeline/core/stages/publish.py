@@ -109,17 +109,24 @@ def inputs_key(config: PipelineConfig, store: Warehouse, days: Sequence[date], *
 def write_unless_unchanged(
     store: Warehouse, path: Path, inputs: str, render: Callable[[], str], run_id: str | None = None
 ) -> tuple[str, bool]:
-    """(the file's text, whether it was written): rendered and written only when the stored record
-    says different inputs made it, or the file on disk is not the one recorded."""
+    """(the file's text, whether it was written): rendered only when the stored record says
+    different inputs made it, or the file on disk is not the one recorded; written only when what
+    was rendered differs from the file on disk."""
     record = store.published_file(str(path))
-    if record is not None and record["inputs"] == inputs and path.is_file():
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() == record["sha256"]:
-            return data.decode("utf-8"), False
+    stored = path.read_bytes() if record is not None and path.is_file() else None
+    on_disk = hashlib.sha256(stored).hexdigest() if stored is not None else None
+    if record is not None and record["inputs"] == inputs and on_disk == record["sha256"]:
+        return stored.decode("utf-8"), False
     text = render()
-    write_atomic(path, text)
     data = text.encode("utf-8")
-    store.record_published(str(path), inputs, hashlib.sha256(data).hexdigest(), len(data), run_id)
+    sha = hashlib.sha256(data).hexdigest()
+    if record is not None and on_disk == sha == record["sha256"]:
+        # The same bytes from new inputs (a new renderer, the warehouse copied to another
+        # database): the file and its record stay, now keyed by these inputs.
+        store.upsert("published_files", [{**record, "inputs": inputs}])
+        return text, False
+    write_atomic(path, text)
+    store.record_published(str(path), inputs, sha, len(data), run_id)
     return text, True
 
 
