@@ -1,8 +1,9 @@
 """The lab deployment, for real: the files `arxiv-pipeline deployment` writes, on a real PostgreSQL
 server, with the three services of the README (code server, webserver, daemon) as processes. A
 5-day backfill launched through the webserver's GraphQL API (what the UI's "Materialize" does) is
-run by the daemon's queue with several runs in flight on one DuckDB file; the run history then
-survives a restart of the webserver and the daemon."""
+run by the daemon's queue with several runs in flight, writing the warehouse in the same
+PostgreSQL server (``storage.database: postgresql://...``); the run history then survives a
+restart of the webserver and the daemon."""
 
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ import requests
 import yaml
 
 from arxiv_pipeline.cli import main as cli_main
-from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH
-from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, load_config
+from arxiv_pipeline.core.store import open_warehouse
 from arxiv_pipeline_tests.benchmark import synthetic_papers, write_day
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
-from arxiv_pipeline_tests.postgres_server import PostgresServer
+from arxiv_pipeline_tests.postgres_server import PASSWORD, USER, PostgresServer
 from arxiv_pipeline_tests.test_webserver import free_port
 
 BIN = Path(sys.executable).parent
@@ -148,7 +149,7 @@ class Lab:
         raise AssertionError(f"the webserver did not load the definitions: {last}")
 
 
-def _project(root: Path, llm_url: str) -> Path:
+def _project(root: Path, llm_url: str, warehouse: str) -> Path:
     recordings = root / "recordings"
     for i, day in enumerate(DAYS):
         write_day(recordings, day, synthetic_papers(12, day, seed=i, id_offset=100 * i))
@@ -161,7 +162,7 @@ def _project(root: Path, llm_url: str) -> Path:
     data["llm"].update(base_url=llm_url, model="lab-model", api_key_env="LAB_LLM_KEY")
     data["source"] = {"kind": "replay", "replay_dir": str(recordings)}
     data["fulltext"] = {"top": 0}
-    data["storage"] = {"database": str(root / "lab.duckdb"), "output_dir": str(root / "out")}
+    data["storage"] = {"database": warehouse, "output_dir": str(root / "out")}
     path = root / "arxiv_pipeline.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -178,8 +179,9 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture(scope="module")
 def llm_server() -> Iterator[FakeOpenAI]:
-    # Calls take a moment, as real ones do: runs then wait on the llm pool, in flight together.
-    with FakeOpenAI(latency_s=0.3) as server:
+    # Calls take a moment, as real ones do: runs then wait on the llm pool, in flight together
+    # (at 0.3 s a call, runs on this warehouse finished too soon to overlap three at a time).
+    with FakeOpenAI(latency_s=1.0) as server:
         yield server
 
 
@@ -197,11 +199,14 @@ def lab(
     home.mkdir()
     (root / "dagster.yaml").rename(home / "dagster.yaml")
     postgres.create_database("dagster_lab")
+    postgres.create_database("lab_warehouse")
+    warehouse = f"postgresql://{USER}@127.0.0.1:{postgres.port}/lab_warehouse"
     env = {
         **os.environ,
         **postgres.env("dagster_lab"),
+        "PGPASSWORD": PASSWORD,  # the warehouse's, as arxiv-pipeline.env gives it
         "DAGSTER_HOME": str(home),
-        "ARXIV_PIPELINE_CONFIG": str(_project(root, llm_server.base_url)),
+        "ARXIV_PIPELINE_CONFIG": str(_project(root, llm_server.base_url, warehouse)),
         "LAB_LLM_KEY": "sk-lab-test",
     }
     lab = Lab(root, env, code_port)
@@ -221,6 +226,7 @@ def _instance(lab: Lab) -> dg.DagsterInstance:
         "DAGSTER_PG_USER",
         "DAGSTER_PG_PASSWORD",
         "DAGSTER_PG_DB",
+        "PGPASSWORD",
     ):
         os.environ[key] = lab.env[key]
     return dg.DagsterInstance.from_config(lab.env["DAGSTER_HOME"])
@@ -269,11 +275,12 @@ def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm
     print(f"\n{len(runs)} runs, at most {in_flight} in flight")
     assert in_flight >= 3
 
-    database = lab.root / "lab.duckdb"
+    # The warehouse in PostgreSQL (this process has its password from _instance).
+    database = load_config(Path(lab.env["ARXIV_PIPELINE_CONFIG"])).warehouse_location
     picks: dict[str, dict[date, list[str]]] = {}
     wanted: set[tuple[str, int, str]] = set()
     for name in NAMES:
-        store = Warehouse(database, reader=name)
+        store = open_warehouse(database, reader=name)
         digests = store.query("SELECT announce_date FROM digests WHERE kind = 'daily' ORDER BY 1")
         assert [r["announce_date"] for r in digests] == DAYS, name
         picks[name] = {d: [] for d in DAYS}
@@ -287,7 +294,7 @@ def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm
     # readers interleaved; Chen's are in Chinese.
     assert {lang for _, _, lang in wanted} == {"en", "zh"}
     assert llm_server.calls_for("summary") == len(wanted)
-    shared = Warehouse(database)
+    shared = open_warehouse(database)
     assert shared.query("SELECT count(*) AS n FROM llm_calls WHERE purpose = 'summary'") == [
         {"n": len(wanted)}
     ]
