@@ -448,8 +448,9 @@ class Warehouse:
         return f"hash({columns})::HUGEINT"
 
     def _lock_for_update(self, conn: Any, key: str) -> None:
-        """Inside a transaction: no other writer gets past this with the same ``key`` until it ends.
-        DuckDB's file has one writing process at a time, so nothing to do here."""
+        """Inside a transaction: no other writer gets past this with the same ``key`` until it ends
+        (two runs replacing the same day's rows, or claiming the same send, go one after the
+        other). DuckDB's file has one writing process at a time, so nothing to do here."""
 
     # -- connections and schema -----------------------------------------------------------
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -583,6 +584,7 @@ class Warehouse:
         where = dict(where or {})
         condition = "".join(f" AND {column} = ?" for column in where)
         with self._transaction() as conn:
+            self._lock_for_update(conn, f"{self.reader}/{table}/{day}")
             conn.execute(f"DELETE FROM {table} WHERE announce_date = ?{condition}", [day, *where.values()])
             self._insert(conn, table, [{**r, **where, "announce_date": day} for r in rows])
         return len(rows)
@@ -595,6 +597,7 @@ class Warehouse:
             raise ValueError(f"{table} is not a per-day table")
         columns = ", ".join(data_columns(table))
         with self._transaction() as conn:
+            self._lock_for_update(conn, f"{self.reader}/{table}/{day}")
             # A temp table of the target's exact types, so values compare as they would be stored.
             # Made and dropped inside the transaction: a failure rolls it back with the rest.
             conn.execute("DROP TABLE IF EXISTS incoming_day")
@@ -836,6 +839,7 @@ class Warehouse:
     def save_reader_profile(self, profile: Mapping[str, Any], library: Sequence[Mapping[str, Any]]) -> None:
         """The new profile and the library it was built from replace the old ones, together."""
         with self._transaction() as conn:
+            self._lock_for_update(conn, f"{self.reader}/reader_profile")
             conn.execute("DELETE FROM reader_profile")
             conn.execute("DELETE FROM reader_library")
             columns = list(profile)

@@ -224,6 +224,47 @@ def test_one_delivery_claim_wins_across_connections(warehouse_url: str) -> None:
         assert stores[0].delivery(day, "lab-mail")["run_id"] == won[0]
 
 
+def test_two_runs_replacing_the_same_day_go_one_after_the_other(warehouse_url: str) -> None:
+    """On DuckDB one process writes at a time; here two runs of one day (the schedule and a manual
+    run, say) replace the same rows at once: neither fails, and one run's rows are left whole."""
+    stores = [open_warehouse(warehouse_url), open_warehouse(warehouse_url)]
+    stores[0].query("SELECT 1")
+    day = date(2026, 11, 17)
+    errors: list[BaseException] = []
+    for round_ in range(10):
+        barrier = threading.Barrier(2)
+
+        def replace(store: Any, run: str, barrier: threading.Barrier = barrier) -> None:
+            # Enough rows that the two transactions overlap.
+            rows = [
+                {
+                    "category": f"cat.{i:04d}",
+                    "status": "ok",
+                    "items": i,
+                    "source": run,
+                    "fetched_at": datetime.now(UTC),
+                    "run_id": run,
+                }
+                for i in range(2000)
+            ]
+            barrier.wait()
+            try:
+                store.replace_day("feed_reports", day, rows)
+            except BaseException as exc:  # collected for the assertion
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=replace, args=(s, f"run-{round_}-{i}")) for i, s in enumerate(stores)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        rows = stores[0].query("SELECT run_id FROM feed_reports WHERE announce_date = ?", [day])
+        assert len(rows) == 2000 and len({r["run_id"] for r in rows}) == 1, round_
+
+
 def test_store_round_trips_and_errors(warehouse_url: str, config_files: ConfigFactory) -> None:
     store = open_warehouse(warehouse_url)
     assert isinstance(store, PostgresWarehouse)
