@@ -506,12 +506,15 @@ class Warehouse:
         finally:
             conn.close()
 
-    def _ensure_schema(self, conn: duckdb.DuckDBPyConnection) -> None:
-        # Once per file per process: sensors and steps in one process make many Warehouses, and
-        # concurrent CREATE OR REPLACE VIEWs from threads conflict in DuckDB's catalog.
+    def _schema_key(self) -> tuple[Any, ...]:
         # The inode tells a file deleted and made again (a test, a user starting over) from the old one.
         stat = self.path.stat()
-        key = (str(self.path.resolve()), stat.st_dev, stat.st_ino, self.reader)
+        return (str(self.path.resolve()), stat.st_dev, stat.st_ino, self.reader)
+
+    def _ensure_schema(self, conn: Any) -> None:
+        # Once per database per process: sensors and steps in one process make many Warehouses,
+        # and concurrent CREATE OR REPLACE VIEWs from threads conflict in DuckDB's catalog.
+        key = self._schema_key()
         if key in _SCHEMA_READY:
             return
         with _SCHEMA_LOCK:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -33,8 +32,6 @@ from arxiv_pipeline.core.store import (
     table_columns,
 )
 
-_SCHEMA_READY: set[tuple[str, str | None]] = set()
-_SCHEMA_LOCK = threading.Lock()
 # Any constant: every process building the schema takes this PostgreSQL advisory lock first.
 _SCHEMA_LOCK_ID = 0x6172786976
 
@@ -195,14 +192,8 @@ class PostgresWarehouse(Warehouse):
         finally:
             conn.close()
 
-    def _ensure_schema(self, conn: Any) -> None:
-        key = (self.url, self.reader)
-        if key in _SCHEMA_READY:
-            return
-        with _SCHEMA_LOCK:
-            if key not in _SCHEMA_READY:
-                self._create_schema(conn, self.reader)
-                _SCHEMA_READY.add(key)
+    def _schema_key(self) -> tuple[Any, ...]:
+        return (self.url, self.reader)
 
     @staticmethod
     def _create_schema(conn: Any, reader: str | None = None) -> None:

@@ -169,15 +169,6 @@ def _project(root: Path, llm_url: str, warehouse: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
 def llm_server() -> Iterator[FakeOpenAI]:
     # Calls take a moment, as real ones do: runs then wait on the llm pool, in flight together
     # (at 0.3 s a call, runs on this warehouse finished too soon to overlap three at a time).
