@@ -15,6 +15,7 @@ from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load_config, overlay
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.resources import pipeline_resources
+from arxiv_pipeline_tests.postgres_server import PostgresServer
 
 DAY_1 = date(2026, 11, 17)
 DAY_2 = date(2026, 11, 18)
@@ -99,3 +100,13 @@ def browser() -> Iterator[Any]:
         )
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server (Debian's package) for the module's tests."""
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -24,11 +24,12 @@ import pytest
 from dagster._core.instance.ref import InstanceRef
 
 from arxiv_pipeline.core.config import load_config
-from arxiv_pipeline.core.store import TABLES, Warehouse
+from arxiv_pipeline.core.store import TABLES, open_warehouse
 from arxiv_pipeline_tests.conftest import ConfigFactory
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 from arxiv_pipeline_tests.fake_fulltext import FakeFulltext
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.postgres_server import PASSWORD, USER
 from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
 KEY_ENV = "ARXIV_TEST_CRASH_KEY"
@@ -56,8 +57,12 @@ def fulltexts():
         yield server
 
 
-def _config(root: Path, arxiv: FakeArxiv, llm: FakeOpenAI, fulltexts: FakeFulltext) -> Path:
+def _config(
+    root: Path, arxiv: FakeArxiv, llm: FakeOpenAI, fulltexts: FakeFulltext, database: str | None = None
+) -> Path:
+    storage = {"storage": {"database": database}} if database else {}
     return ConfigFactory(root).write(
+        **storage,
         source={
             "kind": "arxiv",
             "rss_url": f"{arxiv.base_url}/rss/{{}}",
@@ -121,14 +126,14 @@ def _wait_until(condition: Callable[[], bool], proc: subprocess.Popen[str], time
         time.sleep(0.02)
 
 
-def _cached_summaries(database: Path) -> int:
-    if not database.exists():
+def _stored(database: str | Path, table: str) -> int:
+    if isinstance(database, Path) and not database.exists():
         return 0
-    return Warehouse(database).row_count("summary_cache")
+    return open_warehouse(database).row_count(table)
 
 
-def _table_rows(database: Path) -> dict[str, list[tuple]]:
-    store = Warehouse(database)
+def _table_rows(database: str | Path) -> dict[str, list[tuple]]:
+    store = open_warehouse(database)
     out = {}
     for table in TABLES:
         if table in ("llm_calls", "run_failures", "feed_reports", "published_files"):
@@ -153,7 +158,9 @@ def reference(
         config = _config(root, arxiv, llm, fulltexts)
         _finish(_start(config, root / "home"))
     out_dir = load_config(config).output_dir
-    return _table_rows(load_config(config).database_path), {f: (out_dir / f).read_bytes() for f in OUTPUTS}
+    return _table_rows(load_config(config).warehouse_location), {
+        f: (out_dir / f).read_bytes() for f in OUTPUTS
+    }
 
 
 KILL_POINTS: dict[str, Callable[[Path, FakeArxiv, FakeOpenAI, int], bool]] = {
@@ -169,14 +176,34 @@ KILL_POINTS: dict[str, Callable[[Path, FakeArxiv, FakeOpenAI, int], bool]] = {
 
 
 @pytest.mark.parametrize(
-    ("stage", "sig"),
-    [(stage, signal.SIGKILL) for stage in KILL_POINTS] + [("summaries", signal.SIGTERM)],
-    ids=[f"kill-9-during-{s}" for s in KILL_POINTS] + ["sigterm-during-summaries"],
+    ("stage", "sig", "warehouse"),
+    [(stage, signal.SIGKILL, "duckdb") for stage in KILL_POINTS]
+    + [("summaries", signal.SIGTERM, "duckdb")]
+    + [(stage, signal.SIGKILL, "postgres") for stage in ("summaries", "publish")],
+    ids=[f"kill-9-during-{s}" for s in KILL_POINTS]
+    + ["sigterm-during-summaries"]
+    + [f"kill-9-during-{s}-on-postgres" for s in ("summaries", "publish")],
 )
 def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
-    stage: str, sig: signal.Signals, tmp_path: Path, reference: tuple[dict, dict], fulltexts: FakeFulltext
+    stage: str,
+    sig: signal.Signals,
+    warehouse: str,
+    tmp_path: Path,
+    reference: tuple[dict, dict],
+    fulltexts: FakeFulltext,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = tmp_path / "home"
+    database = None
+    if warehouse == "postgres":
+        # The same run with the warehouse in PostgreSQL: a killed connection's transaction is
+        # rolled back by the server, and its locks go with it.
+        server = request.getfixturevalue("postgres")
+        name = f"crash_{stage}"
+        server.create_database(name)
+        monkeypatch.setenv("PGPASSWORD", PASSWORD)
+        database = f"postgresql://{USER}@127.0.0.1:{server.port}/{name}"
     fulltexts.requests.clear()
     fulltexts.faults.clear()
     fulltexts.slow_s = 1.0
@@ -184,7 +211,7 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
         for paper in DAY_1_PAPERS:
             fulltexts.fault(f"{paper.arxiv_id}v{paper.version}", "slow")
     with FakeArxiv(None) as arxiv, FakeOpenAI(latency_s=0.4) as llm:
-        config = _config(tmp_path, arxiv, llm, fulltexts)
+        config = _config(tmp_path, arxiv, llm, fulltexts, database)
         if stage == "fetch":
             arxiv.faults.append(Fault(status=503, delay_s=20, path_prefix="/api/"))
         proc = _start(config, home)
@@ -200,12 +227,9 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
         while llm.in_flight and time.monotonic() < deadline:
             time.sleep(0.05)
         answered_to_killed_run = llm.completed
-        stored_by_killed_run = _cached_summaries(load_config(config).database_path)
-        texts_stored_by_killed_run = (
-            Warehouse(load_config(config).database_path).row_count("paper_fulltext")
-            if load_config(config).database_path.exists()
-            else 0
-        )
+        location = load_config(config).warehouse_location
+        stored_by_killed_run = _stored(location, "summary_cache")
+        texts_stored_by_killed_run = _stored(location, "paper_fulltext")
         started = time.monotonic()
         rerun = _finish(_start(config, home), timeout=180)
         rerun_seconds = time.monotonic() - started
@@ -214,13 +238,15 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
 
     cfg = load_config(config)
     tables, outputs = reference
-    assert _table_rows(cfg.database_path) == tables
+    assert _table_rows(cfg.warehouse_location) == tables
     assert {f: (cfg.output_dir / f).read_bytes() for f in OUTPUTS} == outputs
     # Every paper's summary was paid for once in the log: what the killed run was answered is in the
     # cache and the call log; at most the calls in flight at the kill were asked again.
     ok_calls = Counter(
         tuple(r["paper_ids"])
-        for r in Warehouse(cfg.database_path).query("SELECT paper_ids FROM llm_calls WHERE status = 'ok'")
+        for r in open_warehouse(cfg.warehouse_location).query(
+            "SELECT paper_ids FROM llm_calls WHERE status = 'ok'"
+        )
     )
     assert len(ok_calls) == SUMMARIZE_TOP and set(ok_calls.values()) == {1}
     # The rerun pays for exactly the papers whose answer was not stored: nothing stored twice.
