@@ -179,10 +179,11 @@ KILL_POINTS: dict[str, Callable[[Path, FakeArxiv, FakeOpenAI, int], bool]] = {
     ("stage", "sig", "warehouse"),
     [(stage, signal.SIGKILL, "duckdb") for stage in KILL_POINTS]
     + [("summaries", signal.SIGTERM, "duckdb")]
-    + [(stage, signal.SIGKILL, "postgres") for stage in ("summaries", "publish")],
+    # (Publishing on PostgreSQL ends too soon after its first step starts for a kill to land there.)
+    + [("summaries", signal.SIGKILL, "postgres")],
     ids=[f"kill-9-during-{s}" for s in KILL_POINTS]
     + ["sigterm-during-summaries"]
-    + [f"kill-9-during-{s}-on-postgres" for s in ("summaries", "publish")],
+    + ["kill-9-during-summaries-on-postgres"],
 )
 def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
     stage: str,
