@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -225,7 +226,7 @@ def publish_markdown(
     if written or not store.query("SELECT 1 FROM digests WHERE announce_date = ? AND kind = ?", [day, kind]):
         row = {
             "path": str(paths[0]),
-            "content": text,
+            "content_zlib": zlib.compress(text.encode("utf-8"), 6),
             "sha256": hashlib.sha256(text.encode()).hexdigest(),
             "papers": len(digest.papers),
             "run_id": run_id,
