@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -132,6 +133,13 @@ def _stored(database: str | Path, table: str) -> int:
     return open_warehouse(database).row_count(table)
 
 
+def _text(column: str, value: object) -> str:
+    # A digest's text is stored compressed; its "Last Updated" line differs from run to run.
+    if column == "content_zlib" and isinstance(value, bytes):
+        return zlib.decompress(value).decode("utf-8")
+    return str(value)
+
+
 def _table_rows(database: str | Path) -> dict[str, list[tuple]]:
     store = open_warehouse(database)
     out = {}
@@ -141,7 +149,7 @@ def _table_rows(database: str | Path) -> dict[str, list[tuple]]:
             # records the files' sizes, and papers.jsonl holds run ids and cache flags.
             continue
         rows = [
-            tuple(sorted((k, _FETCHED.sub("", str(v))) for k, v in r.items() if k not in VOLATILE))
+            tuple(sorted((k, _FETCHED.sub("", _text(k, v))) for k, v in r.items() if k not in VOLATILE))
             for r in store.query(f"SELECT * FROM {table}")
         ]
         out[table] = sorted(rows)

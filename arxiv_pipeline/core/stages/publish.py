@@ -224,10 +224,11 @@ def publish_markdown(
         store, paths[0], inputs, lambda: render_digest(kind, digest, config), run_id
     )
     if written or not store.query("SELECT 1 FROM digests WHERE announce_date = ? AND kind = ?", [day, kind]):
+        data = text.encode("utf-8")
         row = {
             "path": str(paths[0]),
-            "content_zlib": zlib.compress(text.encode("utf-8"), 6),
-            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "content_zlib": zlib.compress(data, 6),
+            "sha256": hashlib.sha256(data).hexdigest(),
             "papers": len(digest.papers),
             "run_id": run_id,
             "rendered_at": datetime.now(UTC),
