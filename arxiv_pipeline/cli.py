@@ -110,7 +110,7 @@ class RunOutcome:
     steps: list[str] = field(default_factory=list)  # one line per step, in the order they ended
 
 
-def _step_lines(result: Any) -> list[str]:
+def _step_lines(result: Any, reader: str = "") -> list[str]:
     rows: dict[str, str] = {}
     for event in result.all_events:
         if event.is_step_materialization:
@@ -118,50 +118,68 @@ def _step_lines(result: Any) -> list[str]:
             count = mat.metadata.get("dagster/row_count")
             rows[event.step_key] = f"{count.value if count else '-':>5} rows"
     lines = []
+    width = 18 + (len(reader) + 4 if reader else 0)  # a lab's steps are named ana/paper_scores
     for event in result.all_events:
         if event.is_step_success:
-            lines.append(f"  ok      {event.step_key:<18}{rows.get(event.step_key, '')}")
+            lines.append(f"  ok      {reader + event.step_key:<{width}}{rows.get(event.step_key, '')}")
         elif event.is_step_failure:
-            lines.append(f"  FAILED  {event.step_key}")
+            lines.append(f"  FAILED  {reader}{event.step_key}")
     ended = {e.step_key for e in result.all_events if e.is_step_success or e.is_step_failure}
-    not_run = [n.name for n in result.job_def.nodes_in_topological_order if n.name not in ended]
+    not_run = [reader + n.name for n in result.job_def.nodes_in_topological_order if n.name not in ended]
     if not_run and not result.success:
         lines.append(f"  not run {', '.join(not_run)}")
     return lines
 
 
 def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool = True) -> RunOutcome:
-    """One Dagster run of ``daily_digest_job`` for ``day``, recorded in the instance."""
+    """The Dagster runs that build ``day``, recorded in the instance: one of ``daily_digest_job``,
+    or in a lab the shared fetch and then one run per reader (a reader's failure does not stop the
+    others' runs)."""
     import dagster as dg
 
     from arxiv_pipeline.assets import assets_for
-    from arxiv_pipeline.jobs import daily_digest_job
+    from arxiv_pipeline.jobs import DIGEST_JOB, LISTINGS_JOB, jobs_for
+    from arxiv_pipeline.partitions import reader_day_key
     from arxiv_pipeline.resources import pipeline_resources
     from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags, wait_for_pools
 
-    job = dg.Definitions(
-        assets=assets_for(load_config(config_path)),
-        jobs=[daily_digest_job],
+    config = load_config(config_path)
+    defs = dg.Definitions(
+        assets=assets_for(config),
+        jobs=jobs_for(config),
         resources=pipeline_resources(config_path=str(config_path)),
-    ).resolve_job_def(daily_digest_job.name)
+    )
     level = "INFO" if verbose else "CRITICAL"  # step failures are summarized below instead
+    runs = [(LISTINGS_JOB, day.isoformat(), "")] if config.readers else [(DIGEST_JOB, day.isoformat(), "")]
+    runs += [(DIGEST_JOB, reader_day_key(day, r), f"{r}/") for r in config.reader_names]
+    steps: list[str] = []
+    failure = ""
     with dg.DagsterInstance.get() as instance:
         if wait_for_slots:
             wait_for_pools(instance, say=print)
-        result = job.execute_in_process(
-            partition_key=day.isoformat(),
-            instance=instance,
-            raise_on_error=False,
-            tags={**process_tags(), TRIGGER_TAG: "cli"},
-            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
-        )
-    if _STOP_REQUESTED.is_set() or _interrupted(result):
-        raise KeyboardInterrupt  # Dagster ended the run as failed on the signal; stop here too
-    for event in result.all_events:
-        if event.is_step_failure:
-            cause = root_message(event.step_failure_data.error)
-            return RunOutcome(False, f"{event.step_key}: {cause}", _step_lines(result))
-    return RunOutcome(result.success, "" if result.success else "the run failed", _step_lines(result))
+        for job_name, partition, reader in runs:
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                partition_key=partition,
+                instance=instance,
+                raise_on_error=False,
+                tags={**process_tags(), TRIGGER_TAG: "cli"},
+                run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+            )
+            if _STOP_REQUESTED.is_set() or _interrupted(result):
+                raise KeyboardInterrupt  # Dagster ended the run as failed on the signal; stop here too
+            steps += _step_lines(result, reader)
+            if not result.success and not failure:
+                failure = next(
+                    (
+                        f"{reader}{e.step_key}: {root_message(e.step_failure_data.error)}"
+                        for e in result.all_events
+                        if e.is_step_failure
+                    ),
+                    f"{reader}the run failed",
+                )
+            if not result.success and job_name == LISTINGS_JOB:
+                break  # without the day's papers no reader's run can start
+    return RunOutcome(not failure, failure, steps)
 
 
 def check_day(config: PipelineConfig, day: date) -> None:
@@ -260,7 +278,7 @@ def backfill(
 
 def _chained_assets(config: PipelineConfig) -> list[Any]:
     """Keys of the assets whose partition depends on their own previous day (paper_scores: a
-    paper already shown is not shown again), one per reader."""
+    paper already shown is not shown again)."""
     from arxiv_pipeline.assets import assets_for
 
     return [
@@ -308,6 +326,7 @@ def _days_in_flight(
 
     import dagster as dg
 
+    from arxiv_pipeline.partitions import reader_day_key
     from arxiv_pipeline.run_health import wait_for_pools
 
     chained = _chained_assets(config)
@@ -329,12 +348,17 @@ def _days_in_flight(
         def scored(day: str) -> bool:
             if day not in handed:
                 return True  # its run has ended
+            # A lab's day is scored when every reader's is.
+            partitions = [reader_day_key(day, r) for r in config.reader_names] or [day]
             return all(
                 instance.fetch_materializations(
-                    dg.AssetRecordsFilter(asset_key=key, asset_partitions=[day], after_timestamp=handed[day]),
+                    dg.AssetRecordsFilter(
+                        asset_key=key, asset_partitions=[partition], after_timestamp=handed[day]
+                    ),
                     limit=1,
                 ).records
                 for key in chained
+                for partition in partitions
             )
 
         for worker in workers:
@@ -438,10 +462,11 @@ def deliver(
             print(
                 f"Run {dead.run_id[:8]} ({dead.partition or '-'}) had died (pid {dead.pid}); marked failed."
             )
-        key = dg.AssetKey([reader, "digest_delivery"] if reader else ["digest_delivery"])
+        from arxiv_pipeline.partitions import reader_day_key
+
         result = dg.materialize(
-            [a for a in assets_for(full) if a.key == key],
-            partition_key=day.isoformat(),
+            [a for a in assets_for(full) if a.key == dg.AssetKey("digest_delivery")],
+            partition_key=reader_day_key(day, reader) if reader else day.isoformat(),
             instance=instance,
             resources=pipeline_resources(config_path=str(config_path)),
             raise_on_error=False,

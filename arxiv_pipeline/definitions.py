@@ -6,17 +6,18 @@ import dagster as dg
 
 from arxiv_pipeline.assets import assets_for
 from arxiv_pipeline.core.config import find_config_path, load_config_or_default
-from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
+from arxiv_pipeline.jobs import day_job_for, jobs_for
 from arxiv_pipeline.resources import default_resources
 from arxiv_pipeline.schedules import build_daily_schedule
 from arxiv_pipeline.sensors import (
-    announcement_sensor,
+    build_announcement_sensor,
     config_change_sensor,
     dead_run_reaper,
     failed_delivery_sensor,
     failed_fulltext_sensor,
     failed_summary_sensor,
     reader_profile_sensor,
+    reader_runs_sensor,
     run_failure_recorder,
 )
 
@@ -29,17 +30,22 @@ if _config_error:
     )
 
 defs = dg.Definitions(
-    # With readers: the shared fetch, then every reader's stages (a definitions reload adds one).
+    # With readers: the shared fetch per day, then every reader's stages per (day, reader); a
+    # definitions reload adds a reader.
     assets=assets_for(_config),
-    jobs=[daily_digest_job, reader_profile_job],
+    jobs=jobs_for(_config),
     # Offline (replay) there is nothing new to fetch each day: the schedule starts stopped.
     schedules=[
         build_daily_schedule(
-            _config.automation, running=_config.source.kind == "arxiv", problem=_config_error
+            _config.automation,
+            running=_config.source.kind == "arxiv",
+            problem=_config_error,
+            job_name=day_job_for(_config).name,
+            readers=_config.reader_names,
         )
     ],
     sensors=[
-        announcement_sensor,
+        build_announcement_sensor(day_job_for(_config).name),
         config_change_sensor,
         failed_summary_sensor,
         failed_fulltext_sensor,
@@ -47,6 +53,8 @@ defs = dg.Definitions(
         reader_profile_sensor,
         run_failure_recorder,
         dead_run_reaper,
+        # A lab's day: the shared fetch, then a run per reader.
+        *([reader_runs_sensor] if _config.readers else []),
     ],
     resources=default_resources(),
     # One process per run, not one per step: the steps run one after another on one DuckDB file

@@ -1,22 +1,62 @@
-"""The whole digest for one announcement day, as a partitioned job."""
+"""The jobs: one reader's digest for an announcement day, and the reader profile's refit. A lab
+(``readers:``) has one more: the shared fetch of the day, which Dagster runs on its own because a
+run covers one partition (a day) and the readers' stages are partitioned by (day, reader)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.run_health import TRIGGER_TAG
 
+if TYPE_CHECKING:
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+
+DIGEST_JOB = "daily_digest_job"
+LISTINGS_JOB = "arxiv_listings_job"
+READER_STAGES = ("selection", "summarization", "publishing", "delivery")
+# Who started a run: the schedule, a sensor and the CLI set their own; a launch from the UI keeps this one.
+UI_TAGS = {TRIGGER_TAG: "ui"}
+
 daily_digest_job = dg.define_asset_job(
-    name="daily_digest_job",
-    selection=dg.AssetSelection.groups("ingestion", "selection", "summarization", "publishing", "delivery"),
+    name=DIGEST_JOB,
+    selection=dg.AssetSelection.groups("ingestion", *READER_STAGES),
     description="Fetch, select, score, summarize, publish and deliver one arXiv announcement day.",
-    # Who started a run: the schedule, a sensor and the CLI set their own; a launch from the UI
-    # keeps this one.
-    tags={TRIGGER_TAG: "ui"},
+    tags=UI_TAGS,
+)
+
+reader_digest_job = dg.define_asset_job(
+    name=DIGEST_JOB,
+    selection=dg.AssetSelection.groups(*READER_STAGES),
+    description="One reader's digest of one announcement day (a (day, reader) partition): select, "
+    "score, summarize, publish and deliver, from the day's shared arxiv_listings.",
+    tags=UI_TAGS,
+)
+
+arxiv_listings_job = dg.define_asset_job(
+    name=LISTINGS_JOB,
+    selection=dg.AssetSelection.groups("ingestion"),
+    description="Fetch one announcement day for every reader (the categories any of them follows); "
+    "each reader's run of daily_digest_job follows it.",
+    tags=UI_TAGS,
 )
 
 reader_profile_job = dg.define_asset_job(
     name="reader_profile_job",
-    # Every reader's profile, when there are readers.
     selection=dg.AssetSelection.tag("stage", "profile"),
     description="Refit the reader profile from the library files and the ratings.",
-    tags={TRIGGER_TAG: "ui"},
+    tags=UI_TAGS,
 )
+
+
+def jobs_for(config: PipelineConfig) -> list[UnresolvedAssetJobDefinition]:
+    if config.readers:
+        return [arxiv_listings_job, reader_digest_job, reader_profile_job]
+    return [daily_digest_job, reader_profile_job]
+
+
+def day_job_for(config: PipelineConfig) -> UnresolvedAssetJobDefinition:
+    """The job that starts an announcement day: the whole digest, or in a lab the shared fetch."""
+    return arxiv_listings_job if config.readers else daily_digest_job

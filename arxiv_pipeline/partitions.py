@@ -18,6 +18,9 @@ ANNOUNCEMENT_CRON = "0 0 * * 1-5"
 warnings.filterwarnings(
     "ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning
 )
+# Readers' "already shown" dependency maps (day, reader) to (previous day, same reader): Dagster's
+# multi-dimensional mapping, marked beta.
+warnings.filterwarnings("ignore", message=".*MultiPartitionMapping", category=dg.BetaWarning)
 
 
 def announcement_partitions(first_day: date) -> dg.TimeWindowPartitionsDefinition:
@@ -37,5 +40,44 @@ announcement_days = announcement_partitions(
 )
 
 
+READER_DIMENSION, DAY_DIMENSION = "reader", "day"
+
+
+def day_reader_partitions(readers: list[str]) -> dg.MultiPartitionsDefinition:
+    """A lab's per-reader assets: one partition per (announcement day, reader), keyed
+    ``2026-11-17|ana``. The readers are the configuration's, so adding one is a definitions
+    reload (no instance state to register, unlike dynamic partitions)."""
+    return dg.MultiPartitionsDefinition(
+        {DAY_DIMENSION: announcement_days, READER_DIMENSION: dg.StaticPartitionsDefinition(readers)}
+    )
+
+
+# A per-reader asset that depends on its own previous day (what the reader was already shown).
+PREVIOUS_DAY_SAME_READER = dg.MultiPartitionMapping(
+    {
+        DAY_DIMENSION: dg.DimensionPartitionMapping(
+            DAY_DIMENSION, dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+        ),
+        READER_DIMENSION: dg.DimensionPartitionMapping(READER_DIMENSION, dg.IdentityPartitionMapping()),
+    }
+)
+
+
+def reader_day_key(day: date | str, reader: str) -> dg.MultiPartitionKey:
+    day = day if isinstance(day, str) else day.isoformat()
+    return dg.MultiPartitionKey({DAY_DIMENSION: day, READER_DIMENSION: reader})
+
+
+def split_partition_key(key: str) -> tuple[date, str | None]:
+    """The day and the reader (None for a daily partition) of a partition key."""
+    if isinstance(key, dg.MultiPartitionKey):
+        dims = key.keys_by_dimension
+        return date.fromisoformat(dims[DAY_DIMENSION]), dims[READER_DIMENSION]
+    if "|" in key:  # as stored in run tags: day|reader (dimensions in name order)
+        day, reader = key.split("|", 1)
+        return date.fromisoformat(day), reader
+    return date.fromisoformat(key), None
+
+
 def partition_day(context: dg.AssetExecutionContext) -> date:
-    return date.fromisoformat(context.partition_key)
+    return split_partition_key(context.partition_key)[0]

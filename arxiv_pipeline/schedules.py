@@ -4,21 +4,31 @@ import dagster as dg
 
 from arxiv_pipeline.core.config import AutomationConfig
 from arxiv_pipeline.core.sources.calendar import announcement_in_feed_at
-from arxiv_pipeline.jobs import daily_digest_job
+from arxiv_pipeline.jobs import DIGEST_JOB
+from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.run_health import TRIGGER_TAG
 
 
-def already_built(instance: dg.DagsterInstance, partition: str) -> bool:
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey("digest_markdown"), asset_partitions=[partition]), limit=1
+def already_built(instance: dg.DagsterInstance, day: str, readers: list[str] | None = None) -> bool:
+    """Whether the day's digest exists (in a lab: every reader's)."""
+    partitions = [reader_day_key(day, r) for r in readers] if readers else [day]
+    return all(
+        instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("digest_markdown"), asset_partitions=[p]), limit=1
+        ).records
+        for p in partitions
     )
-    return bool(records.records)
 
 
 def build_daily_schedule(
-    automation: AutomationConfig, running: bool = False, problem: str | None = None
+    automation: AutomationConfig,
+    running: bool = False,
+    problem: str | None = None,
+    job_name: str = DIGEST_JOB,
+    readers: list[str] | None = None,
 ) -> dg.ScheduleDefinition:
-    """The schedule for ``automation``; ``problem`` (a configuration error) is shown on it in the UI."""
+    """The schedule for ``automation``, starting ``job_name`` (in a lab the shared fetch, which
+    the reader runs follow); ``problem`` (a configuration error) is shown on it in the UI."""
     description = (
         "Builds the announcement day arXiv's feed holds; skips Saturdays and Sundays. "
         "The announcement sensor usually starts the run earlier; this is the fallback."
@@ -29,7 +39,7 @@ def build_daily_schedule(
     @dg.schedule(
         default_status=dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED,
         name="daily_digest_schedule",
-        job=daily_digest_job,
+        job_name=job_name,
         cron_schedule=automation.schedule_cron,
         execution_timezone=automation.schedule_timezone,
         description=description,
@@ -39,7 +49,7 @@ def build_daily_schedule(
         day = announcement_in_feed_at(tick)
         if day is None:
             return dg.SkipReason(f"arXiv announces nothing on {tick:%A}s (US/Eastern)")
-        if already_built(context.instance, day.isoformat()):
+        if already_built(context.instance, day.isoformat(), readers):
             return dg.SkipReason(f"{day} is already built (the announcement sensor was first)")
         return dg.RunRequest(
             run_key=f"scheduled-{day.isoformat()}",

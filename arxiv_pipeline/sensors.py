@@ -4,7 +4,8 @@ cursor and uses stable run keys, so a repeated tick never starts the same work t
 why when it skips."""
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 import dagster as dg
 
@@ -13,14 +14,14 @@ from arxiv_pipeline.core.retry import plan_retries
 from arxiv_pipeline.core.sources.calendar import announcement_date_of
 from arxiv_pipeline.core.stages.profile import profile_fingerprint
 from arxiv_pipeline.core.store import StoreBusyError, Warehouse, open_warehouse
-from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
+from arxiv_pipeline.jobs import DIGEST_JOB, arxiv_listings_job, reader_digest_job, reader_profile_job
+from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 from arxiv_pipeline.run_health import TRIGGER_TAG, failed_runs, reap_dead_runs
 
 
 def _stage(name: str) -> dg.AssetSelection:
-    # By name, so that every reader's copy (ana/paper_summaries) is selected too.
-    return dg.AssetSelection.key_substring(name)
+    return dg.AssetSelection.assets(name)
 
 
 # The profile too: a changed reader section (library files, weights) must reach the scores.
@@ -41,28 +42,35 @@ def _reader_stores(
     ]
 
 
-def _merged(counts: list[dict]) -> dict[str, int]:
-    """Per day, summed over the readers."""
-    out: dict[str, int] = {}
-    for per_day in counts:
-        for day, n in per_day.items():
-            out[day.isoformat()] = out.get(day.isoformat(), 0) + n
-    return out
+def partition_of(day: date, reader: str | None) -> str:
+    """The partition of a day's per-reader assets: the day, or in a lab ``2026-11-17|ana``."""
+    return str(reader_day_key(day, reader)) if reader else day.isoformat()
+
+
+def _by_partition(stores: list[Warehouse], days_of: Callable[[Warehouse], dict[date, int]]) -> dict[str, int]:
+    """What each store reports per day, keyed by the partition it concerns (a lab: day and reader)."""
+    return {partition_of(day, store.reader): n for store in stores for day, n in days_of(store).items()}
 
 
 RUNNING = dg.DefaultSensorStatus.RUNNING
+BACKFILL_TAG, PARTITION_TAG = "dagster/backfill", "dagster/partition"
 # Failed runs older than this are not looked for (the recorder checks only recent runs each tick).
 FAILURE_LOOKBACK_S = 30 * 24 * 3600
 
 
-@dg.sensor(
-    job=daily_digest_job,
-    minimum_interval_seconds=15 * 60,
-    default_status=RUNNING,
-    description="Polls arXiv's feed (one request, only when a new announcement is due) and "
-    "starts the day's run as soon as it appears.",
-)
-def announcement_sensor(
+def build_announcement_sensor(job_name: str = DIGEST_JOB) -> dg.SensorDefinition:
+    """For the job that starts a day: the whole digest, or in a lab the shared fetch."""
+    return dg.sensor(
+        name="announcement_sensor",
+        job_name=job_name,
+        minimum_interval_seconds=15 * 60,
+        default_status=RUNNING,
+        description="Polls arXiv's feed (one request, only when a new announcement is due) and "
+        "starts the day's run as soon as it appears.",
+    )(_announcement)
+
+
+def _announcement(
     context: dg.SensorEvaluationContext, config_file: ConfigFile, paper_source: ArxivPaperSource
 ) -> dg.SensorResult:
     config = config_file.load()
@@ -87,9 +95,12 @@ def announcement_sensor(
     )
 
 
+announcement_sensor = build_announcement_sensor()
+
+
 @dg.sensor(
     minimum_interval_seconds=60,
-    job=daily_digest_job,
+    job_name=DIGEST_JOB,
     default_status=RUNNING,
     description="When the interests change (keywords, categories, weights, language, model), "
     "rebuilds the recent days from candidate_papers down.",
@@ -104,17 +115,20 @@ def config_change_sensor(
     if context.cursor == current:
         return dg.SensorResult(skip_reason="configuration unchanged")
     n = config.automation.config_rerun_days
-    days = sorted({d for store in _reader_stores(config, warehouse, 120) for d in store.recent_days(n)})[-n:]
+    # Each reader's own recent days (a lab's partitions are per day and reader), oldest first.
+    partitions = sorted(
+        (d, store.reader) for store in _reader_stores(config, warehouse, 120) for d in store.recent_days(n)
+    )
     requests = [
         dg.RunRequest(
-            run_key=f"config-{current}-{d.isoformat()}",
-            partition_key=d.isoformat(),
+            run_key=f"config-{current}-{partition_of(d, reader)}",
+            partition_key=partition_of(d, reader),
             asset_selection=list(FROM_CANDIDATES.resolve(context.repository_def.asset_graph))
             if context.repository_def
             else None,
             tags={TRIGGER_TAG: "config_change"},
         )
-        for d in sorted(days)
+        for d, reader in partitions
     ]
     if not requests:
         return dg.SensorResult(skip_reason="configuration changed; no built days to rebuild", cursor=current)
@@ -132,8 +146,9 @@ def _retry_days(
     max_attempts: int,
     nothing: str,
 ) -> dg.SensorResult:
-    """Run requests for the failing days whose back-off has passed (the cursor keeps each day's
-    retries and the time of the last); a day that stops failing leaves the cursor."""
+    """Run requests for the failing partitions (days, or a lab's day and reader) whose back-off has
+    passed (the cursor keeps each one's retries and the time of the last); a partition that stops
+    failing leaves the cursor."""
     state: dict[str, dict[str, float]] = json.loads(context.cursor) if context.cursor else {}
     plan = plan_retries(
         failing,
@@ -149,7 +164,7 @@ def _retry_days(
     requests = [
         dg.RunRequest(
             run_key=f"retry-{what}-{day}-{attempt}",
-            partition_key=day,
+            partition_key=reader_day_key(*day.split("|")) if "|" in day else day,
             asset_selection=keys,
             tags={TRIGGER_TAG: trigger, "arxiv_pipeline/failed": str(failing[day])},
         )
@@ -163,7 +178,7 @@ def _retry_days(
 
 @dg.sensor(
     minimum_interval_seconds=5 * 60,
-    job=daily_digest_job,
+    job_name=DIGEST_JOB,
     default_status=RUNNING,
     description="Retries days with failed summaries after a back-off, up to a limit.",
 )
@@ -172,11 +187,9 @@ def failed_summary_sensor(
 ) -> dg.SensorResult:
     config = config_file.load()
     auto = config.automation
-    failing = _merged(
-        [
-            store.failed_summary_days(auto.summary_retry_days)
-            for store in _reader_stores(config, warehouse, 120)
-        ]
+    failing = _by_partition(
+        _reader_stores(config, warehouse, 120),
+        lambda store: store.failed_summary_days(auto.summary_retry_days),
     )
     return _retry_days(
         context,
@@ -192,7 +205,7 @@ def failed_summary_sensor(
 
 @dg.sensor(
     minimum_interval_seconds=5 * 60,
-    job=daily_digest_job,
+    job_name=DIGEST_JOB,
     default_status=RUNNING,
     description="Reruns days whose top papers' full texts could not be had (no HTML nor PDF yet, a "
     "timeout) after a back-off, so they get full-text summaries; each paper is tried at most "
@@ -205,11 +218,11 @@ def failed_fulltext_sensor(
     if not config.fulltext.top:
         return dg.SensorResult(skip_reason="fulltext.top is 0: full texts are off")
     try:
-        failing = _merged(
-            [
-                store.failed_fulltext_days(config.automation.summary_retry_days, config.fulltext.max_attempts)
-                for store in _reader_stores(config, warehouse, 5)
-            ]
+        failing = _by_partition(
+            _reader_stores(config, warehouse, 5),
+            lambda store: store.failed_fulltext_days(
+                config.automation.summary_retry_days, config.fulltext.max_attempts
+            ),
         )
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
@@ -227,7 +240,7 @@ def failed_fulltext_sensor(
 
 @dg.sensor(
     minimum_interval_seconds=5 * 60,
-    job=daily_digest_job,
+    job_name=DIGEST_JOB,
     default_status=RUNNING,
     description="Retries days whose delivery failed (or was cut short) after a back-off, up to a "
     "limit; only digest_delivery runs, and targets already sent are not sent again.",
@@ -241,11 +254,9 @@ def failed_delivery_sensor(
     if not any(c.delivery.targets for c in readers):
         return dg.SensorResult(skip_reason="no delivery targets configured")
     try:
-        failing = _merged(
-            [
-                store.failed_delivery_days(delivery.retry_days)
-                for store in _reader_stores(config, warehouse, 5)
-            ]
+        failing = _by_partition(
+            _reader_stores(config, warehouse, 5),
+            lambda store: store.failed_delivery_days(delivery.retry_days),
         )
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
@@ -274,26 +285,55 @@ def reader_profile_sensor(
     config = config_file.load()
     # A run holding the file makes this tick skip, not wait: the next tick looks again.
     try:
-        pairs = [
-            (
-                profile_fingerprint(config.for_reader(store.reader), store, store.current_ratings()),
-                store.profile_fingerprint(),
-            )
-            for store in _reader_stores(config, warehouse, 5)
-        ]
-        current = "+".join(p[0] for p in pairs) if len(pairs) > 1 else pairs[0][0]
-        built = "+".join(p[1] or "none" for p in pairs) if len(pairs) > 1 else pairs[0][1]
+        stores = _reader_stores(config, warehouse, 5)
+        changed: list[tuple[Warehouse, str]] = []
+        for store in stores:
+            current = profile_fingerprint(config.for_reader(store.reader), store, store.current_ratings())
+            if current != store.profile_fingerprint():
+                changed.append((store, current))
+        # A lab's profile is partitioned like the reader's days: refit it in the reader's latest.
+        latest = {store.reader: store.recent_days(1) for store, _ in changed if store.reader}
     except StoreBusyError:
         return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
-    if current == built:
+    requests = [
+        dg.RunRequest(
+            run_key=f"reader-profile-{store.reader + '-' if store.reader else ''}{current}",
+            partition_key=partition_of(latest[store.reader][0], store.reader) if store.reader else None,
+            tags={TRIGGER_TAG: "reader_profile"},
+        )
+        for store, current in changed
+        if not store.reader or latest[store.reader]  # a reader with no day yet gets it in the first
+    ]
+    if not requests:
         return dg.SensorResult(
             skip_reason="reader profile up to date (library, ratings and history unchanged)"
         )
+    return dg.SensorResult(run_requests=requests, cursor="+".join(current for _, current in changed))
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[arxiv_listings_job],
+    request_job=reader_digest_job,
+    default_status=RUNNING,
+    minimum_interval_seconds=30,
+    description="In a lab: when a day's shared fetch succeeds, starts every reader's run of that day "
+    "(a backfill and `arxiv-pipeline run` start their own).",
+)
+def reader_runs_sensor(context: dg.RunStatusSensorContext, config_file: ConfigFile) -> dg.SensorResult:
+    run = context.dagster_run
+    if run.tags.get(BACKFILL_TAG) or run.tags.get(TRIGGER_TAG) == "cli":
+        return dg.SensorResult(skip_reason=f"run {run.run_id[:8]} starts its readers' runs itself")
+    day = date.fromisoformat(run.tags[PARTITION_TAG])
     return dg.SensorResult(
         run_requests=[
-            dg.RunRequest(run_key=f"reader-profile-{current}", tags={TRIGGER_TAG: "reader_profile"})
-        ],
-        cursor=current,
+            dg.RunRequest(
+                run_key=f"reader-{run.run_id}-{reader}",
+                partition_key=reader_day_key(day, reader),
+                tags={TRIGGER_TAG: run.tags.get(TRIGGER_TAG, "ui")},
+            )
+            for reader in config_file.load().reader_names
+        ]
     )
 
 

@@ -8,16 +8,18 @@ import dagster as dg
 from arxiv_pipeline.core.checks import CheckOutcome
 from arxiv_pipeline.core.stages import StageReport
 from arxiv_pipeline.core.store import table_columns
+from arxiv_pipeline.partitions import split_partition_key
 
 OWNERS = ["team:arxiv-pipeline"]
 PREVIOUS_DAY = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 
 
 def reader_of(context: dg.AssetExecutionContext) -> str | None:
-    """The reader a per-reader copy of an asset is for (its key's prefix: ana/paper_scores), or
-    None for the one-reader pipeline and the shared assets."""
-    path = context.asset_key.path
-    return path[0] if len(path) > 1 else None
+    """The reader a lab's per-reader partition is for (the reader dimension of ``2026-11-17|ana``),
+    or None for the one-reader pipeline and the shared assets."""
+    if not context.has_partition_key:
+        return None
+    return split_partition_key(context.partition_key)[1]
 
 
 def table_metadata(*tables: str) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from arxiv_pipeline.assets import assets_for
+from arxiv_pipeline.assets import arxiv_listings, assets_for
 from arxiv_pipeline.core.config import ConfigError, load_config
 from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
@@ -52,13 +53,33 @@ def lab_config(config_files: ConfigFactory, arxiv: FakeArxiv, llm: FakeOpenAI, r
     )
 
 
-def build_day(path: Path, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        assets_for(load_config(path)),
+def build_day(path: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInProcessResult]:
+    """As Dagster runs a lab's day: the shared fetch (a daily partition), then one run per
+    (day, reader) partition of the readers' stages."""
+    config, resources = load_config(path), pipeline_resources(config_path=str(path))
+    assets = assets_for(config)
+    shared = dg.materialize(
+        assets,
+        selection=[arxiv_listings],
         partition_key=DAY_1.isoformat(),
-        resources=pipeline_resources(config_path=str(path)),
+        resources=resources,
         instance=instance,
     )
+    per_reader = [
+        dg.materialize(
+            assets,
+            selection=dg.AssetSelection.all() - dg.AssetSelection.assets(arxiv_listings),
+            partition_key=reader_day_key(DAY_1, reader),
+            resources=resources,
+            instance=instance,
+        )
+        for reader in config.reader_names
+    ]
+    return [shared, *per_reader]
+
+
+def built(results: list[dg.ExecuteInProcessResult]) -> bool:
+    return all(r.success for r in results)
 
 
 def summarized(path: Path, reader: str) -> set[tuple[str, int, str]]:
@@ -79,13 +100,17 @@ def test_readers_share_the_fetch_and_the_summaries(
 ) -> None:
     with FakeArxiv(DAY_1.isoformat()) as arxiv, FakeOpenAI() as llm:
         path = lab_config(config_files, arxiv, llm, READERS)
-        result = build_day(path, instance)
-        assert result.success
-        keys = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-        assert (
-            "arxiv_listings" in keys
-            and {"ana/digest_markdown", "bo/digest_markdown", "chen/digest_markdown"} <= keys
-        )
+        results = build_day(path, instance)
+        assert built(results)
+        materialized = {
+            (e.asset_key.to_user_string(), e.partition)
+            for result in results
+            for e in result.get_asset_materialization_events()
+        }
+        assert ("arxiv_listings", DAY_1.isoformat()) in materialized
+        # The readers are a partition dimension of every later stage.
+        assert {("digest_markdown", f"{DAY_1}|{r}") for r in ("ana", "bo", "chen")} <= materialized
+        assert {("reader_profile", f"{DAY_1}|{r}") for r in ("ana", "bo", "chen")} <= materialized
 
         # arXiv was asked once for the day (a past day: one API query for its submission window),
         # for every category any reader follows.
@@ -114,7 +139,7 @@ def test_readers_share_the_fetch_and_the_summaries(
 
         # A rerun of the day costs nothing.
         calls = llm.calls
-        assert build_day(path, instance).success
+        assert built(build_day(path, instance))
         assert llm.calls == calls
 
 
@@ -123,11 +148,11 @@ def test_a_new_reader_pays_only_for_what_nobody_had(
 ) -> None:
     with FakeArxiv(DAY_1.isoformat()) as arxiv, FakeOpenAI() as llm:
         path = lab_config(config_files, arxiv, llm, READERS[:2])
-        assert build_day(path, instance).success
+        assert built(build_day(path, instance))
         before = llm.calls_for("summary")
         # Dana reads what Ana reads: her whole digest comes from the cache.
         path = lab_config(config_files, arxiv, llm, [*READERS[:2], {"name": "dana"}])
-        assert build_day(path, instance).success
+        assert built(build_day(path, instance))
         assert llm.calls_for("summary") == before
         assert selected(path, "dana") == selected(path, "ana")
 
@@ -184,20 +209,14 @@ def test_readers_from_a_folder_through_the_cli(
 def test_sensors_look_into_every_readers_tables(
     config_files: ConfigFactory, instance: dg.DagsterInstance, tmp_path: Path
 ) -> None:
-    from arxiv_pipeline.jobs import daily_digest_job, reader_profile_job
+    from arxiv_pipeline.jobs import jobs_for
     from arxiv_pipeline.sensors import failed_summary_sensor, reader_profile_sensor
 
     path = config_files.write(readers=[{"name": "ana"}, {"name": "bo", "summary": {"language": "de"}}])
-    build = dg.materialize(
-        assets_for(load_config(path)),
-        partition_key=DAY_1.isoformat(),
-        resources=pipeline_resources(config_path=str(path)),
-        instance=instance,
-    )
-    assert build.success
+    assert built(build_day(path, instance))
     lab = dg.Definitions(
         assets=assets_for(load_config(path)),
-        jobs=[daily_digest_job, reader_profile_job],
+        jobs=jobs_for(load_config(path)),
         resources=pipeline_resources(config_path=str(path)),
     )
 
@@ -216,9 +235,10 @@ def test_sensors_look_into_every_readers_tables(
         conn.execute("UPDATE paper_summaries SET status = 'failed', error = 'HTTP 500' WHERE rank <= 2")
     [request] = tick(failed_summary_sensor).run_requests
     keys = {k.to_user_string() for k in request.asset_selection}
-    assert request.partition_key == DAY_1.isoformat() and request.tags["arxiv_pipeline/failed"] == "2"
-    assert {"bo/paper_summaries", "bo/digest_markdown", "bo/digest_delivery"} <= keys
-    assert not any(k.endswith(("candidate_papers", "paper_scores", "arxiv_listings")) for k in keys)
+    # Bo's day only: the partition (day, bo), from the summaries down.
+    assert request.partition_key == f"{DAY_1}|bo" and request.tags["arxiv_pipeline/failed"] == "2"
+    assert {"paper_summaries", "digest_markdown", "digest_delivery"} <= keys
+    assert not keys & {"candidate_papers", "paper_scores", "arxiv_listings"}
 
     settled = tick(reader_profile_sensor)
     assert not settled.run_requests, settled.skip_reason
@@ -226,4 +246,12 @@ def test_sensors_look_into_every_readers_tables(
 
     rate_paper(bo, selected(path, "bo")[0], "up", "cli", None)
     [refit] = tick(reader_profile_sensor).run_requests
-    assert refit.run_key.startswith("reader-profile-")
+    assert refit.run_key.startswith("reader-profile-bo-") and refit.partition_key == f"{DAY_1}|bo"
+    # The refit runs in the lab's profile job, for Bo's partition.
+    refitted = lab.resolve_job_def("reader_profile_job").execute_in_process(
+        partition_key=refit.partition_key,
+        instance=instance,
+        resources=pipeline_resources(config_path=str(path)),
+    )
+    assert refitted.success
+    assert not tick(reader_profile_sensor).run_requests

@@ -141,7 +141,7 @@ class Lab:
                 assert service.proc.poll() is None, f"{service.name} exited:\n{service.tail()}"
             try:
                 data = self.graphql(ASSET_NODES)
-                if len(data["assetNodes"]) >= 1 + 12 * len(READERS):
+                if len(data["assetNodes"]) >= 13:
                     return
             except (requests.RequestException, AssertionError) as exc:
                 last = str(exc)
@@ -237,13 +237,18 @@ def _max_in_flight(records: list[Any]) -> int:
 def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm_server: FakeOpenAI) -> None:
     from dagster._core.execution.backfill import BulkActionStatus
 
-    # What the UI's "Materialize" of the daily assets for 5 days sends: the shared fetch and every
-    # reader's stages.
-    daily = [n["assetKey"] for n in lab.graphql(ASSET_NODES)["assetNodes"] if n["isPartitioned"]]
-    assert len(daily) == 1 + 9 * len(READERS)
+    # What the UI's "Materialize all" for 5 days sends: the shared fetch, partitioned by day, and
+    # every reader's stages, partitioned by (day, reader), which Dagster maps from the days.
+    nodes = lab.graphql(ASSET_NODES)["assetNodes"]
+    assert len(nodes) == 13 and all(n["isPartitioned"] for n in nodes)
     launched = lab.graphql(
         LAUNCH_BACKFILL,
-        {"params": {"partitionNames": [d.isoformat() for d in DAYS], "assetSelection": daily}},
+        {
+            "params": {
+                "partitionNames": [d.isoformat() for d in DAYS],
+                "assetSelection": [n["assetKey"] for n in nodes],
+            }
+        },
     )["launchPartitionBackfill"]
     assert launched["__typename"] == "LaunchBackfillSuccess", launched
     backfill_id = launched["backfillId"]
@@ -260,7 +265,10 @@ def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm
         assert backfill.status == BulkActionStatus.COMPLETED_SUCCESS, lab.services["daemon"].tail()
         runs = instance.get_run_records(dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
         assert runs and all(r.dagster_run.status == dg.DagsterRunStatus.SUCCESS for r in runs)
-        assert {r.dagster_run.tags["dagster/partition"] for r in runs} == {d.isoformat() for d in DAYS}
+        # Every day's fetch, and every reader's day.
+        assert {r.dagster_run.tags["dagster/partition"] for r in runs} == {d.isoformat() for d in DAYS} | {
+            f"{d}|{name}" for d in DAYS for name in NAMES
+        }
         in_flight = _max_in_flight(runs)
         backfill_runs = {r.dagster_run.run_id for r in runs}
     print(f"\n{len(runs)} runs, at most {in_flight} in flight")
@@ -297,7 +305,8 @@ def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm
     listed = lab.graphql(RUNS)["runsOrError"]["results"]
     assert backfill_runs <= {r["runId"] for r in listed}
     assert all(r["status"] == "SUCCESS" for r in listed if r["runId"] in backfill_runs)
-    # And the restarted daemon drains the queue: a rerun of a day, answered from the caches.
+    # And the restarted daemon drains the queue: a day's fetch launched from the UI, then (the
+    # reader_runs_sensor) every reader's run of that day, all answered from the caches.
     calls_before = llm_server.calls
     rerun = lab.graphql(
         """mutation($p: ExecutionParams!) { launchPipelineExecution(executionParams: $p) {
@@ -307,20 +316,27 @@ def test_backfill_on_postgres_with_runs_in_flight_survives_restart(lab: Lab, llm
                 "selector": {
                     "repositoryLocationName": "arxiv_pipeline",
                     "repositoryName": "__repository__",
-                    "jobName": "daily_digest_job",
+                    "jobName": "arxiv_listings_job",
                 },
                 "executionMetadata": {"tags": [{"key": "dagster/partition", "value": DAYS[2].isoformat()}]},
             }
         },
     )["launchPipelineExecution"]
     assert rerun["__typename"] == "LaunchRunSuccess", rerun
-    run_id = rerun["run"]["runId"]
     with _instance(lab) as instance:
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 300
+        followers: list[Any] = []
         while time.monotonic() < deadline:
-            run = instance.get_run_by_id(run_id)
-            if run.is_finished:
+            followers = instance.get_run_records(
+                dg.RunsFilter(job_name="daily_digest_job", tags={"dagster/sensor_name": "reader_runs_sensor"})
+            )
+            if len(followers) == len(NAMES) and all(r.dagster_run.is_finished for r in followers):
                 break
             time.sleep(2)
-        assert run.status == dg.DagsterRunStatus.SUCCESS, lab.services["daemon"].tail()
+        fetch = instance.get_run_by_id(rerun["run"]["runId"])
+        assert fetch and fetch.status == dg.DagsterRunStatus.SUCCESS, lab.services["daemon"].tail()
+        assert {r.dagster_run.tags["dagster/partition"] for r in followers} == {
+            f"{DAYS[2]}|{name}" for name in NAMES
+        }, lab.services["daemon"].tail()
+        assert all(r.dagster_run.status == dg.DagsterRunStatus.SUCCESS for r in followers)
     assert llm_server.calls == calls_before
