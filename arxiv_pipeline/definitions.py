@@ -40,7 +40,7 @@ defs = dg.Definitions(
             _config.automation,
             running=_config.source.kind == "arxiv",
             problem=_config_error,
-            job_name=day_job_for(_config).name,
+            job=day_job_for(_config),
             readers=_config.reader_names,
         )
     ],

@@ -1,10 +1,12 @@
 """The daily schedule: shortly after arXiv rebuilds its feed, build that announcement day."""
 
+from typing import Any
+
 import dagster as dg
 
 from arxiv_pipeline.core.config import AutomationConfig
 from arxiv_pipeline.core.sources.calendar import announcement_in_feed_at
-from arxiv_pipeline.jobs import DIGEST_JOB
+from arxiv_pipeline.jobs import daily_digest_job
 from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.run_health import TRIGGER_TAG
 
@@ -24,10 +26,10 @@ def build_daily_schedule(
     automation: AutomationConfig,
     running: bool = False,
     problem: str | None = None,
-    job_name: str = DIGEST_JOB,
+    job: dg.JobDefinition | Any = daily_digest_job,
     readers: list[str] | None = None,
 ) -> dg.ScheduleDefinition:
-    """The schedule for ``automation``, starting ``job_name`` (in a lab the shared fetch, which
+    """The schedule for ``automation``, starting ``job`` (in a lab the shared fetch, which
     the reader runs follow); ``problem`` (a configuration error) is shown on it in the UI."""
     description = (
         "Builds the announcement day arXiv's feed holds; skips Saturdays and Sundays. "
@@ -39,7 +41,7 @@ def build_daily_schedule(
     @dg.schedule(
         default_status=dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED,
         name="daily_digest_schedule",
-        job_name=job_name,
+        job=job,
         cron_schedule=automation.schedule_cron,
         execution_timezone=automation.schedule_timezone,
         description=description,

@@ -49,6 +49,14 @@ def instance() -> dg.DagsterInstance:
         yield inst
 
 
+@pytest.fixture
+def temp_instance(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
+    """A persistent instance in a temp dir: what schedules and sensors need (a reference to it)."""
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        yield instance
+
+
 Materialize = Callable[..., dg.ExecuteInProcessResult]
 
 

@@ -23,13 +23,6 @@ from arxiv_pipeline.sensors import (
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 
 
-@pytest.fixture
-def temp_instance(tmp_path: Path):
-    (tmp_path / "home").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
-        yield instance
-
-
 def tick(
     sensor: dg.SensorDefinition, path: Path, instance: dg.DagsterInstance, cursor: str | None = None
 ) -> dg.SensorResult:

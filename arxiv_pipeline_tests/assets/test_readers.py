@@ -182,8 +182,11 @@ def test_readers_from_a_folder_through_the_cli(
     folder = tmp_path / "readers"
     folder.mkdir()
     (folder / "ana.yaml").write_text("summary: {language: en}\n", encoding="utf-8")
+    site = tmp_path / "bo-site"
     (folder / "bo.yaml").write_text(
-        "categories: [stat.ML, cs.LG]\nkeywords: {include: [uncertainty]}\n", encoding="utf-8"
+        "categories: [stat.ML, cs.LG]\nkeywords: {include: [uncertainty]}\n"
+        f"delivery: {{targets: [{{kind: directory, name: bo-site, path: '{site}'}}]}}\n",
+        encoding="utf-8",
     )
     path = config_files.write(readers_dir="readers", fulltext={"top": 0})
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
@@ -194,6 +197,8 @@ def test_readers_from_a_folder_through_the_cli(
     printed = capsys.readouterr().out
     out = load_config(path).output_dir / "readers"
     assert "Digest files of ana:" in printed and "Digest files of bo:" in printed
+    # The shared fetch's run, then each reader's, named by reader.
+    assert "ok      arxiv_listings" in printed and "ok      bo/digest_markdown" in printed
     assert (out / "ana" / DAY_1.isoformat() / "README.md").exists()
     assert (out / "bo" / DAY_1.isoformat() / "README.md").exists()
 
@@ -204,6 +209,21 @@ def test_readers_from_a_folder_through_the_cli(
     database = load_config(path).database_path
     assert Warehouse(database, reader="bo").row_count("ratings") == 1
     assert Warehouse(database, reader="ana").row_count("ratings") == 0
+
+    # Bo's delivery of the day, as a run of Bo's partition.
+    assert (
+        main(["--config", str(path), "deliver", "--reader", "bo", "--date", DAY_1.isoformat(), "--force"])
+        == 0
+    )
+    assert (site / "index.html").exists()
+    sent = Warehouse(database, reader="bo").query("SELECT target, status FROM deliveries")
+    assert sent == [{"target": "bo-site", "status": "sent"}]
+    with dg.DagsterInstance.get() as instance:
+        [record] = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("digest_delivery"), asset_partitions=[f"{DAY_1}|bo"]),
+            limit=1,
+        ).records
+        assert record.event_log_entry.run_id
 
 
 def test_sensors_look_into_every_readers_tables(
@@ -255,3 +275,45 @@ def test_sensors_look_into_every_readers_tables(
     )
     assert refitted.success
     assert not tick(reader_profile_sensor).run_requests
+
+
+def test_a_labs_definitions_partition_the_readers_stages_by_day_and_reader(
+    config_files: ConfigFactory, temp_instance: dg.DagsterInstance
+) -> None:
+    """What the UI shows for a lab: the shared fetch per day, every reader's stage per (day,
+    reader); the schedule starts the day's fetch and skips a day every reader already has."""
+    from datetime import UTC, datetime
+
+    from arxiv_pipeline.jobs import day_job_for, jobs_for
+    from arxiv_pipeline.schedules import build_daily_schedule
+
+    path = config_files.write(readers=[{"name": "ana"}, {"name": "bo"}])
+    config = load_config(path)
+    defs = dg.Definitions(
+        assets=assets_for(config), jobs=jobs_for(config), resources=pipeline_resources(config_path=str(path))
+    )
+    graph = defs.resolve_asset_graph()
+    assert isinstance(
+        graph.get(dg.AssetKey("arxiv_listings")).partitions_def, dg.TimeWindowPartitionsDefinition
+    )
+    for name in ("reader_profile", "paper_scores", "digest_markdown", "digest_feeds", "digest_delivery"):
+        partitions = graph.get(dg.AssetKey(name)).partitions_def
+        assert isinstance(partitions, dg.MultiPartitionsDefinition), name
+        assert partitions.get_partitions_def_for_dimension("reader").get_partition_keys() == ["ana", "bo"]
+    # Each job holds one partitioning; the day's fetch is its own job.
+    assert {j.name for j in defs.resolve_all_job_defs()} >= {"arxiv_listings_job", "daily_digest_job"}
+
+    schedule = build_daily_schedule(config.automation, job=day_job_for(config), readers=config.reader_names)
+    tick = datetime(2026, 11, 18, 2, 30, tzinfo=UTC)  # the evening DAY_1 is announced
+
+    def evaluate() -> list[dg.RunRequest] | None:
+        with dg.build_schedule_context(
+            instance=temp_instance, scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+        ) as context:
+            return schedule.evaluate_tick(context).run_requests
+
+    assert schedule.job_name == "arxiv_listings_job"
+    [request] = evaluate() or []
+    assert request.partition_key == DAY_1.isoformat()
+    assert built(build_day(path, temp_instance))
+    assert not evaluate()
