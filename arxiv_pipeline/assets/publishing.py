@@ -1,5 +1,6 @@
 """Per day: the two markdown digests, the JSON export and the day's web page. Across days (not
-partitioned): the Atom/RSS feeds and the site's index, rebuilt whenever a day changes."""
+partitioned; in a lab, per day and reader like the rest): the Atom/RSS feeds and the site's
+index, rebuilt whenever a day changes."""
 
 import base64
 
@@ -142,7 +143,8 @@ def site_day_page(
     kinds={"html"},
     tags={"stage": "publish"},
     description="The web site's index of every built day, with its style and script: one folder "
-    "that works from disk or any static host. Covers all days, so it is not partitioned.",
+    "that works from disk or any static host. Covers all days, so it is not partitioned (with "
+    "readers it is partitioned by day and reader, and rebuilt in each run of the reader's).",
     **PUBLISHING,
 )
 def site_index(
@@ -159,7 +161,8 @@ def site_index(
     tags={"stage": "publish"},
     description="Atom and RSS 2.0 feeds of the latest publish.feed_days days, one entry per paper, "
     "best first and newest day first, byte-stable for the same data. Covers several days, so it "
-    "is not partitioned.",
+    "is not partitioned (with readers it is partitioned by day and reader, and rebuilt in each "
+    "run of the reader's).",
     check_specs=[dg.AssetCheckSpec(checks.FEEDS_PARSE, asset="digest_feeds", blocking=True)],
     **PUBLISHING,
 )

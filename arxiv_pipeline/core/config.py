@@ -646,7 +646,8 @@ def check_categories(cats: list[str]) -> list[str]:
     return cats
 
 
-# A reader's name is a DuckDB schema and a Dagster asset-key prefix: lower-case letters, digits, _.
+# A reader's name is a DuckDB schema and a Dagster partition key (the reader of 2026-11-17|ana):
+# lower-case letters, digits, _.
 READER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # What a reader may set for themselves; every other setting is shared (the LLM, the source, the
 # schedule, storage), so the fetch, the full texts and the summaries are shared too.
