@@ -372,17 +372,27 @@ MONTH_RUNS_IN_FLIGHT = (1, 3)
 MONTH_DAYS = 22  # a month's announcement days
 
 
+LAB_MONTH_READERS = 3
+
+
 def _month_backfill_scenario(
-    root: Path, today: date, latency: float, args: argparse.Namespace
+    root: Path, today: date, latency: float, args: argparse.Namespace, readers: int = 0
 ) -> dict[str, Any]:
     """A month backfilled with `arxiv-pipeline backfill`, as a user runs it (each run in the CLI's
-    processes, the CLI's instance with its pools), one day at a time and with 3 runs in flight."""
+    processes, the CLI's instance with its pools), one day at a time and with 3 runs in flight;
+    with ``readers``, for a lab of that many readers, each following two topics."""
     days = _past_weekdays(today, MONTH_DAYS)
     rec = root / "recordings"
     for i, day in enumerate(days):
         write_day(rec, day, synthetic_papers(args.papers, day, seed=500 + i, id_offset=i * 5000))
     servers = ServersApart(None, rec, latency)
-    out: dict[str, Any] = {"days": len(days), "papers_per_day": args.papers, "summarize_top": 20}
+    out: dict[str, Any] = {
+        "days": len(days),
+        "papers_per_day": args.papers,
+        "summarize_top": 20,
+        "readers": readers,
+    }
+    names = [f"r{i}" for i in range(readers)]
     try:
         for k in MONTH_RUNS_IN_FLIGHT:
             sub = root / f"in-flight-{k}"
@@ -390,6 +400,11 @@ def _month_backfill_scenario(
             config = _served_config(sub, servers, args, 20)
             data = yaml.safe_load(config.read_text())
             data["automation"] = {"first_day": days[0].isoformat()}
+            if readers:
+                data["readers"] = [
+                    {"name": name, "keywords": {"include": [TOPICS[i % 12], TOPICS[(i + 5) % 12]]}}
+                    for i, name in enumerate(names)
+                ]
             config.write_text(yaml.safe_dump(data, allow_unicode=True))
             calls = servers.counts()["llm_calls"]
             command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(config), "backfill"]
@@ -403,15 +418,24 @@ def _month_backfill_scenario(
                 raise RuntimeError(f"the backfill failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
             from arxiv_pipeline.core.store import Warehouse
 
-            store = Warehouse(sub / "bench.duckdb")
+            stores = [Warehouse(sub / "bench.duckdb", reader=name) for name in names or [None]]
+            shared = Warehouse(sub / "bench.duckdb")
             out[f"in_flight_{k}"] = {
                 "wall_s": wall,
                 "per_day_s": wall / len(days),
                 "llm_calls": servers.counts()["llm_calls"] - calls,
-                "digests": store.row_count("digests"),
-                "selected": store.query(
-                    "SELECT announce_date, arxiv_id, rank FROM paper_scores WHERE selected ORDER BY 1, 3"
-                ),
+                # What was paid for once per (paper version, model, prompt, language).
+                "distinct_summaries": shared.query(
+                    "SELECT count(DISTINCT (arxiv_id, version, model, prompt_version, language)) AS n "
+                    "FROM summary_cache"
+                )[0]["n"],
+                "digests": sum(store.row_count("digests") for store in stores),
+                "selected": [
+                    store.query(
+                        "SELECT announce_date, arxiv_id, rank FROM paper_scores WHERE selected ORDER BY 1, 3"
+                    )
+                    for store in stores
+                ],
             }
     finally:
         servers.close()
@@ -735,6 +759,8 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         out.update(_readers_scenario(root, today, latency, args))
     elif name == "month_backfill":
         out.update(_month_backfill_scenario(root, today, latency, args))
+    elif name == "lab_month_backfill":
+        out.update(_month_backfill_scenario(root, today, latency, args, readers=LAB_MONTH_READERS))
     elif name == "serial_baseline":
         # The way today's scripts do it: one summary call after another, no cache.
         from arxiv_pipeline.core.config import LLMConfig
@@ -971,6 +997,7 @@ SCENARIOS = (
     "concurrent_runs",
     "readers",
     "month_backfill",
+    "lab_month_backfill",
 )
 
 
@@ -1100,13 +1127,15 @@ def print_concurrent(r: dict[str, Any]) -> None:
 
 def print_month(r: dict[str, Any]) -> None:
     one, three = r["in_flight_1"], r["in_flight_3"]
+    lab = f", for a lab of {r['readers']} readers" if r.get("readers") else ""
     print(
-        f"A month backfilled with `arxiv-pipeline backfill` ({r['days']} days of {r['papers_per_day']} "
+        f"A month backfilled with `arxiv-pipeline backfill`{lab} ({r['days']} days of {r['papers_per_day']} "
         f"papers, top {r['summarize_top']} summarized):\n"
         f"  one day at a time {one['wall_s']:.1f} s ({one['per_day_s']:.1f} s a day), "
         f"--runs-in-flight 3 {three['wall_s']:.1f} s ({three['per_day_s']:.1f} s a day, "
         f"{one['wall_s'] / three['wall_s']:.2f}x); LLM calls {one['llm_calls']} and {three['llm_calls']}, "
-        f"digests {one['digests']} and {three['digests']}, same selections: {r['same_selections']}"
+        f"digests {one['digests']} and {three['digests']}, same selections: {r['same_selections']}; "
+        f"summaries paid {one['distinct_summaries']} and {three['distinct_summaries']} distinct"
     )
 
 
@@ -1139,7 +1168,7 @@ def print_table(r: dict[str, Any]) -> None:
                 print_concurrent(figures)
             elif name == "readers":
                 print_readers(figures)
-            elif name == "month_backfill":
+            elif name in ("month_backfill", "lab_month_backfill"):
                 print_month(figures)
             elif name != "machine":
                 print(name, json.dumps(figures, indent=2))
@@ -1259,6 +1288,8 @@ def print_table(r: dict[str, Any]) -> None:
     print_readers(r["readers"])
     print()
     print_month(r["month_backfill"])
+    print()
+    print_month(r["lab_month_backfill"])
     per_day = r["backfill"]["wall_s"] / r["backfill"]["days"]
     print(
         f"Growth: {r['day']['papers']} papers {r['day']['wall_s']:.1f}s, {r['big_day']['papers']} papers "
