@@ -131,12 +131,10 @@ def _step_lines(result: Any, reader: str = "") -> list[str]:
     return lines
 
 
-def _execute(
-    config_path: Path, day: date, verbose: bool, wait_for_slots: bool = True, unit: str | None = None
-) -> RunOutcome:
+def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool = True) -> RunOutcome:
     """The Dagster runs that build ``day``, recorded in the instance: one of ``daily_digest_job``,
     or in a lab the shared fetch and then one run per reader (a reader's failure does not stop the
-    others' runs). ``unit`` (a partition key) runs only that partition's run."""
+    others' runs)."""
     import dagster as dg
 
     from arxiv_pipeline.assets import assets_for
@@ -154,8 +152,6 @@ def _execute(
     level = "INFO" if verbose else "CRITICAL"  # step failures are summarized below instead
     runs = [(LISTINGS_JOB, day.isoformat(), "")] if config.readers else [(DIGEST_JOB, day.isoformat(), "")]
     runs += [(DIGEST_JOB, reader_day_key(day, r), f"{r}/") for r in config.reader_names]
-    if unit is not None:
-        runs = [run for run in runs if str(run[1]) == unit]
     steps: list[str] = []
     failure = ""
     with dg.DagsterInstance.get() as instance:
@@ -294,9 +290,8 @@ def _chained_assets(config: PipelineConfig) -> list[Any]:
 
 
 def _backfill_worker(config_path: str, verbose: bool, tasks: Any, results: Any) -> None:
-    """One process of a backfill with runs in flight: runs the partitions it is handed (a day, or
-    a lab's day fetch or (day, reader)), one run each, in this one (warm) process, as a run worker
-    does."""
+    """One process of a backfill with runs in flight: builds the days it is handed, one run each,
+    in this one (warm) process, as a run worker does."""
     signal.signal(signal.SIGTERM, _interrupt)
     parent = os.getppid()
     try:
@@ -311,8 +306,7 @@ def _backfill_worker(config_path: str, verbose: bool, tasks: Any, results: Any) 
                 return
             results.put(("started", item, os.getpid()))
             try:
-                day = date.fromisoformat(item.split("|")[0])
-                outcome = _execute(Path(config_path), day, verbose, wait_for_slots=False, unit=item)
+                outcome = _execute(Path(config_path), date.fromisoformat(item), verbose, wait_for_slots=False)
             except Exception as exc:  # a run that could not even start; the other days go on
                 outcome = RunOutcome(False, f"the run could not start: {root_message(exc)}")
             results.put(("ended", item, outcome))
@@ -320,134 +314,89 @@ def _backfill_worker(config_path: str, verbose: bool, tasks: Any, results: Any) 
         return  # stopped: the run in progress was ended as failed by Dagster, as `run` does
 
 
-@dataclass
-class _Unit:
-    """One run of a backfill in flight: a day (a lab: the day's fetch) or a lab's (day, reader)."""
-
-    key: str  # its partition key
-    day: date
-    after: str | None = None  # a run that must have succeeded first (the day's fetch)
-    scored_after: str | None = None  # a run whose scores must be in first (the previous day's)
-
-
-def _units(config: PipelineConfig, days: list[date]) -> list[_Unit]:
-    """Oldest first. Each day's scoring waits for the previous day's, per reader in a lab, so that
-    "already shown" means what it means one day at a time."""
-    units: list[_Unit] = []
-    for i, day in enumerate(days):
-        before = days[i - 1] if i else None
-        units.append(
-            _Unit(day.isoformat(), day, scored_after=None if config.readers or not before else str(before))
-        )
-        for r in config.reader_names:
-            previous = f"{before}|{r}" if before else None
-            units.append(_Unit(f"{day}|{r}", day, after=day.isoformat(), scored_after=previous))
-    return units
-
-
 def _days_in_flight(
     config_path: Path, config: PipelineConfig, days: list[date], limit: int, verbose: bool
 ) -> Iterator[tuple[date, RunOutcome]]:
-    """Up to ``limit`` runs at once in as many worker processes, sharing the instance, its pools
-    and the warehouse: each day's run, or in a lab each day's fetch and each (day, reader)'s run. A
-    run starts once the previous day's run (the same reader's) has been scored or has ended, so
-    every day is scored after the one before, as in a backfill one day at a time, and the digests
-    come out the same. The llm and arxiv_api pools still let one step at a time use each; what
-    overlaps is everything else. Yields each day once all its runs have ended, oldest first."""
+    """Up to ``limit`` days at once in as many worker processes, sharing the instance, its pools
+    and the warehouse. A day starts once the day before it has been scored (or its run has ended),
+    so every day is scored after the one before, as in a backfill one day at a time, and the
+    digests come out the same. The llm and arxiv_api pools still let one step at a time use each;
+    what overlaps is everything else."""
     import multiprocessing
 
     import dagster as dg
 
+    from arxiv_pipeline.partitions import reader_day_key
     from arxiv_pipeline.run_health import wait_for_pools
 
     chained = _chained_assets(config)
-    units = _units(config, days)
     context = multiprocessing.get_context("spawn")
     tasks, results = context.Queue(), context.Queue()
     workers = [
         context.Process(
             target=_backfill_worker, args=(str(config_path), verbose, tasks, results), daemon=True
         )
-        for _ in range(min(limit, len(units)))
+        for _ in range(min(limit, len(days)))
     ]
-    pending = list(units)
-    handed: dict[str, float] = {}  # partition -> when it was handed out, until its outcome is in
-    ended: dict[str, RunOutcome] = {}
-    held_by: dict[int, str] = {}  # worker pid -> the partition it is building
-    to_report = list(days)
-
-    def finished_days() -> Iterator[tuple[date, RunOutcome]]:
-        while to_report and all(u.key in ended for u in units if u.day == to_report[0]):
-            day = to_report.pop(0)
-            outcomes = [ended[u.key] for u in units if u.day == day]
-            failed = next((o for o in outcomes if not o.ok), None)
-            yield day, failed or RunOutcome(True, "", [line for o in outcomes for line in o.steps])
-
+    queue = list(days)
+    handed: dict[str, float] = {}  # day -> when it was handed out, until its outcome is in
+    held_by: dict[int, str] = {}  # worker pid -> the day it is building
+    previous: str | None = None  # the last day handed out, until its scores are in
     with dg.DagsterInstance.get() as instance:
         wait_for_pools(instance, say=print)  # reap dead runs once; each run then waits step by step
 
-        def scored(key: str) -> bool:
-            if key in ended:
-                return True
-            if key not in handed:
-                return False
+        def scored(day: str) -> bool:
+            if day not in handed:
+                return True  # its run has ended
+            # A lab's day is scored when every reader's is.
+            partitions = [reader_day_key(day, r) for r in config.reader_names] or [day]
             return all(
                 instance.fetch_materializations(
                     dg.AssetRecordsFilter(
-                        asset_key=asset, asset_partitions=[key], after_timestamp=handed[key]
+                        asset_key=key, asset_partitions=[partition], after_timestamp=handed[day]
                     ),
                     limit=1,
                 ).records
-                for asset in chained
+                for key in chained
+                for partition in partitions
             )
 
         for worker in workers:
             worker.start()
         try:
-            while pending or handed:
-                for unit in list(pending):
-                    if len(handed) >= limit:
-                        break
-                    if unit.after is not None and unit.after not in ended:
-                        continue
-                    fetch = ended.get(unit.after) if unit.after else None
-                    if fetch is not None and not fetch.ok:
-                        pending.remove(unit)  # no papers for the day: its readers cannot run
-                        ended[unit.key] = RunOutcome(False, fetch.failure)
-                        continue
-                    if unit.scored_after is not None and not scored(unit.scored_after):
-                        continue
-                    pending.remove(unit)
-                    handed[unit.key] = time.time()
-                    tasks.put(unit.key)
-                yield from finished_days()
-                if not handed:
+            while queue or handed:
+                if previous is not None and scored(previous):
+                    previous = None
+                if queue and previous is None and len(handed) < limit:
+                    previous = queue.pop(0).isoformat()
+                    handed[previous] = time.time()
+                    tasks.put(previous)
                     continue
                 try:
-                    kind, key, detail = results.get(timeout=0.25)
+                    kind, day, detail = results.get(timeout=0.25)
                 except Empty:
                     for worker in workers:
                         if worker.exitcode is not None and worker.pid in held_by:
                             lost = held_by.pop(worker.pid)
                             del handed[lost]
-                            ended[lost] = RunOutcome(
-                                False, f"the run's process died (exit status {worker.exitcode})"
+                            yield (
+                                date.fromisoformat(lost),
+                                RunOutcome(False, f"the run's process died (exit status {worker.exitcode})"),
                             )
                     if not any(w.is_alive() for w in workers):
-                        for unit in units:
-                            ended.setdefault(
-                                unit.key, RunOutcome(False, "not run: every backfill process died")
+                        for left in [*handed, *(d.isoformat() for d in queue)]:
+                            yield (
+                                date.fromisoformat(left),
+                                RunOutcome(False, "not run: every backfill process died"),
                             )
-                        yield from finished_days()
                         return
                     continue
                 if kind == "started":
-                    held_by[detail] = key
+                    held_by[detail] = day
                     continue
-                held_by = {pid: k for pid, k in held_by.items() if k != key}
-                del handed[key]
-                ended[key] = detail
-            yield from finished_days()
+                held_by = {pid: d for pid, d in held_by.items() if d != day}
+                del handed[day]
+                yield date.fromisoformat(day), detail
             for _ in workers:
                 tasks.put(None)
             for worker in workers:
