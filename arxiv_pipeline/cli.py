@@ -326,7 +326,7 @@ def _days_in_flight(
 
     import dagster as dg
 
-    from arxiv_pipeline.partitions import reader_day_key
+    from arxiv_pipeline.partitions import partitions_of_day
     from arxiv_pipeline.run_health import wait_for_pools
 
     chained = _chained_assets(config)
@@ -349,7 +349,7 @@ def _days_in_flight(
             if day not in handed:
                 return True  # its run has ended
             # A lab's day is scored when every reader's is.
-            partitions = [reader_day_key(day, r) for r in config.reader_names] or [day]
+            partitions = partitions_of_day(day, config.reader_names)
             return all(
                 instance.fetch_materializations(
                     dg.AssetRecordsFilter(
@@ -462,11 +462,11 @@ def deliver(
             print(
                 f"Run {dead.run_id[:8]} ({dead.partition or '-'}) had died (pid {dead.pid}); marked failed."
             )
-        from arxiv_pipeline.partitions import reader_day_key
+        from arxiv_pipeline.partitions import partition_of
 
         result = dg.materialize(
             [a for a in assets_for(full) if a.key == dg.AssetKey("digest_delivery")],
-            partition_key=reader_day_key(day, reader) if reader else day.isoformat(),
+            partition_key=partition_of(day, reader),
             instance=instance,
             resources=pipeline_resources(config_path=str(config_path)),
             raise_on_error=False,

@@ -68,6 +68,17 @@ def reader_day_key(day: date | str, reader: str) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({DAY_DIMENSION: day, READER_DIMENSION: reader})
 
 
+def partition_of(day: date, reader: str | None) -> str:
+    """The partition of a day's per-reader assets: the day, or in a lab ``2026-11-17|ana``."""
+    return str(reader_day_key(day, reader)) if reader else day.isoformat()
+
+
+def partitions_of_day(day: date | str, readers: list[str] | None) -> list[str]:
+    """A day's partitions of the per-reader assets: the day, or in a lab one per reader."""
+    day = day if isinstance(day, str) else day.isoformat()
+    return [str(reader_day_key(day, r)) for r in readers] if readers else [day]
+
+
 def split_partition_key(key: str) -> tuple[date, str | None]:
     """The day and the reader (None for a daily partition) of a partition key."""
     if isinstance(key, dg.MultiPartitionKey):

@@ -7,18 +7,17 @@ import dagster as dg
 from arxiv_pipeline.core.config import AutomationConfig
 from arxiv_pipeline.core.sources.calendar import announcement_in_feed_at
 from arxiv_pipeline.jobs import daily_digest_job
-from arxiv_pipeline.partitions import reader_day_key
+from arxiv_pipeline.partitions import partitions_of_day
 from arxiv_pipeline.run_health import TRIGGER_TAG
 
 
 def already_built(instance: dg.DagsterInstance, day: str, readers: list[str] | None = None) -> bool:
     """Whether the day's digest exists (in a lab: every reader's)."""
-    partitions = [reader_day_key(day, r) for r in readers] if readers else [day]
     return all(
         instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=dg.AssetKey("digest_markdown"), asset_partitions=[p]), limit=1
         ).records
-        for p in partitions
+        for p in partitions_of_day(day, readers)
     )
 
 

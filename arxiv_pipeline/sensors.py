@@ -15,7 +15,7 @@ from arxiv_pipeline.core.sources.calendar import announcement_date_of
 from arxiv_pipeline.core.stages.profile import profile_fingerprint
 from arxiv_pipeline.core.store import StoreBusyError, Warehouse, open_warehouse
 from arxiv_pipeline.jobs import DIGEST_JOB, arxiv_listings_job, reader_digest_job, reader_profile_job
-from arxiv_pipeline.partitions import reader_day_key
+from arxiv_pipeline.partitions import partition_of, reader_day_key
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 from arxiv_pipeline.run_health import TRIGGER_TAG, failed_runs, reap_dead_runs
 
@@ -40,11 +40,6 @@ def _reader_stores(
         open_warehouse(location, lock_timeout_s=lock_timeout_s, reader=r)
         for r in config.reader_names or [None]
     ]
-
-
-def partition_of(day: date, reader: str | None) -> str:
-    """The partition of a day's per-reader assets: the day, or in a lab ``2026-11-17|ana``."""
-    return str(reader_day_key(day, reader)) if reader else day.isoformat()
 
 
 def _by_partition(stores: list[Warehouse], days_of: Callable[[Warehouse], dict[date, int]]) -> dict[str, int]:
