@@ -59,11 +59,18 @@ def fulltexts():
 
 
 def _config(
-    root: Path, arxiv: FakeArxiv, llm: FakeOpenAI, fulltexts: FakeFulltext, database: str | None = None
+    root: Path,
+    arxiv: FakeArxiv,
+    llm: FakeOpenAI,
+    fulltexts: FakeFulltext,
+    database: str | None = None,
+    readers: list[dict] | None = None,
 ) -> Path:
     storage = {"storage": {"database": database}} if database else {}
+    lab = {"readers": readers} if readers else {}
     return ConfigFactory(root).write(
         **storage,
+        **lab,
         source={
             "kind": "arxiv",
             "rss_url": f"{arxiv.base_url}/rss/{{}}",
@@ -140,8 +147,8 @@ def _text(column: str, value: object) -> str:
     return str(value)
 
 
-def _table_rows(database: str | Path) -> dict[str, list[tuple]]:
-    store = open_warehouse(database)
+def _table_rows(database: str | Path, reader: str | None = None) -> dict[str, list[tuple]]:
+    store = open_warehouse(database, reader=reader)
     out = {}
     for table in TABLES:
         if table in ("llm_calls", "run_failures", "feed_reports", "published_files"):
@@ -280,3 +287,85 @@ def test_a_killed_run_then_a_rerun_gives_the_uninterrupted_result(
     if sig == signal.SIGKILL:
         assert "had died" in rerun, rerun
     assert rerun_seconds < 120
+
+
+# A lab: Bo reads Ana's papers in Chinese, so each paper is summarized twice (once per language).
+LAB_READERS = [{"name": "ana"}, {"name": "bo", "summary": {"language": "zh"}}]
+
+
+def _lab_state(config: Path) -> tuple[dict, dict]:
+    cfg = load_config(config)
+    tables = {r["name"]: _table_rows(cfg.warehouse_location, r["name"]) for r in LAB_READERS}
+    files = {
+        f"{r['name']}/{f}": (cfg.output_dir / "readers" / r["name"] / f).read_bytes()
+        for r in LAB_READERS
+        for f in OUTPUTS
+    }
+    return tables, files
+
+
+def test_a_lab_killed_during_a_readers_run_then_rerun_gives_the_uninterrupted_result(
+    tmp_path: Path, fulltexts: FakeFulltext
+) -> None:
+    """A lab's day is the fetch's run, then a run per reader: kill -9 during Bo's summaries (Ana's
+    run done), then `run` again: the same rows and files as a lab run never interrupted, and no
+    summary paid twice."""
+    fulltexts.requests.clear()
+    fulltexts.faults.clear()
+    fulltexts.slow_s = 1.0
+    for folder in ("reference", "killed"):
+        (tmp_path / folder).mkdir()
+    with FakeArxiv(None) as arxiv, FakeOpenAI() as llm:
+        reference = tmp_path / "reference"
+        config = _config(reference, arxiv, llm, fulltexts, readers=LAB_READERS)
+        _finish(_start(config, reference / "home"))
+    expected = _lab_state(config)
+
+    fulltexts.requests.clear()
+    root, home = tmp_path / "killed", tmp_path / "killed" / "home"
+    with FakeArxiv(None) as arxiv, FakeOpenAI(latency_s=0.4) as llm:
+        config = _config(root, arxiv, llm, fulltexts, readers=LAB_READERS)
+        proc = _start(config, home)
+        # Ana's ten summaries, then some of Bo's.
+        _wait_until(lambda: llm.completed >= SUMMARIZE_TOP + 5, proc)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        deadline = time.monotonic() + 30
+        while llm.in_flight and time.monotonic() < deadline:
+            time.sleep(0.05)
+        answered_to_killed_run = llm.completed
+        stored_by_killed_run = _stored(load_config(config).warehouse_location, "summary_cache")
+        rerun = _finish(_start(config, home), timeout=180)
+        total_answered = llm.completed
+
+    assert _lab_state(config) == expected
+    # Killed in Bo's run: Ana's summaries all stored, Bo's not all answered.
+    assert stored_by_killed_run >= SUMMARIZE_TOP and answered_to_killed_run < 2 * SUMMARIZE_TOP, (
+        stored_by_killed_run,
+        answered_to_killed_run,
+    )
+    # The rerun paid only for the summaries the killed run had not stored: nothing twice.
+    assert total_answered - answered_to_killed_run == 2 * SUMMARIZE_TOP - stored_by_killed_run
+    # In the call log, each paper was paid for once per language.
+    ok_calls = Counter(
+        tuple(r["paper_ids"])
+        for r in open_warehouse(load_config(config).warehouse_location).query(
+            "SELECT paper_ids FROM llm_calls WHERE status = 'ok'"
+        )
+    )
+    assert len(ok_calls) == SUMMARIZE_TOP and set(ok_calls.values()) == {2}
+    assert "had died" in rerun, rerun
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        runs = [r.dagster_run for r in instance.get_run_records()]
+        for pool in ("arxiv_api", "llm"):
+            assert not instance.event_log_storage.get_concurrency_info(pool).claimed_slots
+    # Killed: fetch and Ana succeeded, Bo's run failed (found dead); the rerun's three succeeded.
+    by_partition = Counter((r.tags["dagster/partition"], r.status) for r in runs)
+    assert by_partition == Counter(
+        {
+            ("2026-11-17", dg.DagsterRunStatus.SUCCESS): 2,
+            ("2026-11-17|ana", dg.DagsterRunStatus.SUCCESS): 2,
+            ("2026-11-17|bo", dg.DagsterRunStatus.SUCCESS): 1,
+            ("2026-11-17|bo", dg.DagsterRunStatus.FAILURE): 1,
+        }
+    )
