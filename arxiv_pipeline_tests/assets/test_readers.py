@@ -317,3 +317,44 @@ def test_a_labs_definitions_partition_the_readers_stages_by_day_and_reader(
     assert request.partition_key == DAY_1.isoformat()
     assert built(build_day(path, temp_instance))
     assert not evaluate()
+
+
+def test_reader_runs_follow_a_days_fetch(
+    config_files: ConfigFactory, temp_instance: dg.DagsterInstance
+) -> None:
+    """When a day's shared fetch succeeds (started by the schedule, a sensor or the UI), the
+    reader_runs_sensor asks for each reader's run of that day; a fetch run by the CLI or a
+    backfill starts its own reader runs, so it asks for none."""
+    from arxiv_pipeline.jobs import jobs_for
+    from arxiv_pipeline.run_health import TRIGGER_TAG
+    from arxiv_pipeline.sensors import reader_runs_sensor
+
+    path = config_files.write(readers=[{"name": "ana"}, {"name": "bo"}])
+    config, resources = load_config(path), pipeline_resources(config_path=str(path))
+    lab = dg.Definitions(assets=assets_for(config), jobs=jobs_for(config), resources=resources)
+    fetch = lab.resolve_job_def("arxiv_listings_job")
+
+    def tick(trigger: str) -> dg.SensorResult:
+        result = fetch.execute_in_process(
+            partition_key=DAY_1.isoformat(), instance=temp_instance, tags={TRIGGER_TAG: trigger}
+        )
+        assert result.success
+        run = temp_instance.get_run_by_id(result.run_id)
+        [success] = temp_instance.all_logs(result.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
+        with dg.build_run_status_sensor_context(
+            sensor_name="reader_runs_sensor",
+            dagster_event=success.dagster_event,
+            dagster_instance=temp_instance,
+            dagster_run=run,
+            resources=resources,
+        ) as context:
+            return reader_runs_sensor(context)
+
+    requests = tick("schedule").run_requests
+    assert [(r.partition_key, r.tags[TRIGGER_TAG]) for r in requests] == [
+        (f"{DAY_1}|ana", "schedule"),
+        (f"{DAY_1}|bo", "schedule"),
+    ]
+    assert len({r.run_key for r in requests}) == 2
+    skipped = tick("cli")
+    assert not skipped.run_requests and "starts its readers' runs itself" in skipped.skip_reason.skip_message
