@@ -118,3 +118,18 @@ def postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+# Real arXiv papers (PDFs and an HTML page, with their origin in its README), kept beside the
+# repository in ../shared/realtext and never copied into it.
+REALTEXT = Path(__file__).resolve().parents[1].parent / "shared" / "realtext"
+
+
+@pytest.fixture(scope="session")
+def realtext() -> Path:
+    if not REALTEXT.is_dir():
+        # CI lays ../shared beside the clone; there a missing folder is a failure, not a skip.
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{REALTEXT} is missing; CI lays ../shared beside the clone")
+        pytest.skip(f"the real arXiv documents are not at {REALTEXT}")
+    return REALTEXT

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import random
+import textwrap
 from dataclasses import dataclass, field
 
 from fpdf import FPDF
@@ -205,6 +206,10 @@ def paper_pdf(paper: PaperText, figures: int = 0) -> bytes:
     return bytes(pdf.output())
 
 
+def _wrapped(text: str, width: int) -> str:
+    return "\n        ".join(textwrap.wrap(text, width)) if width else text
+
+
 def _tag(name: str, cls: str, content: str, **attrs: str) -> str:
     extra = "".join(f" {k}='{v}'" for k, v in attrs.items())
     return f"<{name} class='{cls}'{extra}>{content}</{name}>"
@@ -227,9 +232,18 @@ DISPLAY_MATH = (
 )
 
 
-def paper_html(paper: PaperText, equations: int = 0) -> bytes:
+def paper_html(
+    paper: PaperText,
+    equations: int = 0,
+    article_class: str = "ltx_document",
+    section_tag: str = "section",
+    wrap: int = 0,
+) -> bytes:
     """The page as arXiv's LaTeXML rendering structures it (ltx_ classes); ``equations`` full MathML
-    equations per paragraph give it a realistic weight (most of an arXiv HTML page is MathML)."""
+    equations per paragraph give it a realistic weight (most of an arXiv HTML page is MathML).
+    ``article_class`` "ltx_document ltx_authors_1line" is what arXiv's HTML service puts on the paper
+    today, ``section_tag`` "div" what older LaTeXML wrote, and ``wrap`` > 0 breaks paragraphs into
+    lines of about that many characters, as the TeX source's line breaks reach the page."""
     e = html.escape
     math = "<math alttext='O(n\\log n)' class='ltx_Math'><semantics><mi>O</mi></semantics></math>"
     math += DISPLAY_MATH * equations
@@ -240,7 +254,7 @@ def paper_html(paper: PaperText, equations: int = 0) -> bytes:
         f"<title>{e(paper.title)}</title><link rel='stylesheet' href='/static/ar5iv.css'>",
         "<script>window.MathJax = {};</script></head><body>",
         "<nav class='ltx_page_navbar'><a href='/'>arXiv</a> <a href='#S1'>1 Introduction</a></nav>",
-        "<div class='ltx_page_main'><article class='ltx_document'>",
+        f"<div class='ltx_page_main'><article class='{article_class}'>",
         _tag("h1", "ltx_title ltx_title_document", e(paper.title)),
         _tag("div", "ltx_authors", authors),
         _tag("div", "ltx_abstract", abstract),
@@ -249,8 +263,8 @@ def paper_html(paper: PaperText, equations: int = 0) -> bytes:
         number, _, name = heading.partition(" ")
         body = [_tag("h2", "ltx_title ltx_title_section", _tag("span", "ltx_tag", f"{number} ") + e(name))]
         body += [
-            _tag("div", "ltx_para", _tag("p", "ltx_p", f"{e(paragraph)} {math}"), id=f"S{n}.p{i}")
-            for i, paragraph in enumerate(paragraphs, start=1)
+            _tag("div", "ltx_para", _tag("p", "ltx_p", f"{_wrapped(e(text), wrap)} {math}"), id=f"S{n}.p{i}")
+            for i, text in enumerate(paragraphs, start=1)
         ]
         if heading.startswith("4 "):
             rows = "".join(
@@ -259,7 +273,7 @@ def paper_html(paper: PaperText, equations: int = 0) -> bytes:
             )
             caption = _tag("figcaption", "ltx_caption", "Table 1: Accuracy (%) of the baseline and ours.")
             body.append(_tag("figure", "ltx_table", caption + _tag("table", "ltx_tabular", rows)))
-        parts.append(_tag("section", "ltx_section", "".join(body), id=f"S{n}"))
+        parts.append(_tag(section_tag, "ltx_section", "".join(body), id=f"S{n}"))
     references = "".join(_tag("li", "ltx_bibitem", e(r)) for r in paper.references)
     parts.append(
         _tag(

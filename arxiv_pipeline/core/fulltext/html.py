@@ -20,9 +20,21 @@ _DROP_CLASSES = (
     "ltx_note_outer",
     "ltx_tag_equation",
 )
+
+
+def _has_class(name: str) -> str:
+    """An XPath test for one class token: ``ltx_authors`` must not match ``ltx_authors_1line``, which
+    arXiv's current pages put on the <article> that holds the whole paper."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
 _DROP = " | ".join(
     ["//script", "//style", "//nav", "//header", "//footer", "//noscript"]
-    + [f"//*[contains(@class, '{name}')]" for name in _DROP_CLASSES]
+    + [f"//*[{_has_class(name)}]" for name in _DROP_CLASSES]
+)
+# Back matter that LaTeXML renders as ordinary sections.
+_BACK_MATTER = re.compile(
+    r"^(data|code|software) availability|^author contributions|^competing interests|^funding\b", re.I
 )
 _BLOCKS = {
     "p",
@@ -48,6 +60,11 @@ def _text(node: etree._Element) -> str:
         tail = math.tail
         math.clear()
         math.text, math.tail = (f" {alt} " if alt else " "), tail
+    # The TeX source's line breaks survive in LaTeXML's text nodes; only blocks end a line.
+    for element in node.iter():
+        if isinstance(element.tag, str) and element.tag != "pre":
+            element.text = _flat(element.text)
+        element.tail = _flat(element.tail)
     for cell in node.iter("td", "th"):
         cell.tail = " | " + (cell.tail or "")
     for block in node.iter(*_BLOCKS):
@@ -56,8 +73,12 @@ def _text(node: etree._Element) -> str:
     return "\n".join(line for line in lines if line and line != "|")
 
 
+def _flat(text: str | None) -> str | None:
+    return re.sub(r"\s*\n\s*", " ", text) if text else text
+
+
 def _heading(section: etree._Element) -> str:
-    titles = section.xpath("./*[contains(@class, 'ltx_title')]")
+    titles = section.xpath(f"./*[{_has_class('ltx_title')}]")
     if not titles:
         return ""
     title = titles[0]
@@ -76,7 +97,7 @@ def extract_html(data: bytes) -> FullText:
         raise ExtractionError(f"not HTML: {exc}") from None
     for node in root.xpath(_DROP):
         node.getparent().remove(node)
-    document = root.xpath("//*[contains(@class, 'ltx_document')]")
+    document = root.xpath(f"//*[{_has_class('ltx_document')}]")
     sections = _latexml(document[0]) if document else _headings(root)
     sections = [s for s in sections if len(s.text) >= 40]
     if sum(len(s.text) for s in sections if s.kind != "abstract") < 500:
@@ -86,15 +107,24 @@ def extract_html(data: bytes) -> FullText:
 
 def _latexml(document: etree._Element) -> list[Section]:
     sections: list[Section] = []
-    for abstract in document.xpath(".//*[contains(@class, 'ltx_abstract')]"):
+    for abstract in document.xpath(f".//*[{_has_class('ltx_abstract')}]"):
         _heading(abstract)
         sections.append(Section("Abstract", "abstract", _text(abstract)))
         abstract.getparent().remove(abstract)
-    for section in document.xpath(".//section[contains(@class, 'ltx_section')]"):
+    # <section> today, <div> in older LaTeXML output.
+    found = document.xpath(f".//*[{_has_class('ltx_section')}]")
+    for section in found:
         title = _heading(section)
-        if END_OF_BODY.match(re.sub(r"^[\dA-Z]+(\.\d+)*\.?\s+", "", title)):
+        bare = re.sub(r"^[\dA-Z]+(\.\d+)*\.?\s+", "", title)
+        if END_OF_BODY.match(bare) or _BACK_MATTER.match(bare):
             continue
         sections.append(Section(title, section_kind(title), _text(section)))
+    if not found:
+        # A letter or note without sections: its paragraphs are the text.
+        _heading(document)
+        paragraphs = document.xpath(f".//*[{_has_class('ltx_para')}]")
+        text = "\n".join(_text(p) for p in paragraphs) if paragraphs else _text(document)
+        sections.append(Section("Text", "other", text))
     return sections
 
 
