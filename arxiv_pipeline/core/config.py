@@ -535,11 +535,49 @@ class DirectoryTarget(_Target):
     path: str = Field(min_length=1, description="Folder the site is copied into (e.g. a web server's root).")
 
 
+# What git refuses in a branch name (git check-ref-format), and what would read as an option.
+_BAD_REF = re.compile(r"(^[-/.])|([/.]$)|(\.\.)|(//)|(@\{)|(/\.)|(\.lock(/|$))|[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def check_git_branch(value: str) -> str:
+    if value == "@" or _BAD_REF.search(value):
+        raise ValueError(
+            "must be a plain git branch name such as gh-pages (no leading -, no spaces, no "
+            f"~ ^ : ? * [ \\, no .. or @{{) (got {value[:80]!r})"
+        )
+    return value
+
+
+def check_git_remote(value: str) -> str:
+    if value.startswith("-") or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(
+            "must be a URL (https://, ssh://, git@host:path) or a path; a value starting with - "
+            f"would be read by git as an option (got {value[:80]!r})"
+        )
+    if "::" in value.split("/", 1)[0]:
+        raise ValueError(f"git remote helpers (transport::address) are not allowed (got {value[:80]!r})")
+    return value
+
+
 class GitTarget(_Target):
     kind: Literal["git"]
-    repository: str = Field(min_length=1, description="Remote the site is pushed to: a URL or a path.")
+    repository: str = Field(
+        min_length=1,
+        description="Remote the site is pushed to: a URL or a path. Credentials in the URL are never "
+        "logged or stored (prefer a credential helper or an SSH key).",
+    )
     branch: str = Field("gh-pages", min_length=1, description="Branch that holds the site.")
     author: str = Field("arxiv-pipeline <arxiv-pipeline@localhost>", description="Commit author.")
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, value: str) -> str:
+        return check_git_remote(value)
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, value: str) -> str:
+        return check_git_branch(value)
 
     @field_validator("author")
     @classmethod

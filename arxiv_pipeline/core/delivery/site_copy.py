@@ -11,8 +11,9 @@ import tempfile
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from arxiv_pipeline.core.config import GitTarget
+from arxiv_pipeline.core.config import GitTarget, check_git_branch, check_git_remote
 from arxiv_pipeline.core.delivery import DeliveryError
 
 
@@ -72,10 +73,37 @@ def copy_site(site: Path, destination: Path) -> SitePublication:
     return SitePublication(changed, same)
 
 
+# Transports git may use for a target; ext:: and other helpers run commands.
+_PROTOCOLS = "file:git:http:https:ssh"
+
+
+def public_url(url: str) -> str:
+    """The URL as it may be logged or stored: a user:token in it blanked."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
+def _secrets(url: str) -> tuple[str, ...]:
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return ()
+    userinfo = parts.netloc.rsplit("@", 1)[0]
+    return tuple(p for p in (url, userinfo, parts.password, parts.username) if p)
+
+
 def _git(
-    args: list[str], cwd: Path, timeout_s: float = 120.0, check: bool = True
+    args: list[str], cwd: Path, timeout_s: float = 120.0, check: bool = True, remote: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"}
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "true",
+        "LC_ALL": "C",
+        "GIT_ALLOW_PROTOCOL": _PROTOCOLS,
+    }
     try:
         done = subprocess.run(
             ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout_s, check=False
@@ -86,6 +114,12 @@ def _git(
         ) from None
     except subprocess.TimeoutExpired:
         raise DeliveryError(f"git {args[0]} took longer than {timeout_s:.0f}s") from None
+    for secret in _secrets(remote):
+        replacement = public_url(remote) if secret == remote else "***"
+        done.stdout, done.stderr = (
+            done.stdout.replace(secret, replacement),
+            done.stderr.replace(secret, replacement),
+        )
     if check and done.returncode != 0:
         raise DeliveryError(f"git {args[0]} failed: {(done.stderr or done.stdout).strip()[-500:]}")
     return done
@@ -95,22 +129,32 @@ def push_site(site: Path, target: GitTarget, workdir: Path, message: str) -> Sit
     """Mirror the site into ``target.branch`` of ``target.repository`` and push; no commit when
     nothing changed. A push that loses a race with another publisher fails and is retried from
     the fetched branch."""
+    # Checked again here, not only when the config is read: a value that reads as an option would
+    # make git run a command of its choosing (--upload-pack=...).
+    try:
+        remote, branch = check_git_remote(target.repository), check_git_branch(target.branch)
+    except ValueError as exc:
+        raise DeliveryError(f"git target {target.name}: {exc}", retriable=False) from None
+    shown = public_url(remote)
     files = site_files(site)
     workdir.mkdir(parents=True, exist_ok=True)
     if not (workdir / ".git").is_dir():
         _git(["init", "--quiet"], workdir)
     fetched = _git(
-        ["fetch", "--quiet", "--depth", "1", target.repository, target.branch], workdir, check=False
+        ["fetch", "--quiet", "--depth", "1", "--end-of-options", remote, branch],
+        workdir,
+        check=False,
+        remote=remote,
     )
     if fetched.returncode == 0:
-        _git(["checkout", "--quiet", "--force", "-B", target.branch, "FETCH_HEAD"], workdir)
+        _git(["checkout", "--quiet", "--force", "-B", branch, "FETCH_HEAD"], workdir)
     elif "find remote ref" in fetched.stderr.lower():
         # The first publication: the branch starts with no history.
-        _git(["symbolic-ref", "HEAD", f"refs/heads/{target.branch}"], workdir)
-        _git(["update-ref", "-d", f"refs/heads/{target.branch}"], workdir, check=False)
+        _git(["symbolic-ref", "HEAD", f"refs/heads/{branch}"], workdir)
+        _git(["update-ref", "-d", f"refs/heads/{branch}"], workdir, check=False)
         _git(["read-tree", "--empty"], workdir)
     else:
-        raise DeliveryError(f"git fetch from {target.repository} failed: {fetched.stderr.strip()[-500:]}")
+        raise DeliveryError(f"git fetch from {shown} failed: {fetched.stderr.strip()[-500:]}")
     # The branch holds exactly the site: files the site no longer has go (git keeps their history).
     for path in workdir.iterdir():
         if path.name != ".git":
@@ -128,5 +172,5 @@ def push_site(site: Path, target: GitTarget, workdir: Path, message: str) -> Sit
     identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
     _git([*identity, "commit", "--quiet", "-m", message], workdir)
     revision = _git(["rev-parse", "HEAD"], workdir).stdout.strip()
-    _git(["push", "--quiet", target.repository, f"HEAD:refs/heads/{target.branch}"], workdir)
+    _git(["push", "--quiet", "--end-of-options", remote, f"HEAD:refs/heads/{branch}"], workdir, remote=remote)
     return SitePublication(changed, len(files) - len(changed), revision)

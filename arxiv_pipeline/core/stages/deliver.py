@@ -39,7 +39,7 @@ from arxiv_pipeline.core.delivery.messages import (
     delivery_digest,
     message_id_for,
 )
-from arxiv_pipeline.core.delivery.site_copy import copy_site, plan_copy, push_site, site_files
+from arxiv_pipeline.core.delivery.site_copy import copy_site, plan_copy, public_url, push_site, site_files
 from arxiv_pipeline.core.delivery.smtp import send_email
 from arxiv_pipeline.core.retry import backoff_delay
 from arxiv_pipeline.core.stages import StageReport, Stopwatch
@@ -173,7 +173,7 @@ def _site_payload(config: PipelineConfig, day: date, target: DirectoryTarget | G
             changed = files
             head = (
                 f"would commit the {len(files)} files of the site to {target.branch} of "
-                f"{target.repository} (only if they changed)"
+                f"{public_url(target.repository)} (only if they changed)"
             )
         path.write_text("\n".join([head, *changed]) + "\n", encoding="utf-8")
         return [path]
