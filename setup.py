@@ -13,13 +13,9 @@ setup(
             "sample_data/*/*/*.xml",
             "deploy/*",
         ],
-        "arxiv_pipeline.core": [
-            "templates/*.j2",
-            "templates/site/*.j2",
-            "templates/email/*.j2",
-            "static/*",
-            "prompts/*.md",
-        ],
+        "arxiv_pipeline.core.publish": ["templates/*.j2", "templates/site/*.j2", "static/*"],
+        "arxiv_pipeline.core.deliver": ["templates/email/*.j2"],
+        "arxiv_pipeline.core.llm": ["prompts/*.md"],
     },
     python_requires=">=3.11,<3.14",
     install_requires=[

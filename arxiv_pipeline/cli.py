@@ -31,9 +31,9 @@ from arxiv_pipeline.core.config import (
     find_config_path,
     load_config,
 )
-from arxiv_pipeline.core.sources.calendar import EASTERN, announcement_date_of, is_announcement_day
-from arxiv_pipeline.core.sources.replay import SAMPLE_DAY, ReplaySource
-from arxiv_pipeline.core.stages.publish import DIGEST_FILES
+from arxiv_pipeline.core.ingest.calendar import EASTERN, announcement_date_of, is_announcement_day
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DAY, ReplaySource
+from arxiv_pipeline.core.publish.stage import DIGEST_FILES
 from arxiv_pipeline.errors import root_message
 
 
@@ -424,7 +424,7 @@ def deliver(
 ) -> int:
     """Send a built day to its delivery targets through a Dagster run of ``digest_delivery`` (so
     the UI shows it), or with ``dry_run`` write what would be sent and send nothing."""
-    from arxiv_pipeline.core.stages.deliver import choose_targets, deliver_day
+    from arxiv_pipeline.core.deliver.stage import choose_targets, deliver_day
     from arxiv_pipeline.core.store import open_warehouse
 
     full = load_config(config_path)
@@ -601,7 +601,7 @@ def copy_warehouse_to(config_path: Path, target: str, replace: bool) -> int:
 
 
 def rate(config_path: Path, paper: str, rating: str, version: int | None, reader: str | None = None) -> int:
-    from arxiv_pipeline.core.ratings import RatingError, rate_paper
+    from arxiv_pipeline.core.profile.ratings import RatingError, rate_paper
     from arxiv_pipeline.core.store import open_warehouse
 
     config = for_reader(load_config(config_path), reader, "arxiv-pipeline rate")
@@ -618,8 +618,8 @@ def rate(config_path: Path, paper: str, rating: str, version: int | None, reader
 
 def serve(config_path: Path, port: int | None, reader: str | None = None) -> int:
     """Only on 127.0.0.1: the ratings API is for the reader at this machine."""
-    from arxiv_pipeline.core.serve import RatingServer
-    from arxiv_pipeline.core.stages.publish import SITE_DIR
+    from arxiv_pipeline.core.profile.serve import RatingServer
+    from arxiv_pipeline.core.publish.stage import SITE_DIR
     from arxiv_pipeline.core.store import open_warehouse
 
     config = for_reader(load_config(config_path), reader, "arxiv-pipeline serve")

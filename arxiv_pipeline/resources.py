@@ -19,10 +19,10 @@ from arxiv_pipeline.core.config import (
     find_config_path,
     load_config,
 )
+from arxiv_pipeline.core.ingest.source import PaperSource, source_from_config
 from arxiv_pipeline.core.llm.client import ChatClient
-from arxiv_pipeline.core.sources import PaperSource, source_from_config
 from arxiv_pipeline.core.store import Warehouse, open_warehouse
-from arxiv_pipeline.core.summarizers import Summarizer, summarizer_from_config
+from arxiv_pipeline.core.summarize import Summarizer, summarizer_from_config
 
 
 class ConfigFile(dg.ConfigurableResource):

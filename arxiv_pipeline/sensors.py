@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 import dagster as dg
 
 from arxiv_pipeline.core.config import PipelineConfig, config_hash
+from arxiv_pipeline.core.ingest.calendar import announcement_date_of
+from arxiv_pipeline.core.profile.stage import profile_fingerprint
 from arxiv_pipeline.core.retry import plan_retries
-from arxiv_pipeline.core.sources.calendar import announcement_date_of
-from arxiv_pipeline.core.stages.profile import profile_fingerprint
 from arxiv_pipeline.core.store import StoreBusyError, Warehouse, open_warehouse
 from arxiv_pipeline.jobs import DIGEST_JOB, arxiv_listings_job, reader_digest_job, reader_profile_job
 from arxiv_pipeline.partitions import partition_of, reader_day_key

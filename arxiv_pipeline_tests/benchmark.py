@@ -75,7 +75,7 @@ def run_multiprocess(day: str) -> None:
 
 # -- synthetic recordings ----------------------------------------------------------------------
 def synthetic_papers(n: int, day: date, seed: int, id_offset: int = 0) -> list[Any]:
-    from arxiv_pipeline.core.sources.calendar import submission_window
+    from arxiv_pipeline.core.ingest.calendar import submission_window
     from arxiv_pipeline_tests.sample_papers import SamplePaper
 
     rng = random.Random(seed)
@@ -589,7 +589,7 @@ def _fulltext_scenario(root: Path, today: date, latency: float, args: argparse.N
     import requests
 
     from arxiv_pipeline.core.fulltext.fetch import HttpFulltext
-    from arxiv_pipeline.core.sources.http import PoliteSession, user_agent
+    from arxiv_pipeline.core.ingest.http import PoliteSession, user_agent
     from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
     from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
@@ -697,7 +697,7 @@ def _fulltext_scenario(root: Path, today: date, latency: float, args: argparse.N
 
 def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Run one scenario in this process and return its figures."""
-    from arxiv_pipeline.core.sources.calendar import announcement_date_of
+    from arxiv_pipeline.core.ingest.calendar import announcement_date_of
     from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
     from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
@@ -766,7 +766,7 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         from arxiv_pipeline.core.config import LLMConfig
         from arxiv_pipeline.core.llm.client import ChatClient
         from arxiv_pipeline.core.models import Paper
-        from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
+        from arxiv_pipeline.core.summarize.llm import LLMSummarizer
 
         papers = [
             Paper(arxiv_id=p.arxiv_id, version=1, title=p.title, abstract=p.abstract)
@@ -798,7 +798,7 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
         import feedparser
 
         from arxiv_pipeline.core import checks
-        from arxiv_pipeline.core.publish import render_feeds
+        from arxiv_pipeline.core.publish.feeds import render_feeds
         from arxiv_pipeline_tests.publishing.test_feeds_and_export import _day
 
         template = _day(

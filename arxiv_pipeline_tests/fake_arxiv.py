@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 from xml.etree import ElementTree as ET
 
-from arxiv_pipeline.core.sources.replay import SAMPLE_DATA_DIR
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR
 from arxiv_pipeline_tests.local_server import LocalServer
 
 ATOM = "http://www.w3.org/2005/Atom"

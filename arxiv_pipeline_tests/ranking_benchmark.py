@@ -30,15 +30,15 @@ from typing import Any
 
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load_config
 from arxiv_pipeline.core.models import Listing
-from arxiv_pipeline.core.reader import (
+from arxiv_pipeline.core.profile.reader import (
     EmbeddingRanker,
     KnownPaper,
     ProfileSettings,
     Ranker,
     TfidfRanker,
 )
-from arxiv_pipeline.core.scoring import keyword_scores, rank_scores, with_reader
-from arxiv_pipeline.core.selection import select_candidates
+from arxiv_pipeline.core.score.scoring import keyword_scores, rank_scores, with_reader
+from arxiv_pipeline.core.select.selection import select_candidates
 from arxiv_pipeline_tests.ranking_corpus import CorpusPaper, build_corpus
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_pipeline.cli import main
-from arxiv_pipeline.core.sources.replay import SAMPLE_DATA_DIR
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR
 from arxiv_pipeline.partitions import announcement_days, announcement_partitions
 from arxiv_pipeline_tests.build_sample_data import build_day
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for

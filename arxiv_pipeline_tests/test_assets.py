@@ -11,7 +11,7 @@ import pytest
 from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.store import TABLES
-from arxiv_pipeline.core.summarizers import SUMMARY_FIELDS
+from arxiv_pipeline.core.summarize import SUMMARY_FIELDS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 
@@ -307,7 +307,7 @@ def test_digest_metadata_carries_a_chart(config_files: ConfigFactory, materializ
     )
     from lxml import etree
 
-    from arxiv_pipeline.core.stages.publish import load_digest_day
+    from arxiv_pipeline.core.publish.stage import load_digest_day
 
     chart = event.materialization.metadata["chart"].value
     payload = chart.split("data:image/svg+xml;base64,")[1].rstrip(")")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from arxiv_pipeline.core.sources.replay import SAMPLE_DATA_DIR, SAMPLE_DAY, ReplaySource
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR, SAMPLE_DAY, ReplaySource
 from arxiv_pipeline.core.text import latex_to_text
 from arxiv_pipeline_tests.build_sample_data import build
 

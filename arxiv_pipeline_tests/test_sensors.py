@@ -115,7 +115,7 @@ def test_failed_summary_sensor_backs_off_and_gives_up(
 
 
 def test_announcement_sensor(config_files: ConfigFactory, temp_instance: dg.DagsterInstance) -> None:
-    from arxiv_pipeline.core.sources.calendar import announcement_date_of
+    from arxiv_pipeline.core.ingest.calendar import announcement_date_of
     from arxiv_pipeline_tests.build_sample_data import build_day
     from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
     from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
@@ -201,7 +201,7 @@ def test_run_failure_recorder_loses_nothing_when_the_database_is_busy(
 def test_reader_profile_sensor_refits_after_a_rating_or_a_library_edit(
     config_files: ConfigFactory, materialize_day: Materialize, temp_instance: dg.DagsterInstance
 ) -> None:
-    from arxiv_pipeline.core.ratings import rate_paper
+    from arxiv_pipeline.core.profile.ratings import rate_paper
 
     library = config_files.root / "ids.txt"
     library.write_text("2611.10032\n", encoding="utf-8")

@@ -6,7 +6,7 @@ from typing import Any
 import dagster as dg
 
 from arxiv_pipeline.core.checks import CheckOutcome
-from arxiv_pipeline.core.stages import StageReport
+from arxiv_pipeline.core.reports import StageReport
 from arxiv_pipeline.core.store import table_columns
 from arxiv_pipeline.partitions import split_partition_key
 

@@ -9,9 +9,9 @@ import dagster as dg
 from arxiv_pipeline.assets.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
 from arxiv_pipeline.assets.summarization import paper_summaries
 from arxiv_pipeline.core import checks
-from arxiv_pipeline.core.charts import digest_chart_svg
-from arxiv_pipeline.core.render import templates_version
-from arxiv_pipeline.core.stages.publish import (
+from arxiv_pipeline.core.publish.charts import digest_chart_svg
+from arxiv_pipeline.core.publish.render import templates_version
+from arxiv_pipeline.core.publish.stage import (
     DAILY_DIGEST,
     README_DIGEST,
     load_digest_day,

@@ -12,13 +12,13 @@ from arxiv_pipeline.assets.common import (
 )
 from arxiv_pipeline.assets.ingestion import arxiv_listings
 from arxiv_pipeline.core import checks
-from arxiv_pipeline.core.ranking import RANKING_PROMPT_VERSION
-from arxiv_pipeline.core.reader import TfidfRanker
-from arxiv_pipeline.core.scoring import SCORER_VERSION
-from arxiv_pipeline.core.selection import SELECTION_VERSION
-from arxiv_pipeline.core.stages.profile import build_reader_profile
-from arxiv_pipeline.core.stages.score import score_papers
-from arxiv_pipeline.core.stages.select import decide_candidates
+from arxiv_pipeline.core.profile.reader import TfidfRanker
+from arxiv_pipeline.core.profile.stage import build_reader_profile
+from arxiv_pipeline.core.score.ranking import RANKING_PROMPT_VERSION
+from arxiv_pipeline.core.score.scoring import SCORER_VERSION
+from arxiv_pipeline.core.score.stage import score_papers
+from arxiv_pipeline.core.select.selection import SELECTION_VERSION
+from arxiv_pipeline.core.select.stage import decide_candidates
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, LLMEndpoint, WarehouseResource
 

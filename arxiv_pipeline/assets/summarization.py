@@ -7,9 +7,9 @@ from arxiv_pipeline.assets.selection import paper_scores
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.fulltext import EXTRACTION_VERSION
 from arxiv_pipeline.core.fulltext.fetch import fulltext_source
-from arxiv_pipeline.core.stages.fulltext import fetch_fulltexts
-from arxiv_pipeline.core.stages.summarize import summarize_papers
-from arxiv_pipeline.core.summarizers import ExtractiveSummarizer, summarizers_version
+from arxiv_pipeline.core.fulltext.stage import fetch_fulltexts
+from arxiv_pipeline.core.summarize import ExtractiveSummarizer, summarizers_version
+from arxiv_pipeline.core.summarize.stage import summarize_papers
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, LLMEndpoint, WarehouseResource
 

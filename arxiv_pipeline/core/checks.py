@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from arxiv_pipeline.core.selection import REASON_SEEN
+from arxiv_pipeline.core.select.selection import REASON_SEEN
 from arxiv_pipeline.core.store import Warehouse
 
 # Check names, as the UI shows them.

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from arxiv_pipeline.core.models import Listing
-from arxiv_pipeline.core.scoring import PaperScore
-from arxiv_pipeline.core.selection import Candidate
-from arxiv_pipeline.core.summarizers.base import SUMMARY_FIELDS, StructuredSummary, SummaryOutcome
+from arxiv_pipeline.core.score.scoring import PaperScore
+from arxiv_pipeline.core.select.selection import Candidate
+from arxiv_pipeline.core.summarize.base import SUMMARY_FIELDS, StructuredSummary, SummaryOutcome
 
 if TYPE_CHECKING:
     from arxiv_pipeline.core.llm.client import CallRecord

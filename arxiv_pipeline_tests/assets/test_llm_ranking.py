@@ -91,7 +91,7 @@ def test_papers_cannot_smuggle_in_other_papers() -> None:
     from arxiv_pipeline.core.config import LLMConfig
     from arxiv_pipeline.core.llm.client import ChatClient
     from arxiv_pipeline.core.models import Paper
-    from arxiv_pipeline.core.ranking import LLMRanker
+    from arxiv_pipeline.core.score.ranking import LLMRanker
 
     evil = Paper(
         arxiv_id="2611.00001",

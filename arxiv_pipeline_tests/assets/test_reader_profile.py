@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 
 from arxiv_pipeline.core import checks
-from arxiv_pipeline.core.ratings import rate_paper
+from arxiv_pipeline.core.profile.ratings import rate_paper
 from arxiv_pipeline.core.records import candidate_from_row
-from arxiv_pipeline.core.scoring import keyword_scores, rank_scores
+from arxiv_pipeline.core.score.scoring import keyword_scores, rank_scores
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 
 PLANTED = "2611.10032"  # legged robots, sim-to-real: rank 20 of 21 on the shipped keywords

@@ -262,7 +262,7 @@ def test_sensors_look_into_every_readers_tables(
 
     settled = tick(reader_profile_sensor)
     assert not settled.run_requests, settled.skip_reason
-    from arxiv_pipeline.core.ratings import rate_paper
+    from arxiv_pipeline.core.profile.ratings import rate_paper
 
     rate_paper(bo, selected(path, "bo")[0], "up", "cli", None)
     [refit] = tick(reader_profile_sensor).run_requests

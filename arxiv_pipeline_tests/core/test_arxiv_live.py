@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from arxiv_pipeline.core.selection import deduplicate
-from arxiv_pipeline.core.sources.arxiv_live import ArxivSource, NotAnnouncedYetError
-from arxiv_pipeline.core.sources.feeds import FeedFormatError, parse_rss
-from arxiv_pipeline.core.sources.http import ArxivRequestError, RateLimiter
-from arxiv_pipeline.core.sources.replay import ReplaySource
+from arxiv_pipeline.core.ingest.arxiv_live import ArxivSource, NotAnnouncedYetError
+from arxiv_pipeline.core.ingest.feeds import FeedFormatError, parse_rss
+from arxiv_pipeline.core.ingest.http import ArxivRequestError, RateLimiter
+from arxiv_pipeline.core.ingest.replay import ReplaySource
+from arxiv_pipeline.core.select.selection import deduplicate
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 
@@ -72,7 +72,7 @@ def test_todays_announcement_matches_the_recorded_listing_type_by_type() -> None
 
 def test_a_rerun_of_the_day_asks_the_api_only_for_what_it_has_not_stored(tmp_path) -> None:
     from arxiv_pipeline.core.config import parse_config
-    from arxiv_pipeline.core.stages.ingest import fetch_listings
+    from arxiv_pipeline.core.ingest.stage import fetch_listings
     from arxiv_pipeline.core.store import Warehouse
 
     config = parse_config({"categories": CATEGORIES})

@@ -8,7 +8,7 @@ import pytest
 
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.config import load_config
-from arxiv_pipeline.core.publish import render_feeds
+from arxiv_pipeline.core.publish.feeds import render_feeds
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 
 
@@ -86,7 +86,7 @@ def test_broken_feeds_fail(built) -> None:
 def test_feed_entries_must_be_complete_unique_and_the_same_in_both(
     config_files: ConfigFactory, materialize_day: Materialize
 ) -> None:
-    from arxiv_pipeline.core.stages.publish import load_digest_day
+    from arxiv_pipeline.core.publish.stage import load_digest_day
 
     path = config_files.write()
     materialize_day(path, DAY_1)

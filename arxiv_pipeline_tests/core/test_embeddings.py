@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("sentence_transformers", reason="the embeddings extra is not installed")
 pytest.importorskip("all_minilm_l6_v2", reason="the embeddings extra is not installed")
 
-from arxiv_pipeline.core.reader import EmbeddingRanker, KnownPaper, ProfileSettings
+from arxiv_pipeline.core.profile.reader import EmbeddingRanker, KnownPaper, ProfileSettings
 from arxiv_pipeline_tests.ranking_corpus import build_corpus
 
 TODAY = date(2026, 11, 23)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from arxiv_pipeline.core.models import Paper
-from arxiv_pipeline.core.summarizers import SUMMARY_FIELDS, ExtractiveSummarizer
-from arxiv_pipeline.core.summarizers.extractive import extract_summary, split_sentences
+from arxiv_pipeline.core.summarize import SUMMARY_FIELDS, ExtractiveSummarizer
+from arxiv_pipeline.core.summarize.extractive import extract_summary, split_sentences
 from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
 

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from arxiv_pipeline.core.sources.feeds import (
+from arxiv_pipeline.core.ingest.feeds import (
     ArxivApiError,
     FeedFormatError,
     merge_listing,
     parse_api_page,
     parse_rss,
 )
-from arxiv_pipeline.core.sources.replay import SAMPLE_DATA_DIR
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR
 
 DAY = SAMPLE_DATA_DIR / "2026-11-17"
 

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 import pytest
 
 from arxiv_pipeline.core.config import LANGUAGES, LLMConfig
+from arxiv_pipeline.core.ingest.arxiv_live import ArxivSource
+from arxiv_pipeline.core.ingest.feeds import parse_rss
+from arxiv_pipeline.core.ingest.http import RateLimiter
 from arxiv_pipeline.core.llm.client import ChatClient
 from arxiv_pipeline.core.llm.language import language_mismatch
 from arxiv_pipeline.core.models import FetchResult, Paper
-from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
-from arxiv_pipeline.core.sources.arxiv_live import ArxivSource
-from arxiv_pipeline.core.sources.feeds import parse_rss
-from arxiv_pipeline.core.sources.http import RateLimiter
-from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
+from arxiv_pipeline.core.publish.render import render_daily_digest, render_readme_digest
+from arxiv_pipeline.core.summarize.llm import LLMSummarizer
 from arxiv_pipeline.core.text import latex_to_text, readable_paragraphs
 from arxiv_pipeline_tests.conftest import DAY_1
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
@@ -139,7 +139,7 @@ def test_each_language_is_told_from_the_others(language: str) -> None:
 def test_feed_titles_and_descriptions_are_plain_text_escaped_once() -> None:
     from lxml import etree
 
-    from arxiv_pipeline.core.publish import render_feeds
+    from arxiv_pipeline.core.publish.feeds import render_feeds
 
     day = _day(
         "<script>alert(1)</script> Fast & <b>bold</b> a<b, c>d", "x", "tl <i>dr</i> & more", "A", "cs.AI"

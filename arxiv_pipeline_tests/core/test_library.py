@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from arxiv_pipeline.core.library import find_arxiv_id, load_library, parse_library_text
+from arxiv_pipeline.core.profile.library import find_arxiv_id, load_library, parse_library_text
 
 BIB = r"""% exported by Zotero
 @article{kirchenbauer2023,

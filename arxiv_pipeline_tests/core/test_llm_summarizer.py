@@ -10,7 +10,7 @@ import pytest
 from arxiv_pipeline.core.config import LLMConfig
 from arxiv_pipeline.core.llm.client import ChatClient, RateLimits, extract_json
 from arxiv_pipeline.core.models import Paper
-from arxiv_pipeline.core.summarizers.llm import LLMSummarizer
+from arxiv_pipeline.core.summarize.llm import LLMSummarizer
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 

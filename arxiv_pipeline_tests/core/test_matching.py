@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from arxiv_pipeline.core.matching import AuthorMatcher, TermMatcher
+from arxiv_pipeline.core.select.matching import AuthorMatcher, TermMatcher
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from arxiv_pipeline.core.reader import (
+from arxiv_pipeline.core.profile.reader import (
     KnownPaper,
     LearnedProfile,
     ProfileSettings,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from arxiv_pipeline.core.config import parse_config
 from arxiv_pipeline.core.models import Listing
-from arxiv_pipeline.core.scoring import keyword_scores, rank_scores
-from arxiv_pipeline.core.selection import (
+from arxiv_pipeline.core.score.scoring import keyword_scores, rank_scores
+from arxiv_pipeline.core.select.selection import (
     KEPT,
     REASON_BELOW_CUTOFF,
     REASON_CATEGORY,

@@ -8,7 +8,7 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from arxiv_pipeline.core.delivery.messages import DeliveryDigest, PaperLine, build_chat
+from arxiv_pipeline.core.deliver.messages import DeliveryDigest, PaperLine, build_chat
 from arxiv_pipeline_tests.delivery.conftest import Site
 from arxiv_pipeline_tests.fake_webhooks import WebhookServer
 

@@ -15,7 +15,7 @@ import pytest
 
 from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import ConfigError, load_config, parse_config
-from arxiv_pipeline.core.stages.deliver import deliver_day
+from arxiv_pipeline.core.deliver.stage import deliver_day
 from arxiv_pipeline.definitions import defs
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline.sensors import failed_delivery_sensor

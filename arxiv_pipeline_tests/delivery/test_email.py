@@ -15,7 +15,7 @@ import lxml.html
 
 from arxiv_pipeline.core.checks import DELIVERED
 from arxiv_pipeline.core.config import load_config
-from arxiv_pipeline.core.stages.deliver import deliver_day
+from arxiv_pipeline.core.deliver.stage import deliver_day
 from arxiv_pipeline_tests.conftest import DAY_1
 from arxiv_pipeline_tests.delivery.conftest import Site, email_target
 from arxiv_pipeline_tests.fake_smtp import SMTPServer

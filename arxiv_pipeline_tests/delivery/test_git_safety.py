@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from arxiv_pipeline.core.config import ConfigError, GitTarget, load_config, parse_config
-from arxiv_pipeline.core.delivery import DeliveryError
-from arxiv_pipeline.core.delivery.site_copy import public_url, push_site
+from arxiv_pipeline.core.deliver import DeliveryError
+from arxiv_pipeline.core.deliver.site_copy import public_url, push_site
 from arxiv_pipeline_tests.delivery.conftest import Site
 
 TOKEN = "ghp_s3cretT0kenValue42"

@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from arxiv_pipeline.core.charts import digest_chart_svg
 from arxiv_pipeline.core.config import parse_config
-from arxiv_pipeline.core.digest import DigestDay, DigestPaper
 from arxiv_pipeline.core.models import Listing
-from arxiv_pipeline.core.publish import render_feeds
-from arxiv_pipeline.core.render import render_daily_digest, render_readme_digest
-from arxiv_pipeline.core.site import render_day_page
-from arxiv_pipeline.core.summarizers import StructuredSummary
+from arxiv_pipeline.core.publish.charts import digest_chart_svg
+from arxiv_pipeline.core.publish.digest import DigestDay, DigestPaper
+from arxiv_pipeline.core.publish.feeds import render_feeds
+from arxiv_pipeline.core.publish.render import render_daily_digest, render_readme_digest
+from arxiv_pipeline.core.publish.site import render_day_page
+from arxiv_pipeline.core.summarize import StructuredSummary
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 
 
@@ -259,7 +259,7 @@ def test_a_loaded_digest_follows_the_stored_rows(
     config_files: ConfigFactory, materialize_day: Materialize
 ) -> None:
     from arxiv_pipeline.core.config import load_config
-    from arxiv_pipeline.core.stages.publish import load_digest_day
+    from arxiv_pipeline.core.publish.stage import load_digest_day
 
     path = config_files.write()
     materialize_day(path, DAY_1)

@@ -16,7 +16,7 @@ from arxiv_pipeline.core.config import PipelineConfig, on_arxiv
 from arxiv_pipeline.core.fulltext import ExtractionError, FullText
 from arxiv_pipeline.core.fulltext.html import extract_html
 from arxiv_pipeline.core.fulltext.pdf import extract_pdf
-from arxiv_pipeline.core.sources.http import ArxivRequestError, PoliteSession, user_agent
+from arxiv_pipeline.core.ingest.http import ArxivRequestError, PoliteSession, user_agent
 
 
 @dataclass
