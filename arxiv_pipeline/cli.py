@@ -137,11 +137,11 @@ def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool =
     others' runs)."""
     import dagster as dg
 
-    from arxiv_pipeline.assets import assets_for
+    from arxiv_pipeline.defs import assets_for
+    from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG, process_tags, wait_for_pools
     from arxiv_pipeline.jobs import DIGEST_JOB, LISTINGS_JOB, jobs_for
     from arxiv_pipeline.partitions import reader_day_key
     from arxiv_pipeline.resources import pipeline_resources
-    from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags, wait_for_pools
 
     config = load_config(config_path)
     defs = dg.Definitions(
@@ -279,7 +279,7 @@ def backfill(
 def _chained_assets(config: PipelineConfig) -> list[Any]:
     """Keys of the assets whose partition depends on their own previous day (paper_scores: a
     paper already shown is not shown again)."""
-    from arxiv_pipeline.assets import assets_for
+    from arxiv_pipeline.defs import assets_for
 
     return [
         spec.key
@@ -326,8 +326,8 @@ def _days_in_flight(
 
     import dagster as dg
 
+    from arxiv_pipeline.defs.run_health.health import wait_for_pools
     from arxiv_pipeline.partitions import partitions_of_day
-    from arxiv_pipeline.run_health import wait_for_pools
 
     chained = _chained_assets(config)
     context = multiprocessing.get_context("spawn")
@@ -452,9 +452,9 @@ def deliver(
     _instance_home(config)
     import dagster as dg
 
-    from arxiv_pipeline.assets import assets_for
+    from arxiv_pipeline.defs import assets_for
+    from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG, process_tags, reap_dead_runs
     from arxiv_pipeline.resources import pipeline_resources
-    from arxiv_pipeline.run_health import TRIGGER_TAG, process_tags, reap_dead_runs
 
     level = "INFO" if verbose else "CRITICAL"
     with dg.DagsterInstance.get() as instance:

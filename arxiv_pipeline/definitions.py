@@ -1,25 +1,16 @@
-"""The project's one Definitions object, loaded by `dagster dev` through workspace.yaml."""
+"""The project's one Definitions object, loaded by `dagster dev` and `dg` through workspace.yaml and
+[tool.dg]: every stage's assets and sensors (``defs/<stage>/``), the jobs, the schedule and the
+resources, for the configuration found at load time."""
 
 import logging
 
 import dagster as dg
 
-from arxiv_pipeline.assets import assets_for
 from arxiv_pipeline.core.config import find_config_path, load_config_or_default
+from arxiv_pipeline.defs import assets_for, sensors_for
 from arxiv_pipeline.jobs import day_job_for, jobs_for
 from arxiv_pipeline.resources import default_resources
 from arxiv_pipeline.schedules import build_daily_schedule
-from arxiv_pipeline.sensors import (
-    build_announcement_sensor,
-    config_change_sensor,
-    dead_run_reaper,
-    failed_delivery_sensor,
-    failed_fulltext_sensor,
-    failed_summary_sensor,
-    reader_profile_sensor,
-    reader_runs_sensor,
-    run_failure_recorder,
-)
 
 # A broken config must not take the UI down: it loads on the defaults, says so, and every run
 # stops on the error itself, naming the key.
@@ -44,18 +35,7 @@ defs = dg.Definitions(
             readers=_config.reader_names,
         )
     ],
-    sensors=[
-        build_announcement_sensor(day_job_for(_config).name),
-        config_change_sensor,
-        failed_summary_sensor,
-        failed_fulltext_sensor,
-        failed_delivery_sensor,
-        reader_profile_sensor,
-        run_failure_recorder,
-        dead_run_reaper,
-        # A lab's day: the shared fetch, then a run per reader.
-        *([reader_runs_sensor] if _config.readers else []),
-    ],
+    sensors=sensors_for(_config, day_job_for(_config).name),
     resources=default_resources(),
     # One process per run, not one per step: the steps run one after another on one DuckDB file
     # (one writer process at a time), and starting ten Python processes cost more than the work

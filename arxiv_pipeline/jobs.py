@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 from arxiv_pipeline.core.config import PipelineConfig
-from arxiv_pipeline.run_health import TRIGGER_TAG
+from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition

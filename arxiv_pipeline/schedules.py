@@ -6,9 +6,9 @@ import dagster as dg
 
 from arxiv_pipeline.core.config import AutomationConfig
 from arxiv_pipeline.core.ingest.calendar import announcement_in_feed_at
+from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG
 from arxiv_pipeline.jobs import daily_digest_job
 from arxiv_pipeline.partitions import partitions_of_day
-from arxiv_pipeline.run_health import TRIGGER_TAG
 
 
 def already_built(instance: dg.DagsterInstance, day: str, readers: list[str] | None = None) -> bool:

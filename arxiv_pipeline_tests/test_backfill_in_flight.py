@@ -21,7 +21,7 @@ import yaml
 from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH
 from arxiv_pipeline.core.store import open_warehouse
-from arxiv_pipeline.run_health import PID_TAG
+from arxiv_pipeline.defs.run_health.health import PID_TAG
 from arxiv_pipeline_tests.benchmark import synthetic_papers, write_day
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 

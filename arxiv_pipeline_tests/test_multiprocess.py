@@ -16,7 +16,7 @@ from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, warehouse
 def digest_job() -> dg.JobDefinition:
     """The daily job on the multiprocess executor, as a deployment that scales out runs it (the
     shipped Definitions run each run in one process)."""
-    from arxiv_pipeline.assets import ALL_ASSETS
+    from arxiv_pipeline.defs import ALL_ASSETS
     from arxiv_pipeline.jobs import daily_digest_job
     from arxiv_pipeline.resources import default_resources
 

@@ -12,8 +12,8 @@ import dagster as dg
 import pytest
 from dagster._core.storage.dagster_run import DagsterRun
 
-from arxiv_pipeline.run_health import HOST_TAG, PID_TAG, process_tags, wait_for_pools
-from arxiv_pipeline.sensors import dead_run_reaper
+from arxiv_pipeline.defs.run_health.health import HOST_TAG, PID_TAG, process_tags, wait_for_pools
+from arxiv_pipeline.defs.run_health.sensors import dead_run_reaper
 
 
 @pytest.fixture

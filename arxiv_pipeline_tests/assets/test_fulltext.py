@@ -11,9 +11,9 @@ import dagster as dg
 import feedparser
 import pytest
 
-from arxiv_pipeline.assets import ALL_ASSETS
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.summarize.extractive import split_sentences
+from arxiv_pipeline.defs import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, warehouse_for
 from arxiv_pipeline_tests.fake_fulltext import FakeFulltext
@@ -242,7 +242,7 @@ def test_the_sensor_reruns_a_day_whose_full_text_failed_until_it_comes(
     config_files: ConfigFactory, server: FakeFulltext, tmp_path: Path
 ) -> None:
     from arxiv_pipeline.definitions import defs
-    from arxiv_pipeline.sensors import failed_fulltext_sensor
+    from arxiv_pipeline.defs.fulltext.sensors import failed_fulltext_sensor
 
     path = configure(config_files, server)
     (tmp_path / "home").mkdir()

@@ -10,9 +10,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from arxiv_pipeline.assets import arxiv_listings, assets_for
 from arxiv_pipeline.core.config import ConfigError, load_config
 from arxiv_pipeline.core.store import Warehouse
+from arxiv_pipeline.defs import arxiv_listings, assets_for
 from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
@@ -229,8 +229,9 @@ def test_readers_from_a_folder_through_the_cli(
 def test_sensors_look_into_every_readers_tables(
     config_files: ConfigFactory, instance: dg.DagsterInstance, tmp_path: Path
 ) -> None:
+    from arxiv_pipeline.defs.profile.sensors import reader_profile_sensor
+    from arxiv_pipeline.defs.summarize.sensors import failed_summary_sensor
     from arxiv_pipeline.jobs import jobs_for
-    from arxiv_pipeline.sensors import failed_summary_sensor, reader_profile_sensor
 
     path = config_files.write(readers=[{"name": "ana"}, {"name": "bo", "summary": {"language": "de"}}])
     assert built(build_day(path, instance))
@@ -325,9 +326,9 @@ def test_reader_runs_follow_a_days_fetch(
     """When a day's shared fetch succeeds (started by the schedule, a sensor or the UI), the
     reader_runs_sensor asks for each reader's run of that day; a fetch run by the CLI or a
     backfill starts its own reader runs, so it asks for none."""
+    from arxiv_pipeline.defs.ingest.sensors import reader_runs_sensor
+    from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG
     from arxiv_pipeline.jobs import jobs_for
-    from arxiv_pipeline.run_health import TRIGGER_TAG
-    from arxiv_pipeline.sensors import reader_runs_sensor
 
     path = config_files.write(readers=[{"name": "ana"}, {"name": "bo"}])
     config, resources = load_config(path), pipeline_resources(config_path=str(path))

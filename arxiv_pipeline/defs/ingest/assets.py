@@ -2,10 +2,10 @@ import contextlib
 
 import dagster as dg
 
-from arxiv_pipeline.assets.common import OWNERS, check_result, report_metadata, table_metadata
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.ingest.source import SOURCE_VERSION
 from arxiv_pipeline.core.ingest.stage import fetch_listings
+from arxiv_pipeline.defs.common import OWNERS, check_result, report_metadata, table_metadata
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 

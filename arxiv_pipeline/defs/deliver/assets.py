@@ -4,14 +4,14 @@ exactly once per day and target, recorded in the deliveries table."""
 import dagster as dg
 from pydantic import Field
 
-from arxiv_pipeline.assets.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
-from arxiv_pipeline.assets.publishing import digest_feeds, digest_markdown, site_day_page, site_index
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.deliver import delivery_version
 from arxiv_pipeline.core.deliver.stage import deliver_day
+from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
+from arxiv_pipeline.defs.publish.assets import digest_feeds, digest_markdown, site_day_page, site_index
+from arxiv_pipeline.defs.run_health.health import run_alive
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, WarehouseResource
-from arxiv_pipeline.run_health import run_alive
 
 
 class DeliveryRequest(dg.Config):

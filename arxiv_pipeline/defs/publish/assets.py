@@ -6,8 +6,6 @@ import base64
 
 import dagster as dg
 
-from arxiv_pipeline.assets.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
-from arxiv_pipeline.assets.summarization import paper_summaries
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.publish.charts import digest_chart_svg
 from arxiv_pipeline.core.publish.render import templates_version
@@ -21,6 +19,8 @@ from arxiv_pipeline.core.publish.stage import (
     publish_markdown,
     publish_site_index,
 )
+from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
+from arxiv_pipeline.defs.summarize.assets import paper_summaries
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, WarehouseResource
 

@@ -1,10 +1,19 @@
-"""Assets by stage: ingestion → selection → summarization → publishing → delivery."""
+"""The Dagster side, one folder per stage (``defs/<stage>/``: its assets and sensors), in lineage
+order: ingest → select, profile → score → fulltext → summarize → publish → deliver; run health in
+``defs/run_health``. ``arxiv_pipeline.definitions`` loads and merges them into the one Definitions."""
 
 import dagster as dg
 
-from arxiv_pipeline.assets.delivery import digest_delivery
-from arxiv_pipeline.assets.ingestion import arxiv_listings
-from arxiv_pipeline.assets.publishing import (
+from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.defs.deliver.assets import digest_delivery
+from arxiv_pipeline.defs.deliver.sensors import failed_delivery_sensor
+from arxiv_pipeline.defs.fulltext.assets import paper_fulltext
+from arxiv_pipeline.defs.fulltext.sensors import failed_fulltext_sensor
+from arxiv_pipeline.defs.ingest.assets import arxiv_listings
+from arxiv_pipeline.defs.ingest.sensors import build_announcement_sensor, reader_runs_sensor
+from arxiv_pipeline.defs.profile.assets import reader_profile
+from arxiv_pipeline.defs.profile.sensors import reader_profile_sensor
+from arxiv_pipeline.defs.publish.assets import (
     daily_digest,
     digest_export,
     digest_feeds,
@@ -12,9 +21,12 @@ from arxiv_pipeline.assets.publishing import (
     site_day_page,
     site_index,
 )
-from arxiv_pipeline.assets.selection import candidate_papers, paper_scores, reader_profile
-from arxiv_pipeline.assets.summarization import paper_fulltext, paper_summaries
-from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.defs.run_health.sensors import dead_run_reaper, run_failure_recorder
+from arxiv_pipeline.defs.score.assets import paper_scores
+from arxiv_pipeline.defs.select.assets import candidate_papers
+from arxiv_pipeline.defs.select.sensors import config_change_sensor
+from arxiv_pipeline.defs.summarize.assets import paper_summaries
+from arxiv_pipeline.defs.summarize.sensors import failed_summary_sensor
 from arxiv_pipeline.partitions import PREVIOUS_DAY_SAME_READER, day_reader_partitions
 
 ALL_ASSETS = [
@@ -74,6 +86,22 @@ def assets_for(config: PipelineConfig) -> list[dg.AssetsDefinition]:
     return [*SHARED_ASSETS, *(_per_reader(a, partitions) for a in ALL_ASSETS if a.key not in shared)]
 
 
+def sensors_for(config: PipelineConfig, day_job: str) -> list[dg.SensorDefinition]:
+    """Every stage's sensors; ``day_job`` is the job that starts a day (in a lab, the shared fetch)."""
+    return [
+        build_announcement_sensor(day_job),
+        config_change_sensor,
+        failed_summary_sensor,
+        failed_fulltext_sensor,
+        failed_delivery_sensor,
+        reader_profile_sensor,
+        run_failure_recorder,
+        dead_run_reaper,
+        # A lab's day: the shared fetch, then a run per reader.
+        *([reader_runs_sensor] if config.readers else []),
+    ]
+
+
 __all__ = [
     "ALL_ASSETS",
     "SHARED_ASSETS",
@@ -89,6 +117,7 @@ __all__ = [
     "paper_scores",
     "paper_summaries",
     "reader_profile",
+    "sensors_for",
     "site_day_page",
     "site_index",
 ]
