@@ -7,13 +7,7 @@ import dagster as dg
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.profile.reader import TfidfRanker
 from arxiv_pipeline.core.profile.stage import build_reader_profile
-from arxiv_pipeline.defs.common import (
-    OWNERS,
-    check_result,
-    reader_of,
-    report_metadata,
-    table_metadata,
-)
+from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
 from arxiv_pipeline.defs.ingest.assets import arxiv_listings
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 

@@ -5,13 +5,7 @@ import dagster as dg
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.select.selection import SELECTION_VERSION
 from arxiv_pipeline.core.select.stage import decide_candidates
-from arxiv_pipeline.defs.common import (
-    OWNERS,
-    check_result,
-    reader_of,
-    report_metadata,
-    table_metadata,
-)
+from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
 from arxiv_pipeline.defs.ingest.assets import arxiv_listings
 from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, WarehouseResource

@@ -1,0 +1,122 @@
+"""The one user-facing configuration file, validated at load time.
+
+Every problem is reported with the dotted key it concerns and what would be accepted, e.g.
+``digest.max_papers: must be at least 1 (got 0)``. Secrets never live here: the LLM key is read
+from the environment only. The section models live by subject (``interests``, ``services``,
+``delivery``, ``storage``, ``pipeline``) and ``loader`` reads them; their names are here.
+"""
+
+from arxiv_pipeline.core.config.base import (
+    CONFIG_ENV_VAR,
+    CONFIG_FILE_NAME,
+    DEFAULT_CONFIG_PATH,
+    ENV_PREFIX,
+    LANGUAGES,
+    AnnounceType,
+    ConfigError,
+    check_categories,
+    check_env_name,
+    check_unique_names,
+    check_url,
+    check_url_template,
+    on_arxiv,
+)
+from arxiv_pipeline.core.config.delivery import (
+    ChatTarget,
+    DeliveryConfig,
+    DeliveryTarget,
+    DirectoryTarget,
+    EmailTarget,
+    GitTarget,
+    check_git_branch,
+    check_git_remote,
+)
+from arxiv_pipeline.core.config.interests import (
+    DigestConfig,
+    FilterConfig,
+    KeywordsConfig,
+    RankingConfig,
+    ReaderConfig,
+    ScoringConfig,
+    SummaryConfig,
+)
+from arxiv_pipeline.core.config.loader import (
+    config_hash,
+    config_json_schema,
+    env_overrides,
+    find_config_path,
+    load_config,
+    load_config_or_default,
+    overlay,
+    parse_config,
+)
+from arxiv_pipeline.core.config.pipeline import READER_NAME, READER_SECTIONS, PipelineConfig, ReaderSpec
+from arxiv_pipeline.core.config.services import (
+    AutomationConfig,
+    FulltextConfig,
+    LLMConfig,
+    ModelPrice,
+    PublishConfig,
+    SourceConfig,
+)
+from arxiv_pipeline.core.config.storage import (
+    POSTGRES_SCHEMES,
+    StorageConfig,
+    check_writable,
+    is_postgres_url,
+    postgres_url_problem,
+)
+
+__all__ = [
+    "CONFIG_ENV_VAR",
+    "CONFIG_FILE_NAME",
+    "DEFAULT_CONFIG_PATH",
+    "ENV_PREFIX",
+    "LANGUAGES",
+    "POSTGRES_SCHEMES",
+    "READER_NAME",
+    "READER_SECTIONS",
+    "AnnounceType",
+    "AutomationConfig",
+    "ChatTarget",
+    "ConfigError",
+    "DeliveryConfig",
+    "DeliveryTarget",
+    "DigestConfig",
+    "DirectoryTarget",
+    "EmailTarget",
+    "FilterConfig",
+    "FulltextConfig",
+    "GitTarget",
+    "KeywordsConfig",
+    "LLMConfig",
+    "ModelPrice",
+    "PipelineConfig",
+    "PublishConfig",
+    "RankingConfig",
+    "ReaderConfig",
+    "ReaderSpec",
+    "ScoringConfig",
+    "SourceConfig",
+    "StorageConfig",
+    "SummaryConfig",
+    "check_categories",
+    "check_env_name",
+    "check_git_branch",
+    "check_git_remote",
+    "check_unique_names",
+    "check_url",
+    "check_url_template",
+    "check_writable",
+    "config_hash",
+    "config_json_schema",
+    "env_overrides",
+    "find_config_path",
+    "is_postgres_url",
+    "load_config",
+    "load_config_or_default",
+    "on_arxiv",
+    "overlay",
+    "parse_config",
+    "postgres_url_problem",
+]
