@@ -18,6 +18,22 @@ from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.postgres_server import PostgresServer
 
 DAY_1 = date(2026, 11, 17)
+
+# Tests that need Chromium or PostgreSQL are marked by the fixture they use; every such test, and
+# every test that starts processes, is slow (out of the fast tier, `pytest -m "not slow"`).
+_FIXTURE_MARKS = {"browser": "browser", "postgres": "postgres"}
+_SLOW_KINDS = ("browser", "postgres", "subprocess")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in _FIXTURE_MARKS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+        if any(item.get_closest_marker(kind) for kind in _SLOW_KINDS) and not item.get_closest_marker("slow"):
+            item.add_marker("slow")
+
+
 DAY_2 = date(2026, 11, 18)
 
 

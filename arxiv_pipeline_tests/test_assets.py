@@ -15,6 +15,8 @@ from arxiv_pipeline.defs import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 
+pytestmark = pytest.mark.slow
+
 # Written by every run (llm_calls only with an LLM; deliveries only with delivery targets).
 PER_DAY_TABLES = [t for t in TABLES if "announce_date" in TABLES[t] and t not in ("llm_calls", "deliveries")]
 

@@ -25,6 +25,8 @@ from arxiv_pipeline.defs.run_health.health import PID_TAG
 from arxiv_pipeline_tests.benchmark import synthetic_papers, write_day
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 5), date(2026, 11, 6)]
 
 

@@ -13,6 +13,8 @@ from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import config_json_schema, load_config
 from arxiv_pipeline_tests.conftest import ConfigFactory
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 
 def test_run_builds_the_sample_day_and_prints_where_it_is(
     config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -33,6 +33,8 @@ from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 from arxiv_pipeline_tests.postgres_server import PASSWORD, USER
 from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 KEY_ENV = "ARXIV_TEST_CRASH_KEY"
 CONCURRENCY = 2
 SUMMARIZE_TOP = 10

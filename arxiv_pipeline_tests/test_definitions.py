@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.definitions import defs
+
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

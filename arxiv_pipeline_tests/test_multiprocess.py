@@ -12,6 +12,8 @@ import pytest
 from arxiv_pipeline.errors import root_message
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, warehouse_for
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 
 def digest_job() -> dg.JobDefinition:
     """The daily job on the multiprocess executor, as a deployment that scales out runs it (the

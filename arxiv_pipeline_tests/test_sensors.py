@@ -20,6 +20,8 @@ from arxiv_pipeline.defs.summarize.sensors import failed_summary_sensor
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 
+pytestmark = pytest.mark.slow
+
 
 def tick(
     sensor: dg.SensorDefinition, path: Path, instance: dg.DagsterInstance, cursor: str | None = None

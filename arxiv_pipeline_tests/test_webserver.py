@@ -18,6 +18,8 @@ from dagster_graphql import DagsterGraphQLClient
 from arxiv_pipeline.cli import INSTANCE_CONFIG
 from arxiv_pipeline_tests.conftest import ConfigFactory, warehouse_for
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 REPO = Path(__file__).resolve().parents[1]
 METADATA_QUERY = """
 query($path: [String!]!) {

@@ -20,6 +20,8 @@ from arxiv_pipeline_tests.fake_fulltext import FakeFulltext
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 from arxiv_pipeline_tests.paper_documents import make_paper
 
+pytestmark = pytest.mark.slow
+
 UPSTREAM = ["arxiv_listings", "candidate_papers", "reader_profile", "paper_scores"]
 KEY_ENV = "FULLTEXT_TEST_KEY"
 # The day comes from the recording; full texts from the local server, without arXiv's 3 s spacing.

@@ -12,6 +12,8 @@ from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
 
+pytestmark = pytest.mark.slow
+
 
 def live_config(config_files: ConfigFactory, server: FakeArxiv, **source: object):
     # Full texts are test_fulltext.py's business (and arxiv.org is not to be reached from here).

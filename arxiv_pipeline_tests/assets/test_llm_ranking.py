@@ -8,6 +8,8 @@ from arxiv_pipeline_tests.assets.test_summarization import llm_config
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
+pytestmark = pytest.mark.slow
+
 RANKING = {
     "llm_weight": 3.0,
     "keyword_weight": 1.0,

@@ -7,12 +7,15 @@ import re
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.profile.ratings import rate_paper
 from arxiv_pipeline.core.records import candidate_from_row
 from arxiv_pipeline.core.score.scoring import keyword_scores, rank_scores
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
+
+pytestmark = pytest.mark.slow
 
 PLANTED = "2611.10032"  # legged robots, sim-to-real: rank 20 of 21 on the shipped keywords
 LIBRARY = r"""

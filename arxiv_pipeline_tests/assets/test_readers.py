@@ -19,6 +19,8 @@ from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
 from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
+pytestmark = pytest.mark.slow
+
 READERS = [
     # The top level's interests, in English.
     {"name": "ana"},

@@ -13,6 +13,8 @@ from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
+pytestmark = pytest.mark.slow
+
 SECRET = "sk-test-0123456789abcdefSECRET"
 
 

@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.publish.feeds import render_feeds
-from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
+from arxiv_pipeline.defs import ALL_ASSETS
+from arxiv_pipeline.resources import pipeline_resources
+from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, warehouse_for
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory):
+    """The sample day, built once through Dagster for the module; each test plants its bad data
+    in a copy."""
+    root = tmp_path_factory.mktemp("checks")
+    path = ConfigFactory(root).write()
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            ALL_ASSETS,
+            partition_key=DAY_1.isoformat(),
+            resources=pipeline_resources(config_path=str(path)),
+            instance=instance,
+        )
+    return root, result
 
 
 @pytest.fixture
-def built(config_files: ConfigFactory, materialize_day: Materialize):
-    path = config_files.write()
-    result = materialize_day(path, DAY_1)
-    folder = load_config(path).output_dir
-    return warehouse_for(path), folder, result
+def built(built_once, tmp_path: Path):
+    root, result = built_once
+    copy = tmp_path / "day"
+    shutil.copytree(root, copy)
+    path = copy / ConfigFactory(root).path.name
+    return warehouse_for(path), load_config(path).output_dir, result
 
 
 def test_a_good_day_passes_every_check(built) -> None:
@@ -83,14 +105,11 @@ def test_broken_feeds_fail(built) -> None:
     assert not checks.feeds_parse(atom[:-40], rss).passed
 
 
-def test_feed_entries_must_be_complete_unique_and_the_same_in_both(
-    config_files: ConfigFactory, materialize_day: Materialize
-) -> None:
+def test_feed_entries_must_be_complete_unique_and_the_same_in_both(built, tmp_path: Path) -> None:
     from arxiv_pipeline.core.publish.stage import load_digest_day
 
-    path = config_files.write()
-    materialize_day(path, DAY_1)
-    store, config = warehouse_for(path), load_config(path)
+    store = built[0]
+    config = load_config(tmp_path / "day" / "arxiv_pipeline.yaml")
     atom, rss = render_feeds([load_digest_day(config, DAY_1, store)], "Digest", "https://d.example.org/")
     ok = checks.feeds_parse(atom, rss)
     assert ok.passed and ok.metadata["atom_entries"] == ok.metadata["rss_entries"] > 5

@@ -12,6 +12,8 @@ import pytest
 
 from arxiv_pipeline.core.store import LOCK_WAITS, StoreBusyError, Warehouse
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 HOLD = """
 import sys, time, duckdb
 conn = duckdb.connect(sys.argv[1])

@@ -12,6 +12,8 @@ from arxiv_pipeline.core.deliver.messages import DeliveryDigest, PaperLine, buil
 from arxiv_pipeline_tests.delivery.conftest import Site
 from arxiv_pipeline_tests.fake_webhooks import WebhookServer
 
+pytestmark = pytest.mark.slow
+
 HOSTILE = "<script>alert(1)</script> *bold* @channel <!channel> @everyone [link](javascript:alert(1))"
 SECRETS = {
     "SLACK_URL": "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7",

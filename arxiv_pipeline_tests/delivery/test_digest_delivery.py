@@ -24,6 +24,8 @@ from arxiv_pipeline_tests.delivery.conftest import Site, email_target
 from arxiv_pipeline_tests.fake_smtp import SMTPServer
 from arxiv_pipeline_tests.fake_webhooks import WebhookServer
 
+pytestmark = pytest.mark.slow
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 import lxml.html
+import pytest
 
 from arxiv_pipeline.core.checks import DELIVERED
 from arxiv_pipeline.core.config import load_config
@@ -19,6 +20,8 @@ from arxiv_pipeline.core.deliver.stage import deliver_day
 from arxiv_pipeline_tests.conftest import DAY_1
 from arxiv_pipeline_tests.delivery.conftest import Site, email_target
 from arxiv_pipeline_tests.fake_smtp import SMTPServer
+
+pytestmark = pytest.mark.slow
 
 HOSTILE_TITLE = (
     '<script>alert(1)</script> *bold* @channel [link](javascript:alert(1)) <img src=x onerror="x()">'

@@ -53,6 +53,7 @@ def test_an_option_or_a_remote_helper_in_a_git_target_is_refused_by_the_config(
     assert not (tmp_path / "pwned").exists()
 
 
+@pytest.mark.slow  # builds the sample days' site
 @pytest.mark.parametrize("case", [0, 1, 2])
 def test_push_site_runs_no_command_even_for_a_target_that_skipped_validation(
     case: int, site: Site, tmp_path: Path
@@ -70,6 +71,7 @@ def test_push_site_runs_no_command_even_for_a_target_that_skipped_validation(
     assert git("for-each-ref", cwd=remote) == ""  # nothing pushed either
 
 
+@pytest.mark.slow  # builds the sample days' site
 def test_a_branch_that_looks_odd_but_is_a_plain_name_still_publishes(site: Site, tmp_path: Path) -> None:
     remote = tmp_path / "pages.git"
     git("init", "--quiet", "--bare", str(remote))
@@ -79,6 +81,7 @@ def test_a_branch_that_looks_odd_but_is_a_plain_name_still_publishes(site: Site,
     assert "refs/heads/site/v1-pages" in git("for-each-ref", cwd=remote)
 
 
+@pytest.mark.slow  # builds the sample days' site
 def test_a_token_in_the_git_url_is_blanked_in_the_ledger_and_the_run_logs(
     site: Site, instance: dg.DagsterInstance
 ) -> None:

@@ -7,11 +7,14 @@ import subprocess
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from arxiv_pipeline.defs import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
 from arxiv_pipeline_tests.delivery.conftest import Site
+
+pytestmark = pytest.mark.slow
 
 
 def git(*args: str, cwd: Path | None = None) -> str:

@@ -30,6 +30,8 @@ from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 from arxiv_pipeline_tests.postgres_server import PASSWORD, USER, PostgresServer
 from arxiv_pipeline_tests.test_webserver import free_port
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 BIN = Path(sys.executable).parent
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 5), date(2026, 11, 6)]
 SUMMARIZE_TOP = 3

@@ -29,6 +29,8 @@ from arxiv_pipeline_tests.test_backfill_in_flight import (
     _recordings,
 )
 
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
 # When and by which run a row was written: differs between any two runs, whatever the store.
 VOLATILE = {
     "run_id",

@@ -10,6 +10,7 @@ import stat
 from datetime import date, datetime
 
 import feedparser
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -23,6 +24,8 @@ from arxiv_pipeline.core.publish.render import render_daily_digest, render_readm
 from arxiv_pipeline.core.publish.site import render_day_page
 from arxiv_pipeline.core.summarize import StructuredSummary
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
+
+pytestmark = pytest.mark.slow
 
 
 def test_feeds_parse_cleanly_in_order_and_are_byte_stable(

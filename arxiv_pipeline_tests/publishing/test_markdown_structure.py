@@ -12,6 +12,8 @@ import pytest
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 
+pytestmark = pytest.mark.slow
+
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
 README_SECTIONS = ["📊 Statistics", "📚 Recent Papers", "🔧 Configuration", "📅 Schedule", "🚀 How to Use"]

@@ -18,6 +18,8 @@ from arxiv_pipeline.defs import paper_scores, reader_profile
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def served(config_files: ConfigFactory, materialize_day: Materialize):
