@@ -570,7 +570,7 @@ def check_config(config_path: Path) -> int:
 def copy_warehouse_to(config_path: Path, target: str, replace: bool) -> int:
     """Copy the configured warehouse (every reader's tables too) to another one."""
     from arxiv_pipeline.core.config import is_postgres_url, postgres_url_problem
-    from arxiv_pipeline.core.store import WarehouseNotEmptyError, copy_warehouse
+    from arxiv_pipeline.core.store.copy import WarehouseNotEmptyError, copy_warehouse
 
     config = load_config(config_path)
     source = config.warehouse_location

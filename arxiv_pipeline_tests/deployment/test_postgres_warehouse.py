@@ -16,7 +16,7 @@ import pytest
 from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import ConfigError, load_config
 from arxiv_pipeline.core.store import TABLES, open_warehouse, table_columns
-from arxiv_pipeline.core.store_postgres import PostgresWarehouse, WarehouseUnavailableError
+from arxiv_pipeline.core.store.postgres import PostgresWarehouse, WarehouseUnavailableError
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize
 from arxiv_pipeline_tests.fake_openai import FakeOpenAI
 from arxiv_pipeline_tests.postgres_server import PASSWORD, USER, PostgresServer

@@ -21,16 +21,16 @@ from functools import cache
 from typing import Any
 
 from arxiv_pipeline.core.config import postgres_url_problem
-from arxiv_pipeline.core.store import (
+from arxiv_pipeline.core.store.base import StoreBusyError
+from arxiv_pipeline.core.store.schema import (
     PAPER_DIGEST_VIEW,
     SCHEMA_VERSION,
     SHARED_TABLES,
     TABLES,
-    StoreBusyError,
-    Warehouse,
     reader_schema,
     table_columns,
 )
+from arxiv_pipeline.core.store.warehouse import Warehouse
 
 # Any constant: every process building the schema takes this PostgreSQL advisory lock first.
 _SCHEMA_LOCK_ID = 0x6172786976
