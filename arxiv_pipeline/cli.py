@@ -137,31 +137,24 @@ def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool =
     others' runs)."""
     import dagster as dg
 
-    from arxiv_pipeline.defs import assets_for
     from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG, process_tags, wait_for_pools
-    from arxiv_pipeline.jobs import DIGEST_JOB, LISTINGS_JOB, jobs_for
+    from arxiv_pipeline.jobs import DIGEST_JOB, LISTINGS_JOB
+    from arxiv_pipeline.launch import code_location
     from arxiv_pipeline.partitions import reader_day_key
-    from arxiv_pipeline.resources import pipeline_resources
 
     config = load_config(config_path)
-    defs = dg.Definitions(
-        assets=assets_for(config),
-        jobs=jobs_for(config),
-        resources=pipeline_resources(config_path=str(config_path)),
-    )
     level = "INFO" if verbose else "CRITICAL"  # step failures are summarized below instead
     runs = [(LISTINGS_JOB, day.isoformat(), "")] if config.readers else [(DIGEST_JOB, day.isoformat(), "")]
     runs += [(DIGEST_JOB, reader_day_key(day, r), f"{r}/") for r in config.reader_names]
     steps: list[str] = []
     failure = ""
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.get() as instance, code_location(instance, config_path) as location:
         if wait_for_slots:
             wait_for_pools(instance, say=print)
         for job_name, partition, reader in runs:
-            result = defs.resolve_job_def(job_name).execute_in_process(
-                partition_key=partition,
-                instance=instance,
-                raise_on_error=False,
+            result = location.execute(
+                job_name,
+                partition,
                 tags={**process_tags(), TRIGGER_TAG: "cli"},
                 run_config={"loggers": {"console": {"config": {"log_level": level}}}},
             )
@@ -452,24 +445,20 @@ def deliver(
     _instance_home(config)
     import dagster as dg
 
-    from arxiv_pipeline.defs import assets_for
     from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG, process_tags, reap_dead_runs
-    from arxiv_pipeline.resources import pipeline_resources
+    from arxiv_pipeline.jobs import DELIVERY_JOB
+    from arxiv_pipeline.launch import code_location
+    from arxiv_pipeline.partitions import partition_of
 
     level = "INFO" if verbose else "CRITICAL"
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.get() as instance, code_location(instance, config_path) as location:
         for dead in reap_dead_runs(instance):  # a killed delivery is finished here, then retried
             print(
                 f"Run {dead.run_id[:8]} ({dead.partition or '-'}) had died (pid {dead.pid}); marked failed."
             )
-        from arxiv_pipeline.partitions import partition_of
-
-        result = dg.materialize(
-            [a for a in assets_for(full) if a.key == dg.AssetKey("digest_delivery")],
-            partition_key=partition_of(day, reader),
-            instance=instance,
-            resources=pipeline_resources(config_path=str(config_path)),
-            raise_on_error=False,
+        result = location.execute(
+            DELIVERY_JOB,
+            partition_of(day, reader),
             tags={**process_tags(), TRIGGER_TAG: "cli"},
             run_config={
                 # Asked for by date: sent whatever its age (runs skip old days: backfills).

@@ -51,10 +51,20 @@ reader_profile_job = dg.define_asset_job(
 )
 
 
+DELIVERY_JOB = "digest_delivery_job"
+digest_delivery_job = dg.define_asset_job(
+    name=DELIVERY_JOB,
+    selection=dg.AssetSelection.assets("digest_delivery"),
+    description="Deliver one built day again (what `arxiv-pipeline deliver` runs): targets already "
+    "sent are left alone unless forced.",
+    tags=UI_TAGS,
+)
+
+
 def jobs_for(config: PipelineConfig) -> list[UnresolvedAssetJobDefinition]:
     if config.readers:
-        return [arxiv_listings_job, reader_digest_job, reader_profile_job]
-    return [daily_digest_job, reader_profile_job]
+        return [arxiv_listings_job, reader_digest_job, reader_profile_job, digest_delivery_job]
+    return [daily_digest_job, reader_profile_job, digest_delivery_job]
 
 
 def day_job_for(config: PipelineConfig) -> UnresolvedAssetJobDefinition:

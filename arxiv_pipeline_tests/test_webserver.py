@@ -155,3 +155,39 @@ def test_every_failed_run_is_recorded_once(dagster_dev: int, config_files: Confi
     assert all("no recorded arXiv day" in r["error"] for r in rows)
     time.sleep(35)  # at least one more tick of the recorder
     assert store.row_count("run_failures") == 2
+
+
+JOB_RUNS_QUERY = """
+query {
+  pipelineOrError(params: {pipelineName: "daily_digest_job", repositoryName: "__repository__",
+                           repositoryLocationName: "arxiv_pipeline"}) {
+    ... on Pipeline {
+      pipelineSnapshotId
+      runs { runId pipelineSnapshotId tags { key value } }
+    }
+  }
+}
+"""
+
+
+def test_a_cli_run_shows_on_the_jobs_page_like_a_ui_run(dagster_dev: int, config_files: ConfigFactory) -> None:
+    """What the job's Runs tab and the Overview timeline list: runs of this code location's job
+    (its origin tag), here with the job's current snapshot, so re-executing one warns of nothing."""
+    home = config_files.root / "dagster_home"
+    cli = subprocess.run(
+        [str(Path(sys.executable).parent / "arxiv-pipeline"), "run", "--date", "2026-11-18"],
+        env={**os.environ, "DAGSTER_HOME": str(home), "ARXIV_PIPELINE_CONFIG": str(config_files.path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert cli.returncode == 0, cli.stderr
+    client = DagsterGraphQLClient("127.0.0.1", port_number=dagster_dev)
+    job = client._execute(JOB_RUNS_QUERY)["pipelineOrError"]
+    cli_runs = [r for r in job["runs"] if {"key": "arxiv_pipeline/trigger", "value": "cli"} in r["tags"]]
+    partitions = {t["value"] for r in cli_runs for t in r["tags"] if t["key"] == "dagster/partition"}
+    assert "2026-11-18" in partitions
+    [run] = [r for r in cli_runs if {"key": "dagster/partition", "value": "2026-11-18"} in r["tags"]]
+    # The job's runs are those tagged with this location's origin: only then is a run listed.
+    assert {"key": "dagster/code_location", "value": "arxiv_pipeline"} in run["tags"]
+    assert run["pipelineSnapshotId"] == job["pipelineSnapshotId"]
