@@ -170,7 +170,9 @@ query {
 """
 
 
-def test_a_cli_run_shows_on_the_jobs_page_like_a_ui_run(dagster_dev: int, config_files: ConfigFactory) -> None:
+def test_a_cli_run_shows_on_the_jobs_page_like_a_ui_run(
+    dagster_dev: int, config_files: ConfigFactory
+) -> None:
     """What the job's Runs tab and the Overview timeline list: runs of this code location's job
     (its origin tag), here with the job's current snapshot, so re-executing one warns of nothing."""
     home = config_files.root / "dagster_home"

@@ -1,0 +1,154 @@
+"""``backfill --runs-in-flight N``: up to N days at once in warm worker processes, each day
+scored after the day before."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+from arxiv_pipeline.cli.days import RunOutcome, _execute, _interrupt
+from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.errors import root_message
+
+
+def _chained_assets(config: PipelineConfig) -> list[Any]:
+    """Keys of the assets whose partition depends on their own previous day (paper_scores: a
+    paper already shown is not shown again)."""
+    from arxiv_pipeline.defs import assets_for
+
+    return [
+        spec.key
+        for assets_def in assets_for(config)
+        for spec in assets_def.specs
+        if any(dep.asset_key == spec.key for dep in spec.deps)
+    ]
+
+
+def _backfill_worker(config_path: str, verbose: bool, tasks: Any, results: Any) -> None:
+    """One process of a backfill with runs in flight: builds the days it is handed, one run each,
+    in this one (warm) process, as a run worker does."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    parent = os.getppid()
+    try:
+        while True:
+            try:
+                item = tasks.get(timeout=1.0)
+            except Empty:
+                if os.getppid() != parent:
+                    return  # the backfill was killed (kill -9): no more days will come
+                continue
+            if item is None:
+                return
+            results.put(("started", item, os.getpid()))
+            try:
+                outcome = _execute(Path(config_path), date.fromisoformat(item), verbose, wait_for_slots=False)
+            except Exception as exc:  # a run that could not even start; the other days go on
+                outcome = RunOutcome(False, f"the run could not start: {root_message(exc)}")
+            results.put(("ended", item, outcome))
+    except KeyboardInterrupt:
+        return  # stopped: the run in progress was ended as failed by Dagster, as `run` does
+
+
+def _days_in_flight(
+    config_path: Path, config: PipelineConfig, days: list[date], limit: int, verbose: bool
+) -> Iterator[tuple[date, RunOutcome]]:
+    """Up to ``limit`` days at once in as many worker processes, sharing the instance, its pools
+    and the warehouse. A day starts once the day before it has been scored (or its run has ended),
+    so every day is scored after the one before, as in a backfill one day at a time, and the
+    digests come out the same. The llm and arxiv_api pools still let one step at a time use each;
+    what overlaps is everything else."""
+    import multiprocessing
+
+    import dagster as dg
+
+    from arxiv_pipeline.defs.run_health.health import wait_for_pools
+    from arxiv_pipeline.partitions import partitions_of_day
+
+    chained = _chained_assets(config)
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    workers = [
+        context.Process(
+            target=_backfill_worker, args=(str(config_path), verbose, tasks, results), daemon=True
+        )
+        for _ in range(min(limit, len(days)))
+    ]
+    queue = list(days)
+    handed: dict[str, float] = {}  # day -> when it was handed out, until its outcome is in
+    held_by: dict[int, str] = {}  # worker pid -> the day it is building
+    previous: str | None = None  # the last day handed out, until its scores are in
+    with dg.DagsterInstance.get() as instance:
+        wait_for_pools(instance, say=print)  # reap dead runs once; each run then waits step by step
+
+        def scored(day: str) -> bool:
+            if day not in handed:
+                return True  # its run has ended
+            # A lab's day is scored when every reader's is.
+            partitions = partitions_of_day(day, config.reader_names)
+            return all(
+                instance.fetch_materializations(
+                    dg.AssetRecordsFilter(
+                        asset_key=key, asset_partitions=[partition], after_timestamp=handed[day]
+                    ),
+                    limit=1,
+                ).records
+                for key in chained
+                for partition in partitions
+            )
+
+        for worker in workers:
+            worker.start()
+        try:
+            while queue or handed:
+                if previous is not None and scored(previous):
+                    previous = None
+                if queue and previous is None and len(handed) < limit:
+                    previous = queue.pop(0).isoformat()
+                    handed[previous] = time.time()
+                    tasks.put(previous)
+                    continue
+                try:
+                    kind, day, detail = results.get(timeout=0.25)
+                except Empty:
+                    for worker in workers:
+                        if worker.exitcode is not None and worker.pid in held_by:
+                            lost = held_by.pop(worker.pid)
+                            del handed[lost]
+                            yield (
+                                date.fromisoformat(lost),
+                                RunOutcome(False, f"the run's process died (exit status {worker.exitcode})"),
+                            )
+                    if not any(w.is_alive() for w in workers):
+                        for left in [*handed, *(d.isoformat() for d in queue)]:
+                            yield (
+                                date.fromisoformat(left),
+                                RunOutcome(False, "not run: every backfill process died"),
+                            )
+                        return
+                    continue
+                if kind == "started":
+                    held_by[detail] = day
+                    continue
+                held_by = {pid: d for pid, d in held_by.items() if d != day}
+                del handed[day]
+                yield date.fromisoformat(day), detail
+            for _ in workers:
+                tasks.put(None)
+            for worker in workers:
+                worker.join(timeout=60)
+        except BaseException:
+            # Ctrl-C or SIGTERM: each run ends as `run` does on a signal (marked failed, slots freed).
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()  # SIGTERM
+            for worker in workers:
+                worker.join(timeout=60)
+                if worker.is_alive():
+                    worker.kill()
+            raise
