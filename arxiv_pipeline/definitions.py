@@ -7,7 +7,7 @@ import logging
 import dagster as dg
 
 from arxiv_pipeline.core.config import find_config_path, load_config_or_default
-from arxiv_pipeline.defs import assets_for, sensors_for
+from arxiv_pipeline.defs.stages import assets_for, sensors_for
 from arxiv_pipeline.jobs import day_job_for, jobs_for
 from arxiv_pipeline.resources import default_resources
 from arxiv_pipeline.schedules import build_daily_schedule

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.defs import groups
 from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG
 
 if TYPE_CHECKING:
@@ -16,13 +17,13 @@ if TYPE_CHECKING:
 
 DIGEST_JOB = "daily_digest_job"
 LISTINGS_JOB = "arxiv_listings_job"
-READER_STAGES = ("selection", "summarization", "publishing", "delivery")
+READER_STAGES = groups.READER_STAGES
 # Who started a run: the schedule, a sensor and the CLI set their own; a launch from the UI keeps this one.
 UI_TAGS = {TRIGGER_TAG: "ui"}
 
 daily_digest_job = dg.define_asset_job(
     name=DIGEST_JOB,
-    selection=dg.AssetSelection.groups("ingestion", *READER_STAGES),
+    selection=dg.AssetSelection.groups(groups.INGESTION, *READER_STAGES),
     description="Fetch, select, score, summarize, publish and deliver one arXiv announcement day.",
     tags=UI_TAGS,
 )
@@ -37,7 +38,7 @@ reader_digest_job = dg.define_asset_job(
 
 arxiv_listings_job = dg.define_asset_job(
     name=LISTINGS_JOB,
-    selection=dg.AssetSelection.groups("ingestion"),
+    selection=dg.AssetSelection.groups(groups.INGESTION),
     description="Fetch one announcement day for every reader (the categories any of them follows); "
     "each reader's run of daily_digest_job follows it.",
     tags=UI_TAGS,

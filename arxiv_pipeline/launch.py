@@ -32,6 +32,7 @@ def code_location(instance: dg.DagsterInstance, config_path: Path) -> Iterator[C
     """The code location for ``config_path``: the definitions module loaded (again, if this
     process loaded it for another configuration) with $ARXIV_PIPELINE_CONFIG pointing at it, as
     the webserver's code server would load it. The variable is restored afterwards."""
+    from dagster._core.definitions.reconstruct import ReconstructableJob
     from dagster._core.remote_origin import InProcessCodeLocationOrigin
     from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
@@ -40,6 +41,9 @@ def code_location(instance: dg.DagsterInstance, config_path: Path) -> Iterator[C
     try:
         if DEFINITIONS_MODULE in sys.modules:
             importlib.reload(sys.modules[DEFINITIONS_MODULE])
+            # Dagster keeps the last job it reconstructed: it would be the other configuration's.
+            ReconstructableJob.get_definition.cache_clear()
+            ReconstructableJob.get_repository_definition.cache_clear()
         origin = InProcessCodeLocationOrigin(
             loadable_target_origin=LoadableTargetOrigin(
                 executable_path=sys.executable, module_name=DEFINITIONS_MODULE, working_directory=os.getcwd()

@@ -221,7 +221,7 @@ def _materialize(config: Path, days: list[date], lab: bool = False) -> dict[str,
     import dagster as dg
 
     from arxiv_pipeline.core.config import load_config
-    from arxiv_pipeline.defs import ALL_ASSETS, assets_for
+    from arxiv_pipeline.defs.stages import ALL_ASSETS, assets_for
     from arxiv_pipeline.jobs import DIGEST_JOB, LISTINGS_JOB, jobs_for
     from arxiv_pipeline.partitions import reader_day_key
     from arxiv_pipeline.resources import pipeline_resources
@@ -861,7 +861,7 @@ def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
 
         from arxiv_pipeline.core import store as store_mod
         from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH
-        from arxiv_pipeline.defs import ALL_ASSETS
+        from arxiv_pipeline.defs.stages import ALL_ASSETS
         from arxiv_pipeline.resources import pipeline_resources
 
         config = root / "arxiv_pipeline.yaml"

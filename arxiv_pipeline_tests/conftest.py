@@ -13,7 +13,7 @@ import yaml
 
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load_config, overlay
 from arxiv_pipeline.core.store import Warehouse
-from arxiv_pipeline.defs import ALL_ASSETS
+from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.postgres_server import PostgresServer
 

@@ -11,7 +11,7 @@ import pytest
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.store import TABLES
 from arxiv_pipeline.core.summarize import SUMMARY_FIELDS
-from arxiv_pipeline.defs import ALL_ASSETS
+from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
 

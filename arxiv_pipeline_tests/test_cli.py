@@ -219,3 +219,22 @@ def test_serve_serves_the_site_until_stopped(config_files: ConfigFactory) -> Non
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+
+
+def test_runs_in_one_process_for_two_configurations_each_use_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI loads the code location for the configuration it is given; a second command in the
+    same process (a lab, then one reader) must not run the first one's jobs."""
+    lab, solo = ConfigFactory(tmp_path / "lab"), ConfigFactory(tmp_path / "solo")
+    (tmp_path / "lab").mkdir()
+    (tmp_path / "solo").mkdir()
+    lab_path = lab.write(readers=[{"name": "ana"}])
+    solo_path = solo.write()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    assert main(["--config", str(lab_path), "run"]) == 0
+    assert "ana/digest_markdown" in capsys.readouterr().out
+    assert main(["--config", str(solo_path), "run"]) == 0
+    out = capsys.readouterr().out
+    assert "ana/" not in out and "digest_markdown" in out
+    assert (tmp_path / "solo" / "data" / "digests" / "2026-11-17" / "README.md").exists()

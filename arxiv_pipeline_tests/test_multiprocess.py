@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 def digest_job() -> dg.JobDefinition:
     """The daily job on the multiprocess executor, as a deployment that scales out runs it (the
     shipped Definitions run each run in one process)."""
-    from arxiv_pipeline.defs import ALL_ASSETS
+    from arxiv_pipeline.defs.stages import ALL_ASSETS
     from arxiv_pipeline.jobs import daily_digest_job
     from arxiv_pipeline.resources import default_resources
 

@@ -74,7 +74,7 @@ def test_bad_schedule_settings_name_the_key() -> None:
 
 
 def test_a_day_the_sensor_already_built_is_skipped(config_files) -> None:
-    from arxiv_pipeline.defs import ALL_ASSETS
+    from arxiv_pipeline.defs.stages import ALL_ASSETS
     from arxiv_pipeline.resources import pipeline_resources
     from arxiv_pipeline_tests.conftest import DAY_1
 

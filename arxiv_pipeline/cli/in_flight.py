@@ -20,7 +20,7 @@ from arxiv_pipeline.errors import root_message
 def _chained_assets(config: PipelineConfig) -> list[Any]:
     """Keys of the assets whose partition depends on their own previous day (paper_scores: a
     paper already shown is not shown again)."""
-    from arxiv_pipeline.defs import assets_for
+    from arxiv_pipeline.defs.stages import assets_for
 
     return [
         spec.key

@@ -13,7 +13,7 @@ import pytest
 
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.summarize.extractive import split_sentences
-from arxiv_pipeline.defs import ALL_ASSETS
+from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, warehouse_for
 from arxiv_pipeline_tests.fake_fulltext import FakeFulltext

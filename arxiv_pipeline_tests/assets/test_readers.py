@@ -12,7 +12,7 @@ import pytest
 
 from arxiv_pipeline.core.config import ConfigError, load_config
 from arxiv_pipeline.core.store import Warehouse
-from arxiv_pipeline.defs import arxiv_listings, assets_for
+from arxiv_pipeline.defs.stages import arxiv_listings, assets_for
 from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory

@@ -12,7 +12,7 @@ import pytest
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.publish.feeds import render_feeds
-from arxiv_pipeline.defs import ALL_ASSETS
+from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, warehouse_for
 

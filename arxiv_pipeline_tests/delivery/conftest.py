@@ -15,7 +15,7 @@ import yaml
 
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, overlay
 from arxiv_pipeline.core.store import Warehouse
-from arxiv_pipeline.defs import ALL_ASSETS, digest_delivery
+from arxiv_pipeline.defs.stages import ALL_ASSETS, digest_delivery
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
 from arxiv_pipeline_tests.fake_smtp import PASSWORD, USER, SMTPServer

@@ -84,7 +84,7 @@ def digests(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     offline extractive summarizer (which says it quotes the abstract)."""
     import dagster as dg
 
-    from arxiv_pipeline.defs import ALL_ASSETS
+    from arxiv_pipeline.defs.stages import ALL_ASSETS
     from arxiv_pipeline.resources import pipeline_resources
 
     root = tmp_path_factory.mktemp("golden")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from arxiv_pipeline.core.profile.serve import TOKEN_HEADER, RatingServer
 from arxiv_pipeline.core.store import Warehouse
-from arxiv_pipeline.defs import paper_scores, reader_profile
+from arxiv_pipeline.defs.stages import paper_scores, reader_profile
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 

@@ -7,10 +7,16 @@ from pydantic import Field
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.deliver import delivery_version
 from arxiv_pipeline.core.deliver.stage import deliver_day
-from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
+from arxiv_pipeline.defs.common import (
+    Check,
+    check_result,
+    day_inputs,
+    report_metadata,
+    stage_asset,
+)
+from arxiv_pipeline.defs.groups import DELIVERY
 from arxiv_pipeline.defs.publish.assets import digest_feeds, digest_markdown, site_day_page, site_index
 from arxiv_pipeline.defs.run_health.health import run_alive
-from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, WarehouseResource
 
 
@@ -25,26 +31,22 @@ class DeliveryRequest(dg.Config):
     )
 
 
-@dg.asset(
-    partitions_def=announcement_days,
-    deps=[digest_markdown, site_day_page, site_index, digest_feeds],
-    group_name="delivery",
+@stage_asset(
+    stage="deliver",
+    group=DELIVERY,
     kinds={"duckdb", "email"},
-    owners=OWNERS,
-    tags={"stage": "deliver"},
-    code_version=delivery_version(),
-    description="The day's digest sent to each delivery target (email over SMTP, chat through "
-    "Apprise, the site copied to a folder or pushed to a git branch), once per day and target: "
-    "a rerun sends nothing already sent unless forced; a failure is recorded and retried.",
-    metadata=table_metadata("deliveries"),
-    check_specs=[
-        dg.AssetCheckSpec(
+    tables=("deliveries",),
+    checks=[
+        Check(
             checks.DELIVERED,
-            asset="digest_delivery",
-            partitions_def=announcement_days,
             description="Every configured target has the day (sent, or skipped as a day with no papers).",
         )
     ],
+    deps=[digest_markdown, site_day_page, site_index, digest_feeds],
+    description="The day's digest sent to each delivery target (email over SMTP, chat through "
+    "Apprise, the site copied to a folder or pushed to a git branch), once per day and target: "
+    "a rerun sends nothing already sent unless forced; a failure is recorded and retried.",
+    code_version=delivery_version(),
 )
 def digest_delivery(
     context: dg.AssetExecutionContext,
@@ -52,8 +54,7 @@ def digest_delivery(
     config_file: ConfigFile,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
-    reader = reader_of(context)
-    settings, day, store = config_file.load(reader), partition_day(context), warehouse.store(reader)
+    settings, day, store = day_inputs(context, config_file, warehouse)
 
     # Network waits: the store is opened per write, so other processes are not kept waiting.
     report = deliver_day(

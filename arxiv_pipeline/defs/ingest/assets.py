@@ -5,31 +5,33 @@ import dagster as dg
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.ingest.source import SOURCE_VERSION
 from arxiv_pipeline.core.ingest.stage import fetch_listings
-from arxiv_pipeline.defs.common import OWNERS, check_result, report_metadata, table_metadata
-from arxiv_pipeline.partitions import announcement_days, partition_day
+from arxiv_pipeline.defs.common import (
+    Check,
+    check_result,
+    day_inputs,
+    report_metadata,
+    stage_asset,
+)
+from arxiv_pipeline.defs.groups import INGESTION
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 
 
-@dg.asset(
-    partitions_def=announcement_days,
-    group_name="ingestion",
+@stage_asset(
+    stage="ingest",
+    group=INGESTION,
     kinds={"duckdb", "python"},
-    owners=OWNERS,
-    tags={"stage": "ingest"},
-    code_version=SOURCE_VERSION,
+    tables=("arxiv_listings", "feed_reports", "papers"),
+    checks=[
+        Check(
+            checks.VOLUME_PLAUSIBLE,
+            description="Paper count within 0.25x-4x of the previous weekday (warns).",
+        )
+    ],
     # One arXiv request at a time across concurrent runs (set the pool's limit to 1).
     pool="arxiv_api",
     description="The day's announcements as arXiv gave them: one row per paper per feed, with "
     "announce type, full API metadata and where it came from.",
-    metadata=table_metadata("arxiv_listings", "feed_reports", "papers"),
-    check_specs=[
-        dg.AssetCheckSpec(
-            checks.VOLUME_PLAUSIBLE,
-            asset="arxiv_listings",
-            partitions_def=announcement_days,
-            description="Paper count within 0.25x-4x of the previous weekday (warns).",
-        )
-    ],
+    code_version=SOURCE_VERSION,
 )
 def arxiv_listings(
     context: dg.AssetExecutionContext,
@@ -37,7 +39,7 @@ def arxiv_listings(
     warehouse: WarehouseResource,
     paper_source: ArxivPaperSource,
 ) -> dg.MaterializeResult:
-    config, day, store = config_file.load(), partition_day(context), warehouse.store()
+    config, day, store = day_inputs(context, config_file, warehouse)  # shared: no reader
     if config.readers:
         # One fetch for every reader: the categories any of them follows.
         config = config.model_copy(update={"categories": config.listing_categories()})

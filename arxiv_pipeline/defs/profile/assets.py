@@ -7,30 +7,36 @@ import dagster as dg
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.profile.reader import TfidfRanker
 from arxiv_pipeline.core.profile.stage import build_reader_profile
-from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
+from arxiv_pipeline.defs.common import (
+    Check,
+    check_result,
+    reader_of,
+    report_metadata,
+    stage_asset,
+)
+from arxiv_pipeline.defs.groups import SELECTION
 from arxiv_pipeline.defs.ingest.assets import arxiv_listings
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile, WarehouseResource
 
 
-@dg.asset(
-    # Unrated papers of the stored history are the classifier's background and the idf's corpus.
-    deps=[arxiv_listings],
-    group_name="selection",
+@stage_asset(
+    stage="profile",
+    group=SELECTION,
     kinds={"duckdb", "scikitlearn"},
-    owners=OWNERS,
-    tags={"stage": "profile"},
-    code_version=f"{TfidfRanker.name}-{TfidfRanker.version}",
-    description="What the reader likes: their library files (reader.library) and their ratings, "
-    "fitted as tf-idf similarity to the library, or a classifier once there are reader.min_ratings "
-    "ratings. Refitted only when the library, the ratings, the settings or the history change.",
-    metadata=table_metadata("reader_profile", "reader_library", "library_papers", "ratings"),
-    check_specs=[
-        dg.AssetCheckSpec(
+    tables=("reader_profile", "reader_library", "library_papers", "ratings"),
+    checks=[
+        Check(
             checks.LIBRARY_LOADED,
-            asset="reader_profile",
             description="Every entry of the library files was read (a broken one is named with its line).",
         )
     ],
+    daily=False,
+    # Unrated papers of the stored history are the classifier's background and the idf's corpus.
+    deps=[arxiv_listings],
+    description="What the reader likes: their library files (reader.library) and their ratings, "
+    "fitted as tf-idf similarity to the library, or a classifier once there are reader.min_ratings "
+    "ratings. Refitted only when the library, the ratings, the settings or the history change.",
+    code_version=f"{TfidfRanker.name}-{TfidfRanker.version}",
 )
 def reader_profile(
     context: dg.AssetExecutionContext,

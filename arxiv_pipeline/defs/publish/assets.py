@@ -19,39 +19,43 @@ from arxiv_pipeline.core.publish.stage import (
     publish_markdown,
     publish_site_index,
 )
-from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
+from arxiv_pipeline.defs.common import (
+    Check,
+    check_result,
+    day_inputs,
+    reader_of,
+    report_metadata,
+    stage_asset,
+)
+from arxiv_pipeline.defs.groups import PUBLISHING
 from arxiv_pipeline.defs.summarize.assets import paper_summaries
-from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, WarehouseResource
 
 TEMPLATES_VERSION = templates_version()
-PUBLISHING = {"group_name": "publishing", "owners": OWNERS, "code_version": TEMPLATES_VERSION}
 
 
-@dg.asset(
-    partitions_def=announcement_days,
-    deps=[paper_summaries],
+@stage_asset(
+    stage="publish",
+    group=PUBLISHING,
     kinds={"duckdb", "markdown"},
-    tags={"stage": "publish"},
-    description="README-style digest: statistics, ranked papers with collapsible summaries, "
-    "accounting of every paper left out, configuration.",
-    metadata=table_metadata("digests"),
-    check_specs=[
-        dg.AssetCheckSpec(
+    tables=("digests",),
+    checks=[
+        Check(
             checks.DIGEST_MATCHES_SELECTION,
-            asset="digest_markdown",
-            partitions_def=announcement_days,
-            blocking=True,
             description="The digest lists exactly the selected papers; feeds and site wait for it.",
+            blocking=True,
         )
     ],
-    **PUBLISHING,
+    deps=[paper_summaries],
+    description="README-style digest: statistics, ranked papers with collapsible summaries, "
+    "accounting of every paper left out, configuration.",
+    code_version=TEMPLATES_VERSION,
 )
 def digest_markdown(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    config, day = config_file.load(reader_of(context)), partition_day(context)
-    with warehouse.store(reader_of(context)).held() as store:
+    config, day, day_store = day_inputs(context, config_file, warehouse)
+    with day_store.held() as store:
         report = publish_markdown(config, day, store, context.run.run_id, README_DIGEST)
         readme = report.paths[0].read_text(encoding="utf-8")
         chart = base64.b64encode(digest_chart_svg(load_digest_day(config, day, store)).encode()).decode()
@@ -65,33 +69,27 @@ def digest_markdown(
     )
 
 
-@dg.asset(
-    partitions_def=announcement_days,
-    deps=[paper_summaries],
+@stage_asset(
+    stage="publish",
+    group=PUBLISHING,
     kinds={"duckdb", "markdown"},
-    tags={"stage": "publish"},
-    description="Per-category daily digest: table of contents with totals, then each "
-    "category's papers with TL;DR and a collapsible Motivation/Method/Result/Conclusion.",
-    metadata=table_metadata("digests"),
-    check_specs=[
-        dg.AssetCheckSpec(
-            checks.NO_DUPLICATE_PAPERS,
-            asset="daily_digest",
-            partitions_def=announcement_days,
-            blocking=True,
-            description="Each selected paper appears exactly once.",
+    tables=("digests",),
+    checks=[
+        Check(
+            checks.NO_DUPLICATE_PAPERS, description="Each selected paper appears exactly once.", blocking=True
         )
     ],
-    **PUBLISHING,
+    deps=[paper_summaries],
+    description="Per-category daily digest: table of contents with totals, then each "
+    "category's papers with TL;DR and a collapsible Motivation/Method/Result/Conclusion.",
+    code_version=TEMPLATES_VERSION,
 )
 def daily_digest(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    day = partition_day(context)
-    with warehouse.store(reader_of(context)).held() as store:
-        report = publish_markdown(
-            config_file.load(reader_of(context)), day, store, context.run.run_id, DAILY_DIGEST
-        )
+    config, day, day_store = day_inputs(context, config_file, warehouse)
+    with day_store.held() as store:
+        report = publish_markdown(config, day, store, context.run.run_id, DAILY_DIGEST)
         daily = report.paths[0].read_text(encoding="utf-8")
         outcome = checks.no_duplicates(store, day, daily)
     return dg.MaterializeResult(
@@ -100,52 +98,52 @@ def daily_digest(
     )
 
 
-@dg.asset(
-    partitions_def=announcement_days,
-    deps=[paper_summaries],
+@stage_asset(
+    stage="publish",
+    group=PUBLISHING,
     kinds={"json"},
-    tags={"stage": "publish"},
+    deps=[paper_summaries],
     description="digest.json (the day's digest as data) and papers.jsonl (every paper of the day "
     "with every field) for other tools; the DuckDB view paper_digest has the same for SQL.",
-    **PUBLISHING,
+    code_version=TEMPLATES_VERSION,
 )
 def digest_export(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    with warehouse.store(reader_of(context)).held() as store:
-        report = publish_export(
-            config_file.load(reader_of(context)), partition_day(context), store, context.run.run_id
-        )
+    config, day, day_store = day_inputs(context, config_file, warehouse)
+    with day_store.held() as store:
+        report = publish_export(config, day, store, context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
-@dg.asset(
-    partitions_def=announcement_days,
-    deps=[digest_markdown],
+@stage_asset(
+    stage="publish",
+    group=PUBLISHING,
     kinds={"html"},
-    tags={"stage": "publish"},
+    deps=[digest_markdown],
     description="The day's page of the web site: papers by category with category, keyword and "
     "text filters and expandable summaries.",
-    **PUBLISHING,
+    code_version=TEMPLATES_VERSION,
 )
 def site_day_page(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    with warehouse.store(reader_of(context)).held() as store:
-        report = publish_day_page(
-            config_file.load(reader_of(context)), partition_day(context), store, context.run.run_id
-        )
+    config, day, day_store = day_inputs(context, config_file, warehouse)
+    with day_store.held() as store:
+        report = publish_day_page(config, day, store, context.run.run_id)
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
-@dg.asset(
-    deps=[site_day_page],
+@stage_asset(
+    stage="publish",
+    group=PUBLISHING,
     kinds={"html"},
-    tags={"stage": "publish"},
+    daily=False,
+    deps=[site_day_page],
     description="The web site's index of every built day, with its style and script: one folder "
     "that works from disk or any static host. Covers all days, so it is not partitioned (with "
     "readers it is partitioned by day and reader, and rebuilt in each run of the reader's).",
-    **PUBLISHING,
+    code_version=TEMPLATES_VERSION,
 )
 def site_index(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
@@ -155,16 +153,18 @@ def site_index(
     return dg.MaterializeResult(metadata=report_metadata(report))
 
 
-@dg.asset(
-    deps=[digest_markdown],
+@stage_asset(
+    stage="publish",
+    group=PUBLISHING,
     kinds={"xml"},
-    tags={"stage": "publish"},
+    checks=[Check(checks.FEEDS_PARSE, blocking=True)],
+    daily=False,
+    deps=[digest_markdown],
     description="Atom and RSS 2.0 feeds of the latest publish.feed_days days, one entry per paper, "
     "best first and newest day first, byte-stable for the same data. Covers several days, so it "
     "is not partitioned (with readers it is partitioned by day and reader, and rebuilt in each "
     "run of the reader's).",
-    check_specs=[dg.AssetCheckSpec(checks.FEEDS_PARSE, asset="digest_feeds", blocking=True)],
-    **PUBLISHING,
+    code_version=TEMPLATES_VERSION,
 )
 def digest_feeds(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource

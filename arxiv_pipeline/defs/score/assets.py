@@ -9,21 +9,26 @@ from arxiv_pipeline.core.score.ranking import RANKING_PROMPT_VERSION
 from arxiv_pipeline.core.score.scoring import SCORER_VERSION
 from arxiv_pipeline.core.score.stage import score_papers
 from arxiv_pipeline.defs.common import (
-    OWNERS,
     PREVIOUS_DAY,
+    Check,
     check_result,
+    day_inputs,
     reader_of,
     report_metadata,
-    table_metadata,
+    stage_asset,
 )
+from arxiv_pipeline.defs.groups import SELECTION
 from arxiv_pipeline.defs.profile.assets import reader_profile
 from arxiv_pipeline.defs.select.assets import candidate_papers
-from arxiv_pipeline.partitions import announcement_days, partition_day
 from arxiv_pipeline.resources import ConfigFile, LLMEndpoint, WarehouseResource
 
 
-@dg.asset(
-    partitions_def=announcement_days,
+@stage_asset(
+    stage="score",
+    group=SELECTION,
+    kinds={"duckdb", "python"},
+    tables=("paper_scores", "ranking_cache", "llm_calls"),
+    checks=[Check(checks.SCORES_IN_RANGE, blocking=True)],
     # The previous day's selection is part of the input: a paper selected on an earlier day is
     # left out as already shown, so rebuilding a day changes what the days after it may show.
     deps=[
@@ -31,29 +36,18 @@ from arxiv_pipeline.resources import ConfigFile, LLMEndpoint, WarehouseResource
         reader_profile,
         dg.AssetDep("paper_scores", partition_mapping=PREVIOUS_DAY),
     ],
-    group_name="selection",
-    kinds={"duckdb", "python"},
-    owners=OWNERS,
-    tags={"stage": "score"},
-    code_version=f"{SCORER_VERSION}+{RANKING_PROMPT_VERSION}",
     description="Relevance score of every kept paper: keywords, followed authors, the reader "
     "profile (library and ratings) and the LLM's relevance and novelty when ranking.llm_weight > 0, "
     "with the contributions in words; the top digest.max_papers are "
     "selected. Papers selected on an earlier day are left out as already shown (the selections "
     "of earlier days are this asset's own history).",
     pool="llm",
-    metadata=table_metadata("paper_scores", "ranking_cache", "llm_calls"),
-    check_specs=[
-        dg.AssetCheckSpec(
-            checks.SCORES_IN_RANGE, asset="paper_scores", blocking=True, partitions_def=announcement_days
-        )
-    ],
+    code_version=f"{SCORER_VERSION}+{RANKING_PROMPT_VERSION}",
 )
 def paper_scores(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
-    day, store = partition_day(context), warehouse.store(reader_of(context))
-    config = config_file.load(reader_of(context))
+    config, day, store = day_inputs(context, config_file, warehouse)
     chat = llm.ranking_client(reader_of(context)) if config.ranking.llm_weight > 0 else None
     # Without LLM ranking there is no network wait: one connection serves the whole step.
     with contextlib.nullcontext(store) if chat else store.held():

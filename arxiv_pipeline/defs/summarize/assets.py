@@ -7,44 +7,43 @@ import dagster as dg
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.summarize import ExtractiveSummarizer, summarizers_version
 from arxiv_pipeline.core.summarize.stage import summarize_papers
-from arxiv_pipeline.defs.common import OWNERS, check_result, reader_of, report_metadata, table_metadata
+from arxiv_pipeline.defs.common import (
+    Check,
+    check_result,
+    day_inputs,
+    reader_of,
+    report_metadata,
+    stage_asset,
+)
 from arxiv_pipeline.defs.fulltext.assets import paper_fulltext
-from arxiv_pipeline.partitions import announcement_days, partition_day
+from arxiv_pipeline.defs.groups import SUMMARIZATION
 from arxiv_pipeline.resources import ConfigFile, LLMEndpoint, WarehouseResource
 
 
-@dg.asset(
-    partitions_def=announcement_days,
-    deps=[paper_fulltext],
-    group_name="summarization",
+@stage_asset(
+    stage="summarize",
+    group=SUMMARIZATION,
     kinds={"duckdb", "python"},
-    owners=OWNERS,
-    tags={"stage": "summarize"},
-    code_version=summarizers_version(),
+    tables=("paper_summaries", "summary_cache", "llm_calls"),
+    checks=[
+        Check(
+            checks.SUMMARIES_COMPLETE,
+            description="Each paper to summarize has a summary or a recorded failure.",
+            blocking=True,
+        )
+    ],
+    deps=[paper_fulltext],
     description="Structured summary (tldr, motivation, method, result, conclusion) of the top "
     "digest.summarize_top papers, or the error that stopped it, with the summarizer, model and "
     "prompt version. LLM answers are cached per paper version, model, prompt and language.",
     # Keeps LLM calls under the endpoint's limits across concurrent runs.
     pool="llm",
-    metadata=table_metadata("paper_summaries", "summary_cache", "llm_calls"),
-    check_specs=[
-        dg.AssetCheckSpec(
-            checks.SUMMARIES_COMPLETE,
-            asset="paper_summaries",
-            partitions_def=announcement_days,
-            blocking=True,
-            description="Each paper to summarize has a summary or a recorded failure.",
-        )
-    ],
+    code_version=summarizers_version(),
 )
 def paper_summaries(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
-    config, day, store = (
-        config_file.load(reader_of(context)),
-        partition_day(context),
-        warehouse.store(reader_of(context)),
-    )
+    config, day, store = day_inputs(context, config_file, warehouse)
     summarizer = llm.summarizer(reader_of(context))
     # The extractive summarizer makes no calls: one connection serves the whole step. LLM calls
     # run in threads and take seconds, so that path connects per write.
