@@ -42,6 +42,24 @@ class RunOutcome:
     ok: bool
     failure: str = ""  # "<step>: <cause>" of the first failed step
     steps: list[str] = field(default_factory=list)  # one line per step, in the order they ended
+    undelivered: list[str] = field(default_factory=list)  # "<target>: <why>" of each failed send
+
+
+# `run` and `backfill` exit with this when every day was built but a delivery target failed, so
+# cron and systemd see it (1: a run failed, 2: a usage or configuration error, 130: stopped).
+EXIT_UNDELIVERED = 3
+
+
+def _undelivered(result: Any, reader: str = "") -> list[str]:
+    """The delivery targets whose send failed in this run, with the reason the ledger keeps."""
+    lines = []
+    for event in result.all_events:
+        if event.is_step_materialization and event.step_key == "digest_delivery":
+            targets = event.event_specific_data.materialization.metadata.get("targets")
+            for name, outcome in (targets.value if targets else {}).items():
+                if outcome.get("status") == "failed":
+                    lines.append(f"{reader}{name}: {outcome.get('detail', '')}")
+    return lines
 
 
 def _step_lines(result: Any, reader: str = "") -> list[str]:
@@ -81,6 +99,7 @@ def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool =
     runs = [(LISTINGS_JOB, day.isoformat(), "")] if config.readers else [(DIGEST_JOB, day.isoformat(), "")]
     runs += [(DIGEST_JOB, reader_day_key(day, r), f"{r}/") for r in config.reader_names]
     steps: list[str] = []
+    undelivered: list[str] = []
     failure = ""
     with dg.DagsterInstance.get() as instance, code_location(instance, config_path) as location:
         if wait_for_slots:
@@ -95,6 +114,7 @@ def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool =
             if _STOP_REQUESTED.is_set() or _interrupted(result):
                 raise KeyboardInterrupt  # Dagster ended the run as failed on the signal; stop here too
             steps += _step_lines(result, reader)
+            undelivered += _undelivered(result, reader)
             if not result.success and not failure:
                 failure = next(
                     (
@@ -106,7 +126,7 @@ def _execute(config_path: Path, day: date, verbose: bool, wait_for_slots: bool =
                 )
             if not result.success and job_name == LISTINGS_JOB:
                 break  # without the day's papers no reader's run can start
-    return RunOutcome(not failure, failure, steps)
+    return RunOutcome(not failure, failure, steps, undelivered)
 
 
 def check_day(config: PipelineConfig, day: date) -> None:
@@ -154,7 +174,19 @@ def run(config_path: Path, day: date | None, verbose: bool = False, in_backfill:
         site = out / "site"
         print(f"Web site: {site / 'index.html'}  (feeds: {site / 'feed.atom.xml'}, feed.rss.xml)")
     print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} dg dev)")
-    return 0
+    return _report_undelivered({day: outcome.undelivered})
+
+
+def _report_undelivered(undelivered: dict[date, list[str]]) -> int:
+    lines = [f"  {day}  {line}" for day, failed in sorted(undelivered.items()) for line in failed]
+    if not lines:
+        return 0
+    print("\nNOT DELIVERED (the digest is built and kept):", *lines, sep="\n", file=sys.stderr)
+    print(
+        "The failed-delivery sensor retries them; or rerun `arxiv-pipeline deliver --date D`.",
+        file=sys.stderr,
+    )
+    return EXIT_UNDELIVERED
 
 
 def backfill(
@@ -187,7 +219,9 @@ def backfill(
 
         outcomes = _days_in_flight(config_path, config, days, runs_in_flight, verbose)
     failed: list[date] = []
+    undelivered: dict[date, list[str]] = {}
     for day, outcome in outcomes:
+        undelivered[day] = outcome.undelivered
         if outcome.ok:
             print(f"{day} {day:%a}  ok", flush=True)
         else:
@@ -202,7 +236,8 @@ def backfill(
             f"`arxiv-pipeline run --date {min(failed)} --verbose` to see Dagster's log.",
             file=sys.stderr,
         )
-    return 1 if failed else 0
+    code = _report_undelivered(undelivered)
+    return 1 if failed else code
 
 
 _STOP_REQUESTED = threading.Event()

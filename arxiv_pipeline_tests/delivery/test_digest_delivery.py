@@ -206,3 +206,24 @@ def test_the_email_reads_well_on_a_phone_and_a_desktop(site: Site, smtp: SMTPSer
         assert page.locator("h2").count() == 10
         page.screenshot(path=str(ARTIFACTS / f"email-{name}.png"), full_page=False)
         page.close()
+
+
+def test_a_run_whose_delivery_failed_says_which_target_and_exits_3(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cron and systemd notice: the day is built (exit 0 would hide it), the target and its error
+    are in the closing lines, and the exit code is the one for a failed delivery alone."""
+    missing = tmp_path / "missing.git"
+    path = site.configure(
+        [
+            {"kind": "git", "name": "pages", "repository": str(missing)},
+            {"kind": "directory", "name": "www", "path": str(tmp_path / "www")},
+        ],
+        max_attempts=1,
+    )
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    assert main(["--config", str(path), "run", "--date", "2026-11-17"]) == 3
+    err = capsys.readouterr().err
+    assert "NOT DELIVERED" in err and "2026-11-17  pages: git fetch" in err
+    assert "www:" not in err  # the folder target was delivered
+    assert site.ledger()["www"]["status"] == "sent"
