@@ -188,8 +188,8 @@ def test_serve_needs_a_built_site(config_files: ConfigFactory, capsys: pytest.Ca
 
 
 def test_serve_serves_the_site_until_stopped(config_files: ConfigFactory) -> None:
+    import re
     import signal
-    import socket
     import subprocess
     import sys
     import time
@@ -197,16 +197,16 @@ def test_serve_serves_the_site_until_stopped(config_files: ConfigFactory) -> Non
 
     path = config_files.write()
     assert main(["--config", str(path), "run", "--date", "2026-11-17"]) == 0
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    # --port 0: any free port, the one chosen printed (it used to mean the default, 8765).
     proc = subprocess.Popen(
-        [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(path), "serve", "--port", str(port)],
+        [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(path), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
+        found = re.search(r"at http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
+        assert found and found.group(1) != "8765"
+        port = int(found.group(1))
         deadline = time.monotonic() + 30
         while True:
             try:

@@ -38,6 +38,16 @@ def _parse_day(text: str) -> date:
 READER_HELP = "whose (a name from readers:; needed when the configuration has readers)"
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port; use 1 to 65535, or 0 for any free port")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     # --config and --verbose work before or after the subcommand (the subcommand's copy wins).
     common = argparse.ArgumentParser(add_help=False)
@@ -112,7 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     serve_p = sub.add_parser(
         "serve", parents=[common], help="serve the web site on this machine, with working rating buttons"
     )
-    serve_p.add_argument("--port", type=int, default=None, help="port (default: publish.serve_port, 8765)")
+    serve_p.add_argument(
+        "--port", type=_port, default=None, help="port (default: publish.serve_port, 8765; 0: any free port)"
+    )
     serve_p.add_argument("--reader", default=None, help=READER_HELP)
     deliver_p = sub.add_parser(
         "deliver", parents=[common], help="send a built day to the delivery targets (email, chat, site)"

@@ -235,10 +235,11 @@ def serve(config_path: Path, port: int | None, reader: str | None = None) -> int
         return 2
     # A run holding the database makes a rating wait a little, not the page hang for minutes.
     store = open_warehouse(config.warehouse_location, lock_timeout_s=10, reader=reader)
+    port = config.publish.serve_port if port is None else port
     try:
-        server = RatingServer(site, store, "127.0.0.1", port or config.publish.serve_port)
+        server = RatingServer(site, store, "127.0.0.1", port)
     except OSError as err:
-        where = f"127.0.0.1:{port or config.publish.serve_port}"
+        where = f"127.0.0.1:{port}"
         print(f"error: cannot listen on {where} ({err.strerror}); choose another --port", file=sys.stderr)
         return 2
     print(

@@ -22,6 +22,72 @@ from arxiv_pipeline.core.config.base import (
 )
 from arxiv_pipeline.core.config.pipeline import PipelineConfig
 
+# A configuration is a few hundred values; anchors and aliases are welcome, but an alias bomb (a few
+# hundred bytes that expand to billions of values) must stop before validation walks it.
+MAX_CONFIG_BYTES = 1_000_000
+MAX_CONFIG_VALUES = 100_000
+# A value quoted back in an error message is cut to this many characters.
+MAX_QUOTED = 200
+
+
+def _quoted(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= MAX_QUOTED else f"{text[:MAX_QUOTED]}... ({len(text):,} characters)"
+
+
+def _check_expansion(data: Any, source: str) -> None:
+    """Refuse a document whose aliases expand past MAX_CONFIG_VALUES values (or refer to themselves)."""
+    count = 0
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_VALUES:
+            raise ConfigError(
+                f"{source}: the YAML expands to more than {MAX_CONFIG_VALUES:,} values (anchors and aliases "
+                "repeated inside each other, or an alias to itself); write the values out instead"
+            )
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{source} is {len(text):,} characters; a configuration is at most {MAX_CONFIG_BYTES:,}"
+        )
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{source} is not valid YAML: {_cut(str(err))}") from None
+    _check_expansion(data, source)
+    return data
+
+
+def _cut(text: str, limit: int = 4 * MAX_QUOTED) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A YAML file's data, or a ConfigError that says what is wrong with the file (not a traceback)."""
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give the path of the configuration file inside it")
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"{path} cannot be read: {err.strerror or err}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {err.start + 1} on line {line}); save it as UTF-8"
+        ) from None
+    return _parse_yaml(text, str(path))
+
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     current: Any = model
@@ -55,8 +121,8 @@ def _format_errors(err: ValidationError, source: str) -> str:
         msg = e["msg"].removeprefix("Value error, ")
         secret = any(word in key.lower() for word in ("key", "secret", "password", "token"))
         if e["type"] not in ("value_error", "missing") and not secret:
-            msg = f"{msg} (got {e.get('input')!r})"
-        lines.append(f"  {key}: {msg}")
+            msg = f"{msg} (got {_quoted(e.get('input'))})"
+        lines.append(f"  {key}: {_cut(msg, 2 * MAX_QUOTED)}")
     return f"invalid configuration in {source}:\n" + "\n".join(lines)
 
 
@@ -94,10 +160,13 @@ def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         keys = [k.lower() for k in name[len(ENV_PREFIX) :].split("__")]
         if not all(keys):
             raise ConfigError(f"{name}: use {ENV_PREFIX}SECTION__KEY, with double underscores between keys")
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else raw
-        except yaml.YAMLError:
-            value = raw
+        value: Any = raw
+        if raw.strip():
+            try:
+                value = yaml.safe_load(raw)
+            except yaml.YAMLError:  # not YAML: the plain string
+                value = raw
+            _check_expansion(value, name)
         node = overrides
         for key in keys[:-1]:
             node = node.setdefault(key, {})
@@ -136,10 +205,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> PipelineConfig:
             f"configuration file {cfg_path} does not exist; "
             f"copy {DEFAULT_CONFIG_PATH} there or set {CONFIG_ENV_VAR}"
         )
-    try:
-        data = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{cfg_path} is not valid YAML: {err}") from None
+    data = read_yaml_file(cfg_path)
     # The packaged default resolves its relative paths against the working directory.
     base = Path.cwd() if cfg_path.resolve() == DEFAULT_CONFIG_PATH else cfg_path.resolve().parent
     source = str(cfg_path)
@@ -160,10 +226,7 @@ def _reader_files(base: Path, folder: str) -> list[dict[str, Any]]:
         raise ConfigError(f"readers_dir: {path} is not a folder; create it, or remove readers_dir")
     readers = []
     for file in sorted(path.glob("*.yaml")):
-        try:
-            entry = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as err:
-            raise ConfigError(f"{file} is not valid YAML: {err}") from None
+        entry = read_yaml_file(file) or {}
         if not isinstance(entry, dict):
             raise ConfigError(f"{file}: expected the keys of a reader (categories, keywords, ...)")
         readers.append({"name": file.stem, **entry})

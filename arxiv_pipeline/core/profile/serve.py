@@ -8,9 +8,11 @@ read the token) and carry the token made when the server started.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -24,6 +26,10 @@ from arxiv_pipeline.core.store import StoreBusyError, Warehouse
 
 TOKEN_HEADER = "X-Rating-Token"
 MAX_BODY = 4096
+# A browser keeps a handful of connections to a site: more than this at once is not a reader, and a
+# connection that sends nothing for IDLE_TIMEOUT_S seconds is closed, so none can hold a thread for good.
+MAX_CONNECTIONS = 32
+IDLE_TIMEOUT_S = 10.0
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -34,6 +40,8 @@ SECURITY_HEADERS = {
 
 class RatingServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Connections past the cap are accepted and answered 503 at once, not left waiting in the backlog.
+    request_queue_size = 128
 
     def __init__(
         self,
@@ -42,17 +50,45 @@ class RatingServer(ThreadingHTTPServer):
         host: str = "127.0.0.1",
         port: int = 8765,
         log: Callable[[str], None] | None = None,
+        max_connections: int = MAX_CONNECTIONS,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
     ) -> None:
         self.site_dir = site_dir.resolve()
+        self.idle_timeout_s = idle_timeout_s
         self.store = store
         self.token = secrets.token_urlsafe(32)
         self.log = log or (lambda _msg: None)
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__((host, port), _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # One line in the log, not a traceback on the reader's terminal.
+        err = sys.exc_info()[1]
+        self.log(f"{client_address[0]} dropped: {type(err).__name__}: {err}")
 
     @property
     def origin(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+    def allowed_origins(self) -> set[str]:
+        return {f"http://{host}" for host in self.allowed_hosts()}
 
     def allowed_hosts(self) -> set[str]:
         port = self.server_address[1]
@@ -70,6 +106,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: RatingServer
     server_version = "arxiv-pipeline"
     sys_version = ""
+
+    @property
+    def timeout(self) -> float:  # type: ignore[override]  # read by StreamRequestHandler.setup
+        return self.server.idle_timeout_s
 
     def log_message(self, format: str, *args: Any) -> None:
         self.server.log(f"{self.address_string()} {format % args}")
@@ -108,10 +148,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _file(self, path: str) -> None:
         root = self.server.site_dir
-        target = (root / path.lstrip("/")).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_relative_to(root) or not target.is_file():
+        try:
+            target = (root / path.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            found = target.is_relative_to(root) and target.is_file()
+        except (ValueError, OSError):  # a NUL byte, a name too long for the file system
+            found = False
+        if not found:
             return self._json(HTTPStatus.NOT_FOUND, {"error": "not found"})
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
@@ -122,11 +166,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if urlsplit(self.path).path != "/api/rate":
             return self._json(HTTPStatus.NOT_FOUND, {"error": "not found"})
-        if not self._host_ok() or self.headers.get("Origin") != self.server.origin:
+        if not self._host_ok() or self.headers.get("Origin") not in self.server.allowed_origins():
             return self._json(HTTPStatus.FORBIDDEN, {"error": "ratings are accepted from this site only"})
         if not secrets.compare_digest(self.headers.get(TOKEN_HEADER, ""), self.server.token):
             return self._json(HTTPStatus.FORBIDDEN, {"error": "missing or stale token; reload the page"})
-        if not self.headers.get("Content-Type", "").startswith("application/json"):
+        if "Content-Type" not in self.headers or self.headers.get_content_type() != "application/json":
             return self._json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"error": "send JSON"})
         try:
             length = int(self.headers.get("Content-Length", "0"))
@@ -136,11 +180,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(HTTPStatus.BAD_REQUEST, {"error": f"body must be 1 to {MAX_BODY} bytes"})
         try:
             body = json.loads(self.rfile.read(length))
-            paper, rating = str(body["arxiv_id"]), body["rating"]
+            paper, rating = body["arxiv_id"], body["rating"]
+            if not isinstance(paper, str):
+                raise RatingError('arxiv_id must be a string, like "2611.10001"')
             version = body.get("version")
             if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
                 raise RatingError("version must be a whole number")
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, RecursionError) as err:
             message = str(err) if isinstance(err, RatingError) else "expected {arxiv_id, rating[, version]}"
             return self._json(HTTPStatus.BAD_REQUEST, {"error": message})
         try:
