@@ -106,3 +106,19 @@ def test_serve_refuses_a_port_that_is_not_one(
     err = capsys.readouterr().err
     assert "--port" in err and ("use 1 to 65535" in err or "not a port number" in err)
     assert "Traceback" not in err
+
+
+def test_deployment_writes_the_env_file_for_its_owner_only_and_names_the_configured_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "arxiv_pipeline.yaml"
+    config.write_text("llm:\n  api_key_env: LAB_LLM_KEY\n", encoding="utf-8")
+    target = tmp_path / "deploy"
+    target.mkdir()
+    (target / "arxiv-pipeline.env").write_text("old\n", encoding="utf-8")
+    (target / "arxiv-pipeline.env").chmod(0o644)
+    assert main(["--config", str(config), "deployment", str(target), "--force"]) == 0
+    env = target / "arxiv-pipeline.env"
+    assert env.stat().st_mode & 0o777 == 0o600
+    text = env.read_text(encoding="utf-8")
+    assert "# LAB_LLM_KEY=" in text and "OPENAI_API_KEY" not in text

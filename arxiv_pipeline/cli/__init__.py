@@ -160,10 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         print(json.dumps(config_json_schema(), indent=2, sort_keys=True))
         return 0
-    if args.command == "deployment":
-        return deployment(args.directory, args.force)
     config_path = find_config_path(explicit)
     try:
+        if args.command == "deployment":
+            return deployment(args.directory, args.force, config_path)
         if args.command == "run":
             return run(config_path, args.date, verbose, args.in_backfill)
         if args.command == "backfill":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -122,9 +123,27 @@ def init(target: Path, force: bool) -> int:
 DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy"
 
 
-def deployment(target: Path, force: bool) -> int:
+# Files that hold passwords and keys: readable by their owner (the service user) only.
+SECRET_FILES = ("arxiv-pipeline.env",)
+
+
+def _deployment_text(name: str, text: str, api_key_env: str) -> str:
+    if name == "arxiv-pipeline.env":
+        return text.replace("# OPENAI_API_KEY=", f"# {api_key_env}=")
+    return text
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when --force replaces a file that was readable by others
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def deployment(target: Path, force: bool, config_path: Path) -> int:
     """Write the files of a shared (lab) deployment: the PostgreSQL Dagster instance, the
     workspace that loads the code server, and a systemd unit for each of the three services."""
+    api_key_env = load_config(config_path).llm.api_key_env
     files = sorted(p for p in DEPLOY_DIR.iterdir() if p.is_file() and not p.name.startswith("_"))
     existing = [target / p.name for p in files if (target / p.name).exists()]
     if existing and not force:
@@ -133,7 +152,11 @@ def deployment(target: Path, force: bool) -> int:
         return 2
     target.mkdir(parents=True, exist_ok=True)
     for path in files:
-        (target / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        text = _deployment_text(path.name, path.read_text(encoding="utf-8"), api_key_env)
+        if path.name in SECRET_FILES:
+            _write_private(target / path.name, text)
+        else:
+            (target / path.name).write_text(text, encoding="utf-8")
         print(f"  {target / path.name}")
     print(
         f"Wrote {len(files)} files to {target}. Set the values in arxiv-pipeline.env, copy dagster.yaml "
