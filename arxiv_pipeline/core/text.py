@@ -27,7 +27,19 @@ _RELATIONS = {
 _RELATION = re.compile(r"\s*\\(" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")(?![A-Za-z])\s*")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]{2,}\S)")
 _WS = re.compile(r"\s+")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+    # Bidirectional overrides, embeddings, isolates and marks: they reorder what a reader sees
+    # (a title that displays as something else); arXiv metadata has no use for them.
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    # Invisible characters that hide inside words (a name or a keyword that looks like another).
+    "\u200b\u2060-\u2064\ufeff\u180e]"
+)
+# Joiners are needed between letters of some scripts (Persian, Indic, emoji sequences), never
+# next to ASCII, where they only split a word invisibly.
+_LATIN_JOINER = re.compile(
+    "(?<=[\x00-\x7f])[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\x7f])|^[\u200c\u200d]+|[\u200c\u200d]+$"
+)
 
 
 def _latex_converter() -> LatexNodes2Text:
@@ -50,8 +62,17 @@ _LATEX = _latex_converter()
 
 
 def strip_control(text: str) -> str:
-    """Drop control characters (and the non-characters XML cannot carry); keep newlines and tabs."""
-    return _CONTROL.sub("", text)
+    """Drop control characters, the non-characters XML cannot carry, bidirectional controls and
+    invisible characters; keep newlines and tabs."""
+    return _LATIN_JOINER.sub("", _CONTROL.sub("", text))
+
+
+def cut_for_display(text: str, limit: int, what: str, where: str = "on arXiv") -> str:
+    """``text`` whole, or its first ``limit`` characters (at a word) with a note that says so."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return f"{cut} … [{what} cut at {limit:,} of {len(text):,} characters; the whole text is {where}]"
 
 
 def paragraphs(text: str) -> list[str]:

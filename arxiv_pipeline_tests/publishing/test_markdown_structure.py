@@ -154,3 +154,16 @@ def test_the_expected_structure_is_the_references_structure() -> None:
     head, kinds = daily_structure(daily)
     assert head == ["<div id=toc></div>", "# Table of Contents"]
     assert kinds == DAILY_PAPER_LINES
+
+
+def test_both_digests_list_the_same_authors_and_the_readme_excerpt_keeps_the_result(
+    digests: tuple[str, str, str],
+) -> None:
+    _, readme, daily = digests
+    # The sample's 32-author paper: twelve names, then a count, in both formats.
+    readme_line = next(line for line in readme.splitlines() if "and 20 more" in line)
+    daily_line = next(line for line in daily.splitlines() if "and 20 more" in line)
+    assert readme_line.count(",") == daily_line.count(",") == 11
+    # Abstracts that go on past the excerpt end on their result sentence, not mid-problem.
+    cut = [line for line in readme.splitlines() if " \\[…\\] " in line]  # escaped brackets
+    assert cut and all(re.search(r"\d", line.split(" \\[…\\] ")[1]) for line in cut[:3])

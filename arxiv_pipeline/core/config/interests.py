@@ -67,7 +67,29 @@ class DigestConfig(_Section):
     title: str = Field("arXiv Digest", min_length=1, description="Heading of the Markdown digests.")
     max_papers: int = Field(30, ge=1, le=2000, description="Papers kept in the digest.")
     summarize_top: int = Field(10, ge=0, le=2000, description="How many get a summary.")
-    abstract_chars: int = Field(300, ge=50, le=10000)
+    abstract_chars: int = Field(
+        300,
+        ge=50,
+        le=10000,
+        description="README digest: the abstract's opening sentences up to about this many characters, "
+        "then its result sentence when that comes later.",
+    )
+    authors_shown: int = Field(
+        12, ge=1, le=1000, description="Authors listed in the Markdown digests before 'and N more'."
+    )
+    # arXiv itself caps abstracts at 1,920 characters: only a broken or hostile record is cut.
+    max_title_chars: int = Field(
+        500, ge=50, le=100_000, description="A longer title is cut for display, with a note (stored whole)."
+    )
+    max_abstract_chars: int = Field(
+        5000,
+        ge=200,
+        le=1_000_000,
+        description="A longer abstract is cut in every output, with a note (stored whole).",
+    )
+    max_comment_chars: int = Field(
+        1000, ge=50, le=100_000, description="A longer arXiv comment is cut for display, with a note."
+    )
 
     @model_validator(mode="after")
     def _summarize_within_digest(self) -> DigestConfig:

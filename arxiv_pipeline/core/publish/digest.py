@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from arxiv_pipeline.core.config import LANGUAGES, PipelineConfig
+from arxiv_pipeline.core.config import LANGUAGES, DigestConfig, PipelineConfig
 from arxiv_pipeline.core.models import CATEGORY_NAME, Listing
 from arxiv_pipeline.core.records import candidate_from_row, summary_from_row
 from arxiv_pipeline.core.select.matching import normalize_name
 from arxiv_pipeline.core.select.selection import REASON_BELOW_CUTOFF, REASON_LABELS, REASON_SEEN
 from arxiv_pipeline.core.summarize import ExtractiveSummarizer, StructuredSummary
+from arxiv_pipeline.core.text import cut_for_display
+
+# The longest real author names are under 100 characters.
+AUTHOR_NAME_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ def _digest_paper(
     day: date,
     fulltext: Mapping[str, Any] | None = None,
 ) -> DigestPaper:
-    listing = candidate_from_row(candidate).listing
+    listing = _for_display(candidate_from_row(candidate).listing, config.digest)
     if summary is not None and summary["version"] != listing.version:
         summary = None  # a summary of another version is not this paper's
     source = (summary.get("source") or "abstract") if summary else "abstract"
@@ -213,6 +217,17 @@ def _digest_paper(
         sections_used=list(summary.get("sections_used") or []) if summary else [],
         fulltext_chars=fulltext["chars"] if used_fulltext and fulltext else None,
         fulltext_url=_public_url(fulltext["url"]) if used_fulltext and fulltext else None,
+    )
+
+
+def _for_display(listing: Listing, limits: DigestConfig) -> Listing:
+    """The listing with hostile lengths cut for every output (the stored record stays whole)."""
+    return replace(
+        listing,
+        title=cut_for_display(listing.title, limits.max_title_chars, "title"),
+        abstract=cut_for_display(listing.abstract, limits.max_abstract_chars, "abstract"),
+        comment=listing.comment and cut_for_display(listing.comment, limits.max_comment_chars, "comment"),
+        authors=[cut_for_display(a, AUTHOR_NAME_CHARS, "name") for a in listing.authors],
     )
 
 

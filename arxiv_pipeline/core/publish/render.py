@@ -9,6 +9,7 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from arxiv_pipeline.core.publish.digest import DigestDay
+from arxiv_pipeline.core.summarize.extractive import abstract_excerpt
 from arxiv_pipeline.core.text import latex_to_text, md_block, md_inline, readable, truncate
 
 
@@ -29,6 +30,7 @@ def _environment() -> Environment:
     )
     env.filters["md"] = readable
     env.filters["md_trunc"] = lambda text, n: md_inline(truncate(latex_to_text(text or ""), n))
+    env.filters["md_excerpt"] = lambda text, n: md_inline(abstract_excerpt(latex_to_text(text or ""), n))
     env.filters["author_list"] = _author_list
     env.filters["md_block"] = md_block
     return env
@@ -48,11 +50,15 @@ def templates_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def render_readme_digest(day: DigestDay, abstract_chars: int = 300) -> str:
+def render_readme_digest(day: DigestDay, abstract_chars: int = 300, authors_shown: int = 12) -> str:
     """README-style: statistics, ranked papers with collapsible summaries, configuration."""
-    return _ENV.get_template("readme_digest.md.j2").render(day=day, abstract_chars=abstract_chars)
+    return _ENV.get_template("readme_digest.md.j2").render(
+        day=day, abstract_chars=abstract_chars, authors_shown=authors_shown
+    )
 
 
-def render_daily_digest(day: DigestDay) -> str:
+def render_daily_digest(day: DigestDay, authors_shown: int = 12) -> str:
     """Per-category: a table of contents with totals, then each category's papers."""
-    return _ENV.get_template("daily_digest.md.j2").render(day=day, sections=day.sections())
+    return _ENV.get_template("daily_digest.md.j2").render(
+        day=day, sections=day.sections(), authors_shown=authors_shown
+    )

@@ -193,9 +193,9 @@ def _write_all(folder: Path, files: dict[str, str]) -> list[Path]:
 
 def render_digest(kind: str, digest: DigestDay, config: PipelineConfig) -> str:
     if kind == README_DIGEST:
-        return render_readme_digest(digest, config.digest.abstract_chars)
+        return render_readme_digest(digest, config.digest.abstract_chars, config.digest.authors_shown)
     if kind == DAILY_DIGEST:
-        return render_daily_digest(digest)
+        return render_daily_digest(digest, config.digest.authors_shown)
     raise ValueError(f"unknown digest kind {kind!r}")
 
 

@@ -51,6 +51,7 @@ _CUES = {
     ),
 }
 _ORDER = ("method", "result", "conclusion", "motivation")
+FIELD_CHARS = 1000
 
 
 def split_sentences(text: str) -> list[str]:
@@ -119,7 +120,8 @@ def extract_summary(abstract: str, tldr_chars: int = 240, title: str = "") -> St
         ranked = sorted(range(len(sentences)), key=lambda i: (-scores[name][i], i))
         free = [i for i in ranked if i not in chosen.values()]
         chosen[name] = (free or ranked)[0]
-    picked = {name: sentences[i] for name, i in chosen.items()}
+    # A "sentence" of a broken record can run to megabytes: a field quotes at most FIELD_CHARS of it.
+    picked = {name: truncate(sentences[i], FIELD_CHARS) for name, i in chosen.items()}
     tldr = _tldr_index(sentences, title, scores, chosen["method"])
     return StructuredSummary(
         tldr=truncate(sentences[tldr], tldr_chars),
@@ -128,6 +130,27 @@ def extract_summary(abstract: str, tldr_chars: int = 240, title: str = "") -> St
         result=picked["result"],
         conclusion=picked["conclusion"],
     )
+
+
+def abstract_excerpt(abstract: str, limit: int) -> str:
+    """The abstract's opening sentences up to about ``limit`` characters and, when the abstract
+    goes on, its result sentence after a "[…]": a short excerpt that still says what was found."""
+    sentences = split_sentences(abstract)
+    if len(abstract) <= limit or len(sentences) <= 1:
+        return truncate(abstract.strip(), limit)
+    shown = [truncate(sentences[0], limit)]
+    for sentence in sentences[1:]:
+        if sum(len(s) + 1 for s in shown) + len(sentence) > limit:
+            break
+        shown.append(sentence)
+    rest = range(len(shown), len(sentences))
+    if len(rest) == 1:  # "[…]" would hide less than it costs
+        return " ".join([*shown, sentences[-1]])
+    result = _field_scores(sentences)["result"]
+    # A result cue, not only the position bonus.
+    best = max(rest, key=lambda i: (result[i] >= 1.0, result[i], -i))
+    tail = f" […] {sentences[best]}" if result[best] >= 1.0 else " […]"
+    return " ".join(shown) + tail
 
 
 # Where each field's sentence is looked for first, then the fallbacks, in order.
