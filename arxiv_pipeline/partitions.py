@@ -5,11 +5,12 @@ can never be built. Holidays are weekdays; their runs record that arXiv made no 
 """
 
 import warnings
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 
-from arxiv_pipeline.core.config import find_config_path, load_config_or_default
+from arxiv_pipeline.core.config import AutomationConfig, PipelineConfig
+from arxiv_pipeline.core.ingest.replay import ReplaySource
 
 ANNOUNCEMENT_CRON = "0 0 * * 1-5"
 
@@ -23,32 +24,54 @@ warnings.filterwarnings(
 warnings.filterwarnings("ignore", message=".*MultiPartitionMapping", category=dg.BetaWarning)
 
 
-def announcement_partitions(first_day: date) -> dg.TimeWindowPartitionsDefinition:
+def announcement_partitions(
+    first_day: date, last_day: date | None = None
+) -> dg.TimeWindowPartitionsDefinition:
     # end_offset=1: today's partition exists as soon as today's announcement can (it is made the
     # evening before, US/Eastern, which is already today in UTC).
+    end = None
+    if last_day is not None:  # the end is the next partition's start: the weekday after last_day
+        end = last_day + timedelta(days=1)
+        while end.weekday() >= 5:
+            end += timedelta(days=1)
     return dg.TimeWindowPartitionsDefinition(
         cron_schedule=ANNOUNCEMENT_CRON,
         start=first_day.isoformat(),
+        end=end.isoformat() if end else None,
         fmt="%Y-%m-%d",
         timezone="UTC",
         end_offset=1,
     )
 
 
-announcement_days = announcement_partitions(
-    load_config_or_default(find_config_path())[0].automation.first_day
-)
+def partitions_for(config: PipelineConfig) -> dg.TimeWindowPartitionsDefinition:
+    """From automation.first_day to today; offline (replay), from the first recorded day to the
+    last, unless first_day is set: a click on "Missing" must not queue hundreds of days that
+    have no recording."""
+    if config.source.kind == "replay" and "first_day" not in config.automation.model_fields_set:
+        root = config.resolve(config.source.replay_dir) if config.source.replay_dir else None
+        recorded = ReplaySource(root).available_days()
+        if recorded:
+            return announcement_partitions(recorded[0], recorded[-1])
+    return announcement_partitions(config.automation.first_day)
+
+
+# Every asset is declared on these (automation.first_day's default onwards); the definitions
+# repartition them for a configuration whose days differ (defs/stages.assets_for).
+announcement_days = announcement_partitions(AutomationConfig().first_day)
 
 
 READER_DIMENSION, DAY_DIMENSION = "reader", "day"
 
 
-def day_reader_partitions(readers: list[str]) -> dg.MultiPartitionsDefinition:
+def day_reader_partitions(
+    readers: list[str], days: dg.TimeWindowPartitionsDefinition = announcement_days
+) -> dg.MultiPartitionsDefinition:
     """A lab's per-reader assets: one partition per (announcement day, reader), keyed
     ``2026-11-17|ana``. The readers are the configuration's, so adding one is a definitions
     reload (no instance state to register, unlike dynamic partitions)."""
     return dg.MultiPartitionsDefinition(
-        {DAY_DIMENSION: announcement_days, READER_DIMENSION: dg.StaticPartitionsDefinition(readers)}
+        {DAY_DIMENSION: days, READER_DIMENSION: dg.StaticPartitionsDefinition(readers)}
     )
 
 

@@ -62,7 +62,20 @@ def test_missing_day_fails_with_the_cause(
 
 def test_check_config(config_files: ConfigFactory, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(config_files.write()), "check-config"]) == 0
-    assert "cs.AI, cs.CL, cs.LG" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "cs.AI, cs.CL, cs.LG" in out
+    assert "warning: publish.site_url is not set" in out and "can subscribe" in out
+    assert (
+        main(
+            [
+                "--config",
+                str(config_files.write(publish={"site_url": "https://me.example/a"})),
+                "check-config",
+            ]
+        )
+        == 0
+    )
+    assert "warning" not in capsys.readouterr().out
     # --config works after the subcommand too.
     bad = config_files.write(
         automation={"schedule_cron": "30 25 * * *"}, digest={"max_papers": 5, "summarize_top": 10}

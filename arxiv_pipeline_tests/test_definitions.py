@@ -153,3 +153,66 @@ def test_a_broken_config_never_stops_the_code_location_from_loading(tmp_path: Pa
     out = _tool_output(tmp_path, "dagster", "definitions", "validate", "-w", "workspace.yaml", config=bad)
     assert "Validation successful" in out
     assert "automation.schedule_cron" in out and "hour (0-23)" in out
+
+
+_LOADED = """
+import json, datetime
+from arxiv_pipeline.definitions import defs
+job = defs.resolve_job_def("daily_digest_job")
+keys = job.partitions_def.get_partition_keys(current_time=datetime.datetime(2026, 12, 2))
+repo = defs.get_repository_def()
+sensors = {s.name: s.default_status.value for s in repo.sensor_defs}
+schedule = defs.resolve_schedule_def("daily_digest_schedule")
+print(json.dumps({"keys": keys, "sensors": sensors, "cron": schedule.cron_schedule}))
+"""
+
+
+def _loaded(tmp_path: Path, config_text: str, **env: str) -> dict:
+    import json
+
+    config = tmp_path / "arxiv_pipeline.yaml"
+    config.write_text(config_text, encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("ARXIV_PIPELINE", "OPENAI"))}
+    environ.update(ARXIV_PIPELINE_CONFIG=str(config), **env)
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED],
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_offline_the_partitions_are_the_recorded_days_and_only_useful_sensors_start(tmp_path: Path) -> None:
+    loaded = _loaded(tmp_path, "categories: [cs.AI, cs.CL, cs.LG]\n")
+    # The sample's recorded days (17, 18 and 27 November) bound the partitions: nine weekdays,
+    # not the 763 from 2024-01-01 that a click on "Missing" would queue.
+    assert loaded["keys"][0] == "2026-11-17" and loaded["keys"][-1] == "2026-11-27"
+    assert len(loaded["keys"]) == 9
+    assert loaded["sensors"] == {
+        "announcement_sensor": "STOPPED",  # nothing is announced offline
+        "config_change_sensor": "STOPPED",  # rebuilding on a saved file surprises a new user
+        "failed_summary_sensor": "STOPPED",  # extractive summaries do not fail
+        "failed_fulltext_sensor": "STOPPED",
+        "failed_delivery_sensor": "STOPPED",  # no targets
+        "reader_profile_sensor": "RUNNING",  # a rating refits the profile
+        "run_failure_recorder": "RUNNING",
+        "dead_run_reaper": "RUNNING",
+    }
+    assert loaded["cron"] == "30 0 * * 1-5"  # no weekend ticks that only skip
+
+
+def test_live_with_an_llm_and_targets_every_sensor_that_can_act_starts(tmp_path: Path) -> None:
+    loaded = _loaded(
+        tmp_path,
+        "source:\n  kind: arxiv\nautomation:\n  rebuild_on_config_change: true\n"
+        "delivery:\n  targets:\n    - kind: directory\n      name: copy\n      path: out\n",
+        OPENAI_API_KEY="sk-test",
+    )
+    assert loaded["keys"][0] == "2024-01-01" and len(loaded["keys"]) > 700
+    assert set(loaded["sensors"].values()) == {"RUNNING"}
+    explicit = _loaded(tmp_path, "automation:\n  first_day: 2026-11-02\n")
+    assert explicit["keys"][0] == "2026-11-02" and explicit["keys"][-1] == "2026-12-02"

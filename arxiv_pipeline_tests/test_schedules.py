@@ -9,8 +9,14 @@ import dagster as dg
 import pytest
 
 from arxiv_pipeline.core.config import AutomationConfig
-from arxiv_pipeline.definitions import defs
+from arxiv_pipeline.defs.stages import ALL_ASSETS
+from arxiv_pipeline.jobs import daily_digest_job
+from arxiv_pipeline.resources import default_resources
 from arxiv_pipeline.schedules import build_daily_schedule
+
+# The schedule runs with live arXiv (offline, the partitions are only the recorded days): every
+# announcement day from automation.first_day.
+defs = dg.Definitions(assets=ALL_ASSETS, jobs=[daily_digest_job], resources=default_resources())
 
 ET = ZoneInfo("America/New_York")
 UTC = ZoneInfo("UTC")

@@ -19,6 +19,7 @@ from arxiv_pipeline.core.config import (
     config_json_schema,
     load_config,
 )
+from arxiv_pipeline.core.publish.feeds import NO_SITE_URL
 from arxiv_pipeline.errors import root_message
 
 SCHEMA_FILE_NAME = "arxiv_pipeline.schema.json"
@@ -193,6 +194,8 @@ def check_config(config_path: Path) -> int:
             f"include: {', '.join(mine.keywords.include) or '-'}; "
             f"language: {mine.summary.language}; output: {mine.output_dir}"
         )
+    if not config.publish.site_url:
+        print(f"  warning: {NO_SITE_URL}")
     return 0
 
 

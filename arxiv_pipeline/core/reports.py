@@ -19,6 +19,8 @@ class StageReport:
     seconds: float = 0.0
     preview: str = ""
     paths: list[Path] = field(default_factory=list)
+    # What the user should fix, though the stage did its work (shown in the log and the UI).
+    warnings: list[str] = field(default_factory=list)
 
 
 class Stopwatch:

@@ -41,6 +41,12 @@ def by_partition(stores: list[Warehouse], days_of: Callable[[Warehouse], dict[da
 RUNNING = dg.DefaultSensorStatus.RUNNING
 
 
+def default_status(running: bool) -> dg.DefaultSensorStatus:
+    """A sensor that has nothing to watch in this configuration starts stopped (quiet ticks are
+    noise in the daemon's log); the UI turns any of them on."""
+    return RUNNING if running else dg.DefaultSensorStatus.STOPPED
+
+
 BACKFILL_TAG, PARTITION_TAG = "dagster/backfill", "dagster/partition"
 
 
@@ -63,6 +69,7 @@ def retry_sensor(
     policy: Callable[[PipelineConfig], RetryPolicy | str],
     nothing: str,
     lock_timeout_s: float = 5,
+    running: bool = True,
 ) -> dg.SensorDefinition:
     """A sensor that reruns ``selection`` for the partitions (days, or a lab's day and reader) that
     ``policy`` finds failing, once each one's back-off has passed. ``policy`` returns a reason
@@ -72,7 +79,7 @@ def retry_sensor(
         name=name,
         minimum_interval_seconds=5 * 60,
         job_name=DIGEST_JOB,
-        default_status=RUNNING,
+        default_status=default_status(running),
         description=description,
     )
     def _retry(

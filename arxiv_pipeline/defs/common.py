@@ -60,6 +60,8 @@ def report_metadata(report: StageReport, **extra: Any) -> dict[str, Any]:
     meta.update({key: _value(value) for key, value in report.counts.items()})
     if report.preview:
         meta["preview"] = dg.MetadataValue.md(report.preview)
+    if report.warnings:
+        meta["warnings"] = dg.MetadataValue.text("\n".join(report.warnings))
     for path in report.paths:
         # Named by folder and file ("2026-11-17/README.md", "digests/README.md"), not path_1.
         meta[f"file {path.parent.name}/{path.name}"] = dg.MetadataValue.path(str(path))

@@ -5,9 +5,9 @@ import dagster as dg
 
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.defs.deliver.assets import digest_delivery
-from arxiv_pipeline.defs.deliver.sensors import failed_delivery_sensor
+from arxiv_pipeline.defs.deliver.sensors import build_failed_delivery_sensor
 from arxiv_pipeline.defs.fulltext.assets import paper_fulltext
-from arxiv_pipeline.defs.fulltext.sensors import failed_fulltext_sensor
+from arxiv_pipeline.defs.fulltext.sensors import build_failed_fulltext_sensor
 from arxiv_pipeline.defs.ingest.assets import arxiv_listings
 from arxiv_pipeline.defs.ingest.sensors import build_announcement_sensor, reader_runs_sensor
 from arxiv_pipeline.defs.profile.assets import reader_profile
@@ -23,10 +23,15 @@ from arxiv_pipeline.defs.publish.assets import (
 from arxiv_pipeline.defs.run_health.sensors import dead_run_reaper, run_failure_recorder
 from arxiv_pipeline.defs.score.assets import paper_scores
 from arxiv_pipeline.defs.select.assets import candidate_papers
-from arxiv_pipeline.defs.select.sensors import config_change_sensor
+from arxiv_pipeline.defs.select.sensors import build_config_change_sensor
 from arxiv_pipeline.defs.summarize.assets import paper_summaries
-from arxiv_pipeline.defs.summarize.sensors import failed_summary_sensor
-from arxiv_pipeline.partitions import PREVIOUS_DAY_SAME_READER, day_reader_partitions
+from arxiv_pipeline.defs.summarize.sensors import build_failed_summary_sensor
+from arxiv_pipeline.partitions import (
+    PREVIOUS_DAY_SAME_READER,
+    announcement_days,
+    day_reader_partitions,
+    partitions_for,
+)
 
 ALL_ASSETS = [
     arxiv_listings,
@@ -48,15 +53,19 @@ ALL_ASSETS = [
 SHARED_ASSETS = [arxiv_listings]
 
 
-def _per_reader(
-    assets_def: dg.AssetsDefinition, partitions: dg.MultiPartitionsDefinition
+def _repartitioned(
+    assets_def: dg.AssetsDefinition,
+    partitions: dg.PartitionsDefinition,
+    own_previous: dg.PartitionMapping | None = None,
 ) -> dg.AssetsDefinition:
-    """``assets_def`` partitioned by (day, reader), its checks too; its own previous day (the
-    "already shown" dependency) becomes the same reader's previous day."""
+    """``assets_def`` on other partitions, its checks too; with ``own_previous``, its dependency on
+    its own previous day (what was already shown) maps that way (a lab: the same reader's)."""
 
     def respec(spec: dg.AssetSpec) -> dg.AssetSpec:
+        if own_previous is None:
+            return spec.replace_attributes(partitions_def=partitions)
         deps = [
-            dg.AssetDep(dep.asset_key, partition_mapping=PREVIOUS_DAY_SAME_READER)
+            dg.AssetDep(dep.asset_key, partition_mapping=own_previous)
             if dep.asset_key == spec.key
             else dg.AssetDep(dep.asset_key)  # Dagster maps (day, reader) to a daily or lab partition
             for dep in spec.deps
@@ -74,25 +83,38 @@ def _per_reader(
 
 
 def assets_for(config: PipelineConfig) -> list[dg.AssetsDefinition]:
-    """The lineage for this configuration: as above for one reader; with ``readers:``, the shared
-    fetch per day and every later stage partitioned by (day, reader), so the UI shows each reader's
-    days and every reader's stages read their own settings and tables (assets.common.reader_of).
-    The site index, feeds and profile, which cover all days, are rebuilt in the reader's day run."""
+    """The lineage for this configuration: its announcement days (offline, the recorded ones) as
+    the daily partitions; with ``readers:``, the shared fetch per day and every later stage
+    partitioned by (day, reader), so the UI shows each reader's days and every reader's stages read
+    their own settings and tables (assets.common.reader_of). The site index, feeds and profile,
+    which cover all days, are rebuilt in the reader's day run."""
+    days = partitions_for(config)
     if not config.readers:
-        return ALL_ASSETS
-    partitions = day_reader_partitions(config.reader_names)
-    shared = {a.key for a in SHARED_ASSETS}
-    return [*SHARED_ASSETS, *(_per_reader(a, partitions) for a in ALL_ASSETS if a.key not in shared)]
+        if days == announcement_days:
+            return ALL_ASSETS
+        return [_repartitioned(a, days) if a.partitions_def is not None else a for a in ALL_ASSETS]
+    partitions = day_reader_partitions(config.reader_names, days)
+    shared = [a if days == announcement_days else _repartitioned(a, days) for a in SHARED_ASSETS]
+    keys = {a.key for a in SHARED_ASSETS}
+    return [
+        *shared,
+        *(_repartitioned(a, partitions, PREVIOUS_DAY_SAME_READER) for a in ALL_ASSETS if a.key not in keys),
+    ]
 
 
 def sensors_for(config: PipelineConfig, day_job: str) -> list[dg.SensorDefinition]:
     """Every stage's sensors; ``day_job`` is the job that starts a day (in a lab, the shared fetch)."""
+    live = config.source.kind == "arxiv"
+    summary = config.summary.summarizer
+    llm = summary == "llm" or (summary == "auto" and config.llm_api_key() is not None)
+    sections = [config.for_reader(r) for r in config.reader_names] or [config]
     return [
-        build_announcement_sensor(day_job),
-        config_change_sensor,
-        failed_summary_sensor,
-        failed_fulltext_sensor,
-        failed_delivery_sensor,
+        build_announcement_sensor(day_job, running=live),
+        build_config_change_sensor(running=config.automation.rebuild_on_config_change),
+        # The retry sensors start on only where something can fail to retry.
+        build_failed_summary_sensor(running=llm or config.summary.long_summary_top > 0),
+        build_failed_fulltext_sensor(running=live and any(c.fulltext.top > 0 for c in sections)),
+        build_failed_delivery_sensor(running=any(c.delivery.targets for c in sections)),
         reader_profile_sensor,
         run_failure_recorder,
         dead_run_reaper,

@@ -28,6 +28,15 @@ from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materiali
 pytestmark = pytest.mark.slow
 
 
+def instance_checks(materialize_day: Materialize, path, day) -> list[tuple[str, bool, str]]:
+    result = materialize_day(path, day)
+    return [
+        (e.check_name, e.passed, e.severity.value)
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key.to_user_string() == "digest_feeds" and e.check_name == "feeds_subscribable"
+    ]
+
+
 def test_feeds_parse_cleanly_in_order_and_are_byte_stable(
     config_files: ConfigFactory, materialize_day: Materialize
 ) -> None:
@@ -54,6 +63,15 @@ def test_feeds_parse_cleanly_in_order_and_are_byte_stable(
         assert [t.term for t in first.tags]
     atom = feedparser.parse((site / "feed.atom.xml").read_bytes())
     assert len(atom.entries[0].authors) >= 1
+    # RSS items name their authors too (Dublin Core, as arXiv's own RSS does; <author> wants an email).
+    rss_text = (site / "feed.rss.xml").read_text(encoding="utf-8")
+    first_item = rss_text.split("<item>", 2)[1]
+    creators = re.findall(r"<dc:creator>([^<]+)</dc:creator>", first_item)
+    assert creators == [a.name for a in atom.entries[0].authors]
+    assert "<dc:creator>" not in (site / "feed.atom.xml").read_text(encoding="utf-8")
+    # Without publish.site_url nobody can subscribe: the build says so, as a warning check.
+    [feeds] = instance_checks(materialize_day, path, DAY_2)
+    assert feeds == ("feeds_subscribable", False, "WARN")
     assert "TL;DR" in atom.entries[0].content[0].value or "Abstract" in atom.entries[0].content[0].value
     # The newest announcement's time (Tuesday 20:00 US/Eastern, dated Wednesday 18th in UTC).
     assert atom.feed.updated_parsed[:6] == (2026, 11, 18, 1, 0, 0)

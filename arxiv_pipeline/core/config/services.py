@@ -179,8 +179,17 @@ class AutomationConfig(_Section):
         date(2024, 1, 1),
         description="The first announcement day the pipeline offers (partitions start here).",
     )
-    schedule_cron: str = Field("30 0 * * *", description="When the daily run starts (cron).")
+    schedule_cron: str = Field(
+        "30 0 * * 1-5",
+        description="When the daily run starts (cron); Monday to Friday, the mornings after arXiv's "
+        "Sunday to Thursday announcements.",
+    )
     schedule_timezone: str = Field("America/New_York", description="The cron's time zone.")
+    rebuild_on_config_change: bool = Field(
+        False,
+        description="Start config_change_sensor on: a saved change of the interests rebuilds the last "
+        "config_rerun_days days by itself (paid summaries of unchanged papers are reused).",
+    )
     config_rerun_days: int = Field(3, ge=0, le=60, description="Days rebuilt when the config changes.")
     summary_retry_minutes: float = Field(30, ge=0, description="First wait before retrying failed summaries.")
     summary_retry_max_attempts: int = Field(3, ge=0, le=20)

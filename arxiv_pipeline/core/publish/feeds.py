@@ -84,9 +84,11 @@ def _add_entry(fg: FeedGenerator, item: DigestPaper, when: datetime) -> None:
     fe.guid(f"https://arxiv.org/abs/{paper.versioned_id}", permalink=True)
     fe.title(feed_text(paper.title) or paper.versioned_id)
     fe.link(href=paper.abs_url, rel="alternate")
-    for name in paper.authors:
-        if xml_safe(name).strip():
-            fe.author(name=xml_safe(name))
+    names = [xml_safe(n) for n in paper.authors if xml_safe(n).strip()]
+    for name in names:
+        fe.author(name=name)
+    if names:  # RSS's <author> must be an email address: names go in Dublin Core, as arXiv's own feed has
+        fe.dc.dc_creator(names)
     for cat in paper.categories:
         if CATEGORY_NAME.match(cat):
             fe.category(term=cat)
@@ -96,6 +98,12 @@ def _add_entry(fg: FeedGenerator, item: DigestPaper, when: datetime) -> None:
     fe.updated(when)
     fe.summary(_entry_summary(item), type="text")
     fe.content(entry_html(item), type="html")
+
+
+NO_SITE_URL = (
+    "publish.site_url is not set: the feeds' ids and links are file:// paths on this machine, so no "
+    "feed reader elsewhere can subscribe; set it to the address the site folder is served at"
+)
 
 
 def build_feed(
@@ -112,6 +120,7 @@ def build_feed(
     fg.link(href=f"{base}index.html", rel="alternate")
     fg.language("en")
     fg.generator("arxiv-pipeline")
+    fg.load_extension("dc", atom=False, rss=True)
     ordered = sorted(days, key=lambda d: d.announce_date, reverse=True)
     stamp = announcement_time(ordered[0].announce_date) if ordered else datetime(1970, 1, 1, tzinfo=UTC)
     fg.updated(stamp)

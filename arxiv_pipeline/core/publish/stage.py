@@ -23,7 +23,7 @@ from arxiv_pipeline.core.publish import feeds as publish_module
 from arxiv_pipeline.core.publish import render as render_module
 from arxiv_pipeline.core.publish import site as site_module
 from arxiv_pipeline.core.publish.digest import DigestDay, build_digest_day
-from arxiv_pipeline.core.publish.feeds import FEED_FILES, export_day, render_feeds
+from arxiv_pipeline.core.publish.feeds import FEED_FILES, NO_SITE_URL, export_day, render_feeds
 from arxiv_pipeline.core.publish.render import render_daily_digest, render_readme_digest, templates_version
 from arxiv_pipeline.core.publish.site import (
     DaySummary,
@@ -331,13 +331,16 @@ def publish_feeds(config: PipelineConfig, store: Warehouse, run_id: str | None =
         for i, name in enumerate(FEED_FILES)
     ]
     shown = min(entries, config.publish.feed_max_entries)
-    return _file_report(
+    report = _file_report(
         [folder / name for name in FEED_FILES],
         clock(),
         rows=shown,
         days=[d.isoformat() for d in latest],
         unchanged=not any(written),
     )
+    if not config.publish.site_url:
+        report.warnings.append(NO_SITE_URL)
+    return report
 
 
 def publish_site_index(config: PipelineConfig, store: Warehouse) -> StageReport:

@@ -1,5 +1,7 @@
 """Days whose delivery failed are retried after a back-off; targets already sent are not sent again."""
 
+import dagster as dg
+
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.defs.automation import RetryPolicy, assets_named, retry_sensor
 
@@ -16,13 +18,18 @@ def _policy(config: PipelineConfig) -> RetryPolicy | str:
     )
 
 
-failed_delivery_sensor = retry_sensor(
-    name="failed_delivery_sensor",
-    what="delivery",
-    trigger="failed_deliveries",
-    selection=assets_named("digest_delivery"),
-    description="Retries days whose delivery failed (or was cut short) after a back-off, up to a "
-    "limit; only digest_delivery runs, and targets already sent are not sent again.",
-    policy=_policy,
-    nothing="no failed deliveries",
-)
+def build_failed_delivery_sensor(running: bool = True) -> dg.SensorDefinition:
+    return retry_sensor(
+        name="failed_delivery_sensor",
+        what="delivery",
+        trigger="failed_deliveries",
+        selection=assets_named("digest_delivery"),
+        description="Retries days whose delivery failed (or was cut short) after a back-off, up to a "
+        "limit; only digest_delivery runs, and targets already sent are not sent again.",
+        policy=_policy,
+        nothing="no failed deliveries",
+        running=running,
+    )
+
+
+failed_delivery_sensor = build_failed_delivery_sensor()

@@ -6,20 +6,21 @@ from datetime import UTC, date, datetime
 import dagster as dg
 
 from arxiv_pipeline.core.ingest.calendar import announcement_date_of
-from arxiv_pipeline.defs.automation import BACKFILL_TAG, PARTITION_TAG, RUNNING
+from arxiv_pipeline.defs.automation import BACKFILL_TAG, PARTITION_TAG, RUNNING, default_status
 from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG
 from arxiv_pipeline.jobs import DIGEST_JOB, arxiv_listings_job, reader_digest_job
 from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.resources import ArxivPaperSource, ConfigFile
 
 
-def build_announcement_sensor(job_name: str = DIGEST_JOB) -> dg.SensorDefinition:
-    """For the job that starts a day: the whole digest, or in a lab the shared fetch."""
+def build_announcement_sensor(job_name: str = DIGEST_JOB, running: bool = True) -> dg.SensorDefinition:
+    """For the job that starts a day: the whole digest, or in a lab the shared fetch. Stopped
+    offline (replay), where no announcement comes."""
     return dg.sensor(
         name="announcement_sensor",
         job_name=job_name,
         minimum_interval_seconds=15 * 60,
-        default_status=RUNNING,
+        default_status=default_status(running),
         description="Polls arXiv's feed (one request, only when a new announcement is due) and "
         "starts the day's run as soon as it appears.",
     )(_announcement)

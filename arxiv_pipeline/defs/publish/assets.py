@@ -157,7 +157,10 @@ def site_index(
     stage="publish",
     group=PUBLISHING,
     kinds={"xml"},
-    checks=[Check(checks.FEEDS_PARSE, blocking=True)],
+    checks=[
+        Check(checks.FEEDS_PARSE, blocking=True),
+        Check(checks.FEEDS_SUBSCRIBABLE, description="publish.site_url is set, so readers can subscribe"),
+    ],
     daily=False,
     deps=[digest_markdown],
     description="Atom and RSS 2.0 feeds of the latest publish.feed_days days, one entry per paper, "
@@ -172,7 +175,13 @@ def digest_feeds(
     with warehouse.store(reader_of(context)).held() as store:
         report = publish_feeds(config_file.load(reader_of(context)), store, context.run.run_id)
     atom, rss = (p.read_bytes() for p in report.paths)
+    for warning in report.warnings:
+        context.log.warning(warning)
+    subscribable = checks.CheckOutcome(not report.warnings, "; ".join(report.warnings) or "site_url set")
     return dg.MaterializeResult(
         metadata=report_metadata(report),
-        check_results=[check_result(checks.FEEDS_PARSE, checks.feeds_parse(atom, rss))],
+        check_results=[
+            check_result(checks.FEEDS_PARSE, checks.feeds_parse(atom, rss)),
+            check_result(checks.FEEDS_SUBSCRIBABLE, subscribable, warn_only=True),
+        ],
     )

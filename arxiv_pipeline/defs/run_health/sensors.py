@@ -13,7 +13,7 @@ FAILURE_LOOKBACK_S = 30 * 24 * 3600
 
 
 @dg.sensor(
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=60,
     default_status=RUNNING,
     description="Records every failed run (from the UI, the schedule, a sensor or the CLI), its "
     "failing steps and error, in DuckDB's run_failures table, once per run.",
@@ -40,7 +40,7 @@ def run_failure_recorder(
 
 
 @dg.sensor(
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=2 * 60,
     default_status=RUNNING,
     description="Marks runs whose process died (kill -9, out of memory, power cut) as failed and "
     "frees the pool slots they held, so they never block the next runs.",

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from arxiv_pipeline.core.config import config_hash
-from arxiv_pipeline.defs.automation import RUNNING, assets_named, reader_stores
+from arxiv_pipeline.defs.automation import assets_named, default_status, reader_stores
 from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG
 from arxiv_pipeline.jobs import DIGEST_JOB
 from arxiv_pipeline.partitions import partition_of
@@ -13,14 +13,21 @@ from arxiv_pipeline.resources import ConfigFile, WarehouseResource
 FROM_CANDIDATES = assets_named("candidate_papers").downstream() | assets_named("reader_profile")
 
 
-@dg.sensor(
-    minimum_interval_seconds=60,
-    job_name=DIGEST_JOB,
-    default_status=RUNNING,
-    description="When the interests change (keywords, categories, weights, language, model), "
-    "rebuilds the recent days from candidate_papers down.",
-)
-def config_change_sensor(
+def build_config_change_sensor(running: bool = False) -> dg.SensorDefinition:
+    """Stopped unless automation.rebuild_on_config_change: rebuilding days (and paying for their
+    summaries again) because a file was saved is not what a first-time user expects."""
+    return dg.sensor(
+        name="config_change_sensor",
+        minimum_interval_seconds=60,
+        job_name=DIGEST_JOB,
+        default_status=default_status(running),
+        description="When the interests change (keywords, categories, weights, language, model), "
+        "rebuilds the last automation.config_rerun_days days from candidate_papers down. Off unless "
+        "automation.rebuild_on_config_change is true (or it is turned on here).",
+    )(_config_change)
+
+
+def _config_change(
     context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.SensorResult:
     config = config_file.load()
@@ -48,3 +55,6 @@ def config_change_sensor(
     if not requests:
         return dg.SensorResult(skip_reason="configuration changed; no built days to rebuild", cursor=current)
     return dg.SensorResult(run_requests=requests, cursor=current)
+
+
+config_change_sensor = build_config_change_sensor()

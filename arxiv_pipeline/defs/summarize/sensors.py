@@ -1,5 +1,7 @@
 """Days with failed summaries are retried after a back-off."""
 
+import dagster as dg
+
 from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.defs.automation import RetryPolicy, assets_named, retry_sensor
 
@@ -13,14 +15,19 @@ def _policy(config: PipelineConfig) -> RetryPolicy:
     )
 
 
-failed_summary_sensor = retry_sensor(
-    name="failed_summary_sensor",
-    what="summaries",
-    trigger="failed_summaries",
-    selection=assets_named("paper_summaries").downstream(),
-    description="Retries days with failed summaries after a back-off, up to a limit.",
-    policy=_policy,
-    nothing="no failed summaries",
-    # Waits up to two minutes for a writing run, where the other retry sensors skip the tick.
-    lock_timeout_s=120,
-)
+def build_failed_summary_sensor(running: bool = True) -> dg.SensorDefinition:
+    return retry_sensor(
+        name="failed_summary_sensor",
+        what="summaries",
+        trigger="failed_summaries",
+        selection=assets_named("paper_summaries").downstream(),
+        description="Retries days with failed summaries after a back-off, up to a limit.",
+        policy=_policy,
+        nothing="no failed summaries",
+        # Waits up to two minutes for a writing run, where the other retry sensors skip the tick.
+        lock_timeout_s=120,
+        running=running,
+    )
+
+
+failed_summary_sensor = build_failed_summary_sensor()
