@@ -8,6 +8,7 @@ stage that fails before writing leaves what was stored as it was.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -60,6 +61,14 @@ class LockWaits:
 
 
 LOCK_WAITS = LockWaits()
+
+
+def rollback(conn: Any) -> None:
+    """Roll back, keeping the first error: a failed write (a full disk, a conflict) may already
+    have ended the transaction, and "cannot rollback - no transaction is active" would then hide
+    the cause (it did: the disk-full error came only on the next run)."""
+    with contextlib.suppress(Exception):  # the error being raised is the one to report
+        conn.execute("ROLLBACK")
 
 
 class WarehouseBase:
@@ -217,7 +226,7 @@ class WarehouseBase:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                rollback(conn)
                 raise
 
     def replace_day(

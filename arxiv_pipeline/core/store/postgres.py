@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from arxiv_pipeline.core.config import postgres_url_problem
-from arxiv_pipeline.core.store.base import StoreBusyError
+from arxiv_pipeline.core.store.base import StoreBusyError, rollback
 from arxiv_pipeline.core.store.schema import (
     PAPER_DIGEST_VIEW,
     SCHEMA_VERSION,
@@ -232,7 +232,7 @@ class PostgresWarehouse(Warehouse):
             conn.execute("INSERT INTO main.schema_info VALUES (?)", [SCHEMA_VERSION])
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
 
     @staticmethod
