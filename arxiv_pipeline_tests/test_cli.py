@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -30,6 +31,21 @@ def test_run_builds_the_sample_day_and_prints_where_it_is(
     # The run landed in a persistent instance, so `dagster dev` can show it afterwards.
     assert (config_files.root / "data" / "dagster_home" / "dagster.yaml").exists()
     assert any((config_files.root / "data" / "dagster_home").rglob("*.db"))
+    assert "unchanged" not in out
+    # The hint names the dg installed beside this Python (a bare `dg` is not on a new user's PATH).
+    dg_bin = Path(sys.executable).parent / "dg"
+    assert f"{dg_bin if dg_bin.exists() else 'dg'} dev" in out
+    # The same day again: nothing changed, and each step says so instead of repeating "ok N rows".
+    assert main(["--config", str(path), "run"]) == 0
+    again = capsys.readouterr().out
+    unchanged = [line.split()[1] for line in again.splitlines() if line.endswith("unchanged")]
+    assert {
+        "arxiv_listings",
+        "candidate_papers",
+        "paper_scores",
+        "paper_summaries",
+        "digest_markdown",
+    } <= set(unchanged)
 
 
 def test_run_reports_a_bad_config_by_key(
@@ -251,3 +267,23 @@ def test_runs_in_one_process_for_two_configurations_each_use_their_own(
     out = capsys.readouterr().out
     assert "ana/" not in out and "digest_markdown" in out
     assert (tmp_path / "solo" / "data" / "digests" / "2026-11-17" / "README.md").exists()
+
+
+def test_a_step_whose_papers_all_failed_says_so(
+    config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-cli-test")
+    with FakeOpenAI() as llm:
+        llm.next_faults.extend(["poem"] * 500)  # every reply is verse, not the JSON asked for
+        path = config_files.write(
+            digest={"summarize_top": 5},
+            summary={"summarizer": "llm"},
+            llm={"base_url": llm.base_url, "model": "fake-model", "max_attempts": 1, "backoff_base_s": 0},
+        )
+        main(["--config", str(path), "run"])
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if "paper_summaries" in line and "rows" in line]
+    # It used to read "ok paper_summaries 5 rows", as if all were summarized.
+    assert "5 FAILED" in line

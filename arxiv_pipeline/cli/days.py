@@ -23,6 +23,18 @@ class DayError(ValueError):
     """A date the pipeline cannot build; the message says which dates it can."""
 
 
+def _bin(name: str) -> str:
+    """How to call a command installed beside this Python (``.venv/bin/dg`` in the quick start, where
+    a bare ``dg`` is not on the PATH), relative to the working directory when inside it."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        return name
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def default_day(config: PipelineConfig) -> date:
     if config.source.kind == "replay":
         root = config.resolve(config.source.replay_dir) if config.source.replay_dir else None
@@ -68,7 +80,14 @@ def _step_lines(result: Any, reader: str = "") -> list[str]:
         if event.is_step_materialization:
             mat = event.event_specific_data.materialization
             count = mat.metadata.get("dagster/row_count")
-            rows[event.step_key] = f"{count.value if count else '-':>5} rows"
+            line = f"{count.value if count else '-':>5} rows"
+            failed = mat.metadata.get("failed")
+            if failed is not None and isinstance(failed.value, int) and failed.value:
+                line += f", {failed.value} FAILED (the error of each is in the UI's metadata)"
+            unchanged = mat.metadata.get("unchanged")
+            if unchanged is not None and unchanged.value is True:
+                line += "  unchanged"
+            rows[event.step_key] = line
     lines = []
     width = 18 + (len(reader) + 4 if reader else 0)  # a lab's steps are named ana/paper_scores
     for event in result.all_events:
@@ -173,7 +192,7 @@ def run(config_path: Path, day: date | None, verbose: bool = False, in_backfill:
         print(f"  {out / day.isoformat() / 'digest.json'}  (and papers.jsonl)")
         site = out / "site"
         print(f"Web site: {site / 'index.html'}  (feeds: {site / 'feed.atom.xml'}, feed.rss.xml)")
-    print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} dg dev)")
+    print(f"Dagster instance: {home}  (see the runs with: DAGSTER_HOME={home} {_bin('dg')} dev)")
     return _report_undelivered({day: outcome.undelivered})
 
 
