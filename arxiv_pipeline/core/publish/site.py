@@ -5,6 +5,7 @@ templates (autoescape); scripts and styles are files, so the pages can forbid in
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from arxiv_pipeline.core.publish.digest import DigestDay
+from arxiv_pipeline.core.publish.digest import DigestDay, DigestPaper
 from arxiv_pipeline.core.publish.feeds import plain
 
 STATIC_FILES = ("style.css", "app.js", "favicon.svg")
@@ -26,6 +27,34 @@ class DaySummary:
     listed: int
 
 
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i"})
+
+
+def fold(text: str) -> str:
+    """Text as the day page's search compares it: no accents, no case ("Gödel" matches "GODEL";
+    app.js folds the query the same way)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def search_text(p: DigestPaper) -> str:
+    """What the search box looks in: title, authors, abstract, TL;DR and the arXiv id."""
+    parts = [
+        p.paper.arxiv_id,
+        p.paper.versioned_id,
+        plain(p.paper.title),
+        " ".join(p.paper.authors),
+        plain(p.paper.abstract),
+        plain(p.summary.tldr) if p.summary else "",
+    ]
+    return fold(" ".join(parts))
+
+
+def keyword_label(keyword: str) -> str:
+    """A configured keyword as a reader reads it: "quantiz*" is every word that starts so."""
+    return f"{keyword[:-1]}… (any ending)" if keyword.endswith("*") else keyword
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("arxiv_pipeline.core.publish", "templates"),
@@ -35,6 +64,8 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.globals["plain"] = plain
+    env.globals["search_text"] = search_text
+    env.globals["keyword_label"] = keyword_label
     env.filters["plain"] = plain
     return env
 

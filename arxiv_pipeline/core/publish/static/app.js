@@ -1,6 +1,7 @@
 // A day page: links to the previous and next built days (from assets/days.js, rewritten with the
 // index, so a page built before its next day still finds it), filters by category, keyword
-// and a search over titles, authors, abstracts and TL;DRs, and the rating buttons.
+// and a search over titles, authors, abstracts, TL;DRs and ids (kept in the address), and the
+// rating buttons.
 (function () {
   "use strict";
   var heading = document.getElementById("day");
@@ -11,15 +12,19 @@
       return new Date(d + "T12:00:00Z").toLocaleDateString("en-GB",
         { weekday: "short", day: "2-digit", month: "short", timeZone: "UTC" }).replace(",", "");
     };
-    var link = function (id, day, text) {
-      var a = document.getElementById(id);
-      if (!a) { return; }
-      if (day) { a.href = day + ".html"; a.textContent = text(label(day)); a.hidden = false; }
-      else { a.removeAttribute("href"); a.hidden = true; }
+    // A day with no neighbour has a hidden <span> in its place (an <a> without href is invalid).
+    var link = function (id, rel, day, text) {
+      var old = document.getElementById(id);
+      if (!old) { return; }
+      var now = document.createElement(day ? "a" : "span");
+      now.id = id;
+      if (day) { now.rel = rel; now.href = day + ".html"; now.textContent = text(label(day)); }
+      else { now.hidden = true; }
+      old.parentNode.replaceChild(now, old);
     };
     if (at !== -1) {
-      link("prev-day", days[at + 1], function (t) { return "← " + t; });
-      link("next-day", days[at - 1], function (t) { return t + " →"; });
+      link("prev-day", "prev", days[at + 1], function (t) { return "← " + t; });
+      link("next-day", "next", days[at - 1], function (t) { return t + " →"; });
     }
   }
   var search = document.getElementById("search");
@@ -29,10 +34,39 @@
   var empty = document.getElementById("empty");
   if (!search) { return; }
   var papers = Array.prototype.slice.call(document.querySelectorAll("article.paper"));
-  var sections = Array.prototype.slice.call(document.querySelectorAll("section.category"));
+
+  // As site.fold does in Python for data-search: no accents, no case ("GODEL" finds "Gödel").
+  var SPECIAL = { "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i" };
+  function fold(text) {
+    return text.replace(/[łŁøØđĐı]/g, function (c) { return SPECIAL[c]; })
+      .normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function choose(select, value) {
+    var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+    select.value = known ? value : "";
+  }
+
+  // The filters live in the address (#q=...&category=...&keyword=...): a filtered view can be
+  // bookmarked, shared, and is there again after Back.
+  function fromAddress() {
+    var params = new URLSearchParams(location.hash.slice(1));
+    search.value = params.get("q") || "";
+    choose(category, params.get("category") || "");
+    choose(keyword, params.get("keyword") || "");
+  }
+  function toAddress() {
+    var params = new URLSearchParams();
+    if (search.value.trim()) { params.set("q", search.value.trim()); }
+    if (category.value) { params.set("category", category.value); }
+    if (keyword.value) { params.set("keyword", keyword.value); }
+    var hash = params.toString();
+    if (hash !== location.hash.slice(1)) {
+      history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    }
+  }
 
   function apply() {
-    var q = search.value.trim().toLowerCase();
+    var q = fold(search.value.trim());
     var cat = category.value;
     var kw = keyword.value;
     var count = 0;
@@ -40,20 +74,21 @@
       var ok = (!cat || p.dataset.category === cat) &&
                (!kw || p.dataset.keywords.split("|").indexOf(kw) !== -1) &&
                (!q || p.dataset.search.indexOf(q) !== -1);
+      p.parentNode.hidden = !ok;
       p.hidden = !ok;
       if (ok) { count += 1; }
-    });
-    sections.forEach(function (s) {
-      s.hidden = !s.querySelector("article.paper:not([hidden])");
     });
     shown.textContent = count + " shown";
     empty.hidden = count !== 0;
   }
+  function changed() { apply(); toAddress(); }
 
   document.getElementById("filters").addEventListener("submit", function (e) { e.preventDefault(); });
-  search.addEventListener("input", apply);
-  category.addEventListener("change", apply);
-  keyword.addEventListener("change", apply);
+  search.addEventListener("input", changed);
+  category.addEventListener("change", changed);
+  keyword.addEventListener("change", changed);
+  window.addEventListener("hashchange", function () { fromAddress(); apply(); });
+  fromAddress();
   apply();
 })();
 
@@ -107,6 +142,12 @@
     });
   });
   if (location.protocol !== "http:" && location.protocol !== "https:") { return; }
+  // Only `arxiv-pipeline serve` (on this machine) stores ratings: on any other host the buttons
+  // would ask for a session that is not there on every page view, so they are not shown at all.
+  if (["127.0.0.1", "localhost", "[::1]"].indexOf(location.hostname) === -1) {
+    groups.forEach(function (group) { group.hidden = true; });
+    return;
+  }
   ready = fetch("api/session", { headers: { "Accept": "application/json" } }).then(function (r) {
     return r.ok ? r.json() : null;
   }).then(function (session) {
