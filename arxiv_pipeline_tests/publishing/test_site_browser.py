@@ -88,6 +88,12 @@ def test_day_page_lists_filters_and_expands(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     page.goto((site / "index.html").as_uri())
+    # On the phone each day's date stays on one line (it wrapped onto four).
+    cell = page.locator("table.days td").first
+    line = float(
+        page.evaluate("parseFloat(getComputedStyle(document.querySelector('table.days td')).lineHeight)")
+    )
+    assert cell.bounding_box()["height"] < 2 * line
     assert page.locator("table.days a").first.inner_text().startswith("Tue 17 Nov 2026")
     page.locator("table.days a").first.click()
     assert page.url.endswith("2026-11-17.html")
