@@ -3,6 +3,7 @@ scored after the day before."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -67,7 +68,7 @@ def _days_in_flight(
 
     import dagster as dg
 
-    from arxiv_pipeline.defs.run_health.health import wait_for_pools
+    from arxiv_pipeline.defs.run_health.health import reap_dead_runs, wait_for_pools
     from arxiv_pipeline.partitions import partitions_of_day
 
     chained = _chained_assets(config)
@@ -151,4 +152,9 @@ def _days_in_flight(
                 worker.join(timeout=60)
                 if worker.is_alive():
                     worker.kill()
+                    worker.join(timeout=10)
+            # A worker stopped between making its run and starting it leaves the run unfinished:
+            # its process is gone now, so it is marked failed here, not left to block the next run.
+            with contextlib.suppress(Exception):
+                reap_dead_runs(instance)
             raise

@@ -98,8 +98,13 @@ class DeadRun:
 def reap_dead_runs(instance: dg.DagsterInstance) -> list[DeadRun]:
     """Mark every active run whose process is gone as failed and free its slots."""
     dead = []
-    for record in instance.get_run_records(dg.RunsFilter(statuses=_ACTIVE)):
+    # A run made by a process that died before starting it stays NOT_STARTED with that process's
+    # pid: as dead as a started one (runs queued by the UI have no pid and are left alone).
+    statuses = [*_ACTIVE, dg.DagsterRunStatus.NOT_STARTED]
+    for record in instance.get_run_records(dg.RunsFilter(statuses=statuses)):
         run = record.dagster_run
+        if run.status == dg.DagsterRunStatus.NOT_STARTED and PID_TAG not in run.tags:
+            continue
         known = _recorded_pid(instance, run)
         if known is None or process_alive(*known):
             continue
