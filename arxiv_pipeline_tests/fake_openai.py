@@ -25,6 +25,7 @@ _ID = re.compile(r"arXiv id: (\S+)")
 _RANK_ID = re.compile(r'<paper id="([^"]+)">')
 _PERCENT = re.compile(r"\d+\.\d+%")
 _LIMIT = re.compile(r"limitation is that ([^.]+)\.")
+_TITLE = re.compile(r"^Title: (.+)$", re.M)
 
 
 class FakeOpenAI(LocalServer):
@@ -37,7 +38,10 @@ class FakeOpenAI(LocalServer):
         json_object_supported: bool = True,
         hang_s: float = 2.0,
         valid_key: str | None = None,
+        refusal_status: int = 400,
     ) -> None:
+        # How a refused response_format is answered: OpenAI 400; llama-cpp-python's server 500.
+        self.refusal_status = refusal_status
         self.valid_key = valid_key  # when set, any other key gets a 401, as OpenAI answers
         self.latency_s = latency_s
         self.json_schema_supported = json_schema_supported
@@ -123,6 +127,19 @@ class FakeOpenAI(LocalServer):
                 content = self._summary(paper_id, chinese and fault != "wrong_language")
                 if fault == "wrong_language":
                     content = self._summary(paper_id, not chinese)
+        if fault in ("title_echo", "long_tldr", "repeat", "invented_number") and isinstance(content, dict):
+            # Junk a small model sends as if it were a summary (seen with SmolLM2-135M).
+            title = (_TITLE.findall(text) or ["A title"])[-1].strip()
+            if fault == "title_echo":
+                content = dict.fromkeys(content, title)
+            elif fault == "long_tldr":
+                content["tldr"] = " ".join(["The paper studies the problem in great detail"] * 12) + "."
+            elif fault == "repeat":
+                content["motivation"] = content["tldr"]
+            else:
+                content["result"] = "It reaches 97.3% accuracy, 12.5 points above the baseline."
+        if fault == "nested" and isinstance(content, dict):
+            content = {"summary": content}
         if fault == "control_chars" and isinstance(content, dict):
             content = {k: f"\x01{v}\x07 \ufffe" for k, v in content.items()}
         if fault == "missing_field" and isinstance(content, dict):
@@ -132,8 +149,19 @@ class FakeOpenAI(LocalServer):
             raw = "{'tldr': 'single quotes are not JSON', 'method': ...}"
         if fault == "poem":
             raw = "Roses are red,\nabstracts are long;\nI ignored my instructions\nand wrote you a song."
+        if fault == "think":
+            raw = "<think>The user wants {json}. Let me think about {the fields}.</think>\n" + raw
         usage = {"prompt_tokens": len(text) // 4, "completion_tokens": len(raw) // 4}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        message: dict[str, Any] = {"role": "assistant", "content": raw}
+        finish = "stop"
+        if fault == "reasoning_only":
+            message = {"role": "assistant", "content": None, "reasoning_content": raw}
+        elif fault == "null_content":
+            message = {"role": "assistant", "content": None}
+        elif fault == "length":
+            message, finish = {"role": "assistant", "content": raw[: len(raw) // 2]}, "length"
+        choices = [] if fault == "no_choices" else [{"index": 0, "finish_reason": finish, "message": message}]
         return (
             200,
             {
@@ -141,9 +169,7 @@ class FakeOpenAI(LocalServer):
                 "object": "chat.completion",
                 "created": int(time.time()),
                 "model": body.get("model", "fake"),
-                "choices": [
-                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": raw}}
-                ],
+                "choices": choices,
                 "usage": usage,
             },
             {},
@@ -179,14 +205,14 @@ class FakeOpenAI(LocalServer):
                 if (fmt == "json_schema" and not fake.json_schema_supported) or (
                     fmt == "json_object" and not fake.json_object_supported
                 ):
+                    message = (
+                        f'response_format type must be one of "text" or "json_object", but got: {fmt}'
+                        if fake.refusal_status != 400
+                        else f"response_format {fmt} is not supported"
+                    )
                     self._send(
-                        400,
-                        {
-                            "error": {
-                                "message": f"response_format {fmt} is not supported",
-                                "type": "invalid_request_error",
-                            }
-                        },
+                        fake.refusal_status,
+                        {"error": {"message": message, "type": "invalid_request_error"}},
                         {},
                     )
                     return
@@ -223,6 +249,9 @@ class FakeOpenAI(LocalServer):
                         )
                     elif fault == "500":
                         self._send(500, {"error": {"message": "The server had an error"}}, {})
+                    elif fault == "500_path":
+                        where = "/home/lab/venv/lib/python3.11/site-packages/llama_cpp/server/app.py"
+                        self._send(500, {"error": {"message": f'File "{where}", line 376: KeyError'}}, {})
                     else:
                         self._send(*fake._reply(body, fault))
                 finally:

@@ -130,6 +130,12 @@ class LLMConfig(_Section):
         None, description="A folder of your own prompt files (summary.v1.md ...) to use instead."
     )
 
+    @field_validator("json_mode", mode="before")
+    @classmethod
+    def _off_is_not_false(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `off` as false (in the file and in ARXIV_PIPELINE__LLM__JSON_MODE).
+        return "off" if value is False else value
+
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:

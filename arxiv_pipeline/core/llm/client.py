@@ -9,23 +9,45 @@ client only; it is never logged, stored or put in an error message.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from arxiv_pipeline.core.config import LLMConfig
+from arxiv_pipeline.core.llm.limits import RateLimits
+from arxiv_pipeline.core.llm.parallel import map_as_ready
+from arxiv_pipeline.core.llm.replies import (
+    MalformedReplyError,
+    TruncatedReplyError,
+    extract_json,
+    reply_content,
+    schema_instruction,
+    scrub_server_paths,
+    unwrap,
+)
 from arxiv_pipeline.core.retry import backoff_delay, retry_after_seconds
+
+__all__ = [
+    "ChatClient",
+    "LLMAuthError",
+    "LLMCallError",
+    "MalformedReplyError",
+    "RateLimits",
+    "extract_json",
+    "map_as_ready",
+]
 
 if TYPE_CHECKING:
     import openai
 
 JSON_MODES = ("json_schema", "json_object", "off")
 _RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+# Refusals of a response_format: OpenAI answers 400; llama-cpp-python's server 500, others 422.
+_FORMAT_REFUSAL_STATUS = {400, 422, 500}
+_FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|grammar", re.I)
 
 
 class LLMCallError(RuntimeError):
@@ -34,10 +56,6 @@ class LLMCallError(RuntimeError):
 
 class LLMAuthError(LLMCallError):
     """The endpoint refused the key: no later call can succeed, so none is made."""
-
-
-class MalformedReplyError(ValueError):
-    """The endpoint answered, but not with what was asked for."""
 
 
 @dataclass
@@ -76,44 +94,6 @@ class ChatResult:
     attempts: int
 
 
-class RateLimits:
-    """Token buckets for requests and tokens per minute, shared by the client's threads."""
-
-    def __init__(
-        self,
-        requests_per_minute: int,
-        tokens_per_minute: int,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.rpm, self.tpm = float(requests_per_minute), float(tokens_per_minute)
-        self._requests, self._tokens = self.rpm, self.tpm
-        self._clock, self._sleep = clock, sleep
-        self._last = clock()
-        self._lock = threading.Lock()
-
-    def acquire(self, tokens: int) -> None:
-        tokens = min(tokens, int(self.tpm))  # a huge request still gets through, alone
-        while True:
-            with self._lock:
-                now = self._clock()
-                elapsed, self._last = now - self._last, now
-                self._requests = min(self.rpm, self._requests + elapsed * self.rpm / 60)
-                self._tokens = min(self.tpm, self._tokens + elapsed * self.tpm / 60)
-                if self._requests >= 1 and self._tokens >= tokens:
-                    self._requests -= 1
-                    self._tokens -= tokens
-                    return
-                wait = max((1 - self._requests) * 60 / self.rpm, (tokens - self._tokens) * 60 / self.tpm)
-            self._sleep(max(wait, 0.01))
-
-    def settle(self, reserved: int, used: int) -> None:
-        """After a call: give back what was reserved but not used (or take what was used beyond
-        it), so the bucket tracks real usage and not the reservations."""
-        with self._lock:
-            self._tokens = min(self.tpm, self._tokens + min(reserved, int(self.tpm)) - used)
-
-
 def _leaf_fields(schema: dict[str, Any]) -> int:
     """How many values a JSON schema asks for (an array's item schema counted once)."""
     if "properties" in schema:
@@ -127,26 +107,6 @@ def estimate_tokens(text: str) -> int:
     """About four characters a token for English; CJK text is closer to one a character."""
     cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
     return (len(text) - cjk) // 4 + cjk + 1
-
-
-def extract_json(content: str) -> dict[str, Any]:
-    """The JSON object in a reply, also when a model wraps it in a code fence or prose."""
-    text = content.strip()
-    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)
-    if fenced:
-        text = fenced.group(1)
-    elif not text.startswith("{"):
-        start, end = text.find("{"), text.rfind("}")
-        if start < 0 or end <= start:
-            raise MalformedReplyError("the reply holds no JSON object")
-        text = text[start : end + 1]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MalformedReplyError(f"the reply is not valid JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise MalformedReplyError("the reply is JSON but not an object")
-    return data
 
 
 class ChatClient:
@@ -232,6 +192,7 @@ class ChatClient:
         started = time.perf_counter()
         attempt, used_prompt, used_completion = 0, 0, 0
         last_error = ""
+        errors: list[str] = []  # every try's, in order: the last alone may hide the first cause
         while attempt < self.config.max_attempts:
             attempt += 1
             mode = self.json_mode
@@ -250,12 +211,15 @@ class ChatClient:
                 attempt -= 1  # the endpoint's capabilities, not a failure of this call
                 last_error = f"endpoint rejected response_format={mode}"
                 continue
+            errors.append(tried.error)
             if not tried.retryable:
                 break
             if attempt < self.config.max_attempts:
                 self._sleep(backoff_delay(attempt, self.config.backoff_base_s, retry_after=tried.retry_after))
+        summary = _tries_said(errors) if errors else last_error
         if self._secret:
             last_error = last_error.replace(self._secret, "[api key]")
+            summary = summary.replace(self._secret, "[api key]")
         self._record(
             purpose, paper_ids, last_error, attempt, used_prompt, used_completion, started, self.json_mode
         )
@@ -265,7 +229,7 @@ class ChatClient:
                 f"put a valid key in the environment variable {self.config.api_key_env}"
             )
             raise LLMAuthError(self.auth_error)
-        raise LLMCallError(f"{last_error} (after {attempt} tries)")
+        raise LLMCallError(summary if len(set(errors)) > 1 else f"{last_error} (after {attempt} tries)")
 
     def _try(
         self,
@@ -283,6 +247,8 @@ class ChatClient:
         response_format = self._response_format(schema_name, schema)
         if response_format is not None:
             kwargs["response_format"] = response_format
+        if mode != "json_schema":  # the endpoint is not given the schema: the prompt says it
+            messages = [*messages, {"role": "system", "content": schema_instruction(schema)}]
         tried = _Try()
         try:
             resp = self._client.chat.completions.create(
@@ -294,22 +260,37 @@ class ChatClient:
             )
             usage = resp.usage
             tried.prompt_tokens = usage.prompt_tokens if usage else prompt_tokens_est
-            content = (resp.choices[0].message.content or "") if resp.choices else ""
-            tried.completion_tokens = usage.completion_tokens if usage else estimate_tokens(content)
-            tried.data = extract_json(content)
+            tried.completion_tokens = usage.completion_tokens if usage else 0
+            content, finish = reply_content(resp)
+            if not usage:
+                tried.completion_tokens = estimate_tokens(content)
+            if finish == "length":
+                raise TruncatedReplyError(
+                    f"the reply was cut at the token cap (llm.max_output_tokens = "
+                    f"{self.config.max_output_tokens}); raise it"
+                )
+            tried.data = unwrap(extract_json(content), schema)
             tried.value, tried.ok = validate(tried.data), True
-        except openai.BadRequestError as exc:
-            # A 400 is final, unless it refused the reply format and another one can be tried.
-            tried.error, tried.retryable = f"HTTP 400: {_message(exc)}", False
-            tried.format_refused = mode != "off"
         except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as exc:
             tried.error, tried.retryable = f"HTTP {exc.status_code}: {_message(exc)}", False
         except openai.APIStatusError as exc:
             tried.error = f"HTTP {exc.status_code}: {_message(exc)}"
+            # A 400 is final, unless it refused the reply format and another one can be tried.
             tried.retryable = exc.status_code in _RETRYABLE_STATUS
+            # A 422 or 500 counts only when it names the format ("response_format type must be one
+            # of text or json_object"): a plain server error is retried as one.
+            tried.format_refused = mode != "off" and (
+                exc.status_code == 400
+                or (exc.status_code in _FORMAT_REFUSAL_STATUS and bool(_FORMAT_WORDS.search(tried.error)))
+            )
             tried.retry_after = retry_after_seconds(exc.response.headers.get("retry-after"))
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            tried.error = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection error"
+            timed_out = isinstance(exc, openai.APITimeoutError)
+            tried.error = "timeout" if timed_out else "connection error"
+            # The endpoint had the prompt (and bills for it): counted, as estimated.
+            tried.prompt_tokens = prompt_tokens_est if timed_out else 0
+        except TruncatedReplyError as exc:
+            tried.error, tried.retryable = f"malformed reply: {exc}", False
         except (MalformedReplyError, ValueError) as exc:
             tried.error = f"malformed reply: {exc}"
         return tried
@@ -351,11 +332,23 @@ class ChatClient:
 
 def _message(exc: openai.APIStatusError) -> str:
     body = exc.body
+    text = str(exc.message)
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict) and err.get("message"):
-            return str(err["message"])[:300]
-    return str(exc.message)[:300]
+            text = str(err["message"])
+    return scrub_server_paths(text)[:300]
+
+
+def _tries_said(errors: Sequence[str]) -> str:
+    """Every try's error, once each in order: "try 1: wrong language; tries 2-3: timeout"."""
+    said: list[tuple[int, int, str]] = []
+    for n, error in enumerate(errors, start=1):
+        if said and said[-1][2] == error:
+            said[-1] = (said[-1][0], n, error)
+        else:
+            said.append((n, n, error))
+    return "; ".join(f"try {a}: {e}" if a == b else f"tries {a}-{b}: {e}" for a, b, e in said)
 
 
 @dataclass
@@ -392,48 +385,3 @@ def usage_report(chat: ChatClient) -> dict[str, Any]:
         "model": chat.model,
         "json_mode": chat.json_mode,
     }
-
-
-def map_as_ready(
-    fn: Callable[[Any], Any],
-    items: Sequence[Any],
-    max_workers: int,
-    on_result: Callable[[Any, Any], None] | None = None,
-) -> list[Any]:
-    """``fn`` over ``items``, ``max_workers`` at a time, results in the items' order. Each result
-    also goes to ``on_result(item, result)`` the moment it is ready.
-
-    The first call goes out alone: it settles the endpoint's reply format for all the others,
-    and a refused key costs one call, not one per paper. If the caller is interrupted, calls in
-    flight still finish and are handed over (they are paid for); calls not started are not made.
-    """
-    if not items:
-        return []
-    first = fn(items[0])
-    if on_result is not None:
-        on_result(items[0], first)
-    return [first, *_concurrently(fn, items[1:], max_workers, on_result)]
-
-
-def _concurrently(
-    fn: Callable[[Any], Any],
-    items: Sequence[Any],
-    max_workers: int,
-    on_result: Callable[[Any, Any], None] | None,
-) -> list[Any]:
-    if not items:
-        return []
-    delivered: set[Future[Any]] = set()
-    with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        futures = {pool.submit(fn, item): item for item in items}
-        try:
-            for future in as_completed(futures) if on_result else ():
-                delivered.add(future)
-                on_result(futures[future], future.result())  # type: ignore[misc]
-        finally:
-            if on_result is not None and len(delivered) < len(futures):
-                pool.shutdown(wait=True, cancel_futures=True)
-                finished = [f for f in futures if f.done() and not f.cancelled() and f.exception() is None]
-                for future in (f for f in finished if f not in delivered):
-                    on_result(futures[future], future.result())
-        return [f.result() for f in futures]

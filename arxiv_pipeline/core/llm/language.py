@@ -4,6 +4,7 @@ download at run time); Simplified and Traditional Chinese are told apart by thei
 from __future__ import annotations
 
 import functools
+import re
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -44,9 +45,34 @@ def _chinese_script(text: str) -> str | None:
     return "zh" if simplified > traditional else "zh-TW"
 
 
+# Scripts of the CJK languages: a summary in one of them is full of English technical terms (LLM,
+# Transformer, KV cache), which can outweigh its own script for a statistical detector.
+_SCRIPTS = {
+    "zh": re.compile(r"[\u3400-\u9fff]"),
+    "zh-TW": re.compile(r"[\u3400-\u9fff]"),
+    "ja": re.compile(r"[\u3040-\u30ff]"),  # kana: what tells Japanese from Chinese
+    "ko": re.compile(r"[\uac00-\ud7af]"),
+}
+_SCRIPT_SHARE = 0.25  # of the letters, enough to be written in that language
+
+
+def _in_own_script(text: str, language: str) -> bool:
+    letters = sum(ch.isalpha() for ch in text)
+    if language.startswith("zh") and len(_SCRIPTS["ja"].findall(text)) >= 3:
+        return False  # kana: Japanese, whatever its kanji share
+    own = len(_SCRIPTS[language].findall(text))
+    if language == "ja":  # kanji count too, once there is kana at all
+        own += len(_SCRIPTS["zh"].findall(text)) if own else 0
+    return letters > 0 and own / letters >= _SCRIPT_SHARE
+
+
 def language_mismatch(text: str, language: str) -> str | None:
     """None when ``text`` reads as ``language`` (or is too short to tell), else the language it reads as."""
     if sum(ch.isalpha() for ch in text) < _MIN_LETTERS:
+        return None
+    if language in _SCRIPTS and _in_own_script(text, language):
+        if language.startswith("zh") and (script := _chinese_script(text)) not in (None, language):
+            return "Simplified Chinese" if script == "zh" else "Traditional Chinese"
         return None
     detected = _detector().detect_language_of(text)
     if detected is None:

@@ -23,6 +23,7 @@ from arxiv_pipeline.core.summarize.base import (
     StructuredSummary,
     SummaryOutcome,
 )
+from arxiv_pipeline.core.summarize.sense import summary_problem
 from arxiv_pipeline.core.text import strip_control, truncate
 
 
@@ -105,7 +106,10 @@ def check_language(text: str, language: str) -> None:
         raise MalformedReplyError(f"reply is in {found}, not {LANGUAGES.get(language, language)}")
 
 
-def _validated(model: type[BaseModel], language: str):  # type: ignore[no-untyped-def]
+def _validated(model: type[BaseModel], language: str, title: str = "", source: str = ""):  # type: ignore[no-untyped-def]
+    """Checks a reply: its fields, its language and, for a summary, that it says something about
+    ``source`` (the text the model was given)."""
+
     def validate(data: dict[str, Any]) -> BaseModel:
         try:
             reply = model.model_validate(data)
@@ -113,6 +117,8 @@ def _validated(model: type[BaseModel], language: str):  # type: ignore[no-untype
             missing = [".".join(map(str, e["loc"])) for e in exc.errors()]
             raise MalformedReplyError(f"missing or empty fields: {', '.join(missing)}") from None
         check_language(" ".join(str(v) for v in reply.model_dump().values()), language)
+        if model is _Reply and (problem := summary_problem(reply.model_dump(), title, source)):
+            raise MalformedReplyError(problem)
         return reply
 
     return validate
@@ -148,17 +154,18 @@ class LLMSummarizer:
         purpose: str,
     ) -> tuple[Any, Any]:
         """One validated call about one paper; raises LLMCallError when it finally fails."""
+        abstract = truncate(paper.abstract, self.chat.config.max_abstract_tokens * 4)
         messages = prompt.messages(
             arxiv_id=paper.versioned_id,
             title=paper.title,
             language_name=LANGUAGES[language],
-            abstract=truncate(paper.abstract, self.chat.config.max_abstract_tokens * 4),
+            abstract=abstract,
         )
         return self.chat.complete_json(
             messages,
             schema_name,
             schema,
-            _validated(reply, language),
+            _validated(reply, language, paper.title, f"{paper.title}\n{abstract}"),
             purpose=purpose,
             paper_ids=[paper.versioned_id],
         )
@@ -235,7 +242,9 @@ class LLMSummarizer:
                 messages,
                 schema_name,
                 schema,
-                _validated(reply, language if reply is _Reply else "en"),
+                _validated(
+                    reply, language if reply is _Reply else "en", paper.title, f"{paper.abstract}\n{sections}"
+                ),
                 purpose=f"{schema_name}",
                 paper_ids=[paper.versioned_id],
             )
