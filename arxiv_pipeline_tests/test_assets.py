@@ -76,7 +76,7 @@ def test_sample_day_end_to_end(config_files: ConfigFactory, materialize_day: Mat
     assert linked == [s["arxiv_id"] for s in selected]
     assert "2611.10003" not in readme
     assert f"- **Papers announced**: {len(unique)}" in readme
-    assert readme.count("**TL;DR** (a sentence quoted from the abstract") == len(summaries)
+    assert readme.count("**TL;DR** (quoted from the abstract") == len(summaries)
     assert "Extractive summaries" in readme
     assert "α-Divergence" in readme and "Schrödinger" in readme and "$\\alpha$" not in readme
 

@@ -165,7 +165,7 @@ def test_a_full_text_that_cannot_be_had_is_recorded_and_the_paper_keeps_its_abst
     [summary] = [s for s in store.read_day("paper_summaries", DAY_1) if s["rank"] == 1]
     assert summary["status"] == "ok" and summary["source"] == "abstract"
     readme = (load_config(path).output_dir / "2026-11-17" / "README.md").read_text(encoding="utf-8")
-    assert "**TL;DR** (a sentence quoted from the abstract; no LLM configured): " in readme
+    assert "**TL;DR** (quoted from the abstract: what was done and found; no LLM configured): " in readme
 
 
 def test_llm_summaries_from_the_full_text_reach_the_prompt_inside_the_delimiters_and_are_paid_once(

@@ -122,7 +122,7 @@ def test_readme_digest_structure(digests: tuple[str, str, str]) -> None:
     else:
         # Quoted sentences are not an "AI summary", and are not repeated beside the abstract.
         assert "AI Summary" not in readme and "**Method**" not in readme
-        assert "**TL;DR** (a sentence quoted from the abstract; no LLM configured): " in readme
+        assert "**TL;DR** (quoted from the abstract: what was done and found; no LLM configured): " in readme
         assert "- **Summaries**: Extractive summaries" in readme
     for label in ("Last Updated", "Total Papers Found", "Categories Monitored"):
         assert f"- **{label}**: " in readme

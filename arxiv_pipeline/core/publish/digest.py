@@ -56,7 +56,7 @@ class DigestPaper:
 
     @property
     def extractive(self) -> bool:
-        """The summary is a sentence quoted from the abstract (offline, no full text): shown as a
+        """The summary is quoted from the abstract (offline, no full text): shown as a
         quoted TL;DR beside the abstract, not as sections."""
         return self.summarizer == ExtractiveSummarizer.name and not self.from_fulltext
 

@@ -110,9 +110,23 @@ def _tldr_index(sentences: list[str], title: str, scores: dict[str, list[float]]
     )
 
 
+def _found_index(sentences: list[str], scores: dict[str, list[float]], among: list[int]) -> int | None:
+    """Of ``among``, the sentence that best says what was found: a result cue, a number first."""
+    candidates = [i for i in among if scores["result"][i] >= 1.0]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda i: (not _NUMBER.search(sentences[i]), -scores["result"][i], i))
+
+
+def _joined(first: str, second: str, limit: int) -> str:
+    return truncate(first if first == second else f"{first} {second}", limit)
+
+
 def extract_summary(abstract: str, tldr_chars: int = 240, title: str = "") -> StructuredSummary:
-    """Each field a different sentence of the abstract where there are enough of them; the TL;DR
-    is not the Method sentence unless the abstract has a single sentence."""
+    """Each field a different sentence of the abstract where there are enough of them. The TL;DR
+    says what was done and found: the result sentence (with its numbers when the abstract has
+    any), alone when the Result field has another one to quote, else after the contribution; never
+    the opening problem statement alone, never a copy of another field."""
     sentences = split_sentences(abstract) or [abstract.strip() or "(no abstract)"]
     scores = _field_scores(sentences)
     chosen: dict[str, int] = {}
@@ -120,16 +134,25 @@ def extract_summary(abstract: str, tldr_chars: int = 240, title: str = "") -> St
         ranked = sorted(range(len(sentences)), key=lambda i: (-scores[name][i], i))
         free = [i for i in ranked if i not in chosen.values()]
         chosen[name] = (free or ranked)[0]
+    found = _found_index(sentences, scores, list(range(len(sentences))))
+    done = sentences[chosen["method"]]
+    if found is None:  # nothing measured (a theory paper): what was done, and what it means
+        tldr = _joined(done, sentences[chosen["conclusion"]], 2 * tldr_chars)
+    elif found not in chosen.values():
+        tldr = truncate(sentences[found], tldr_chars)
+    else:
+        spare = [i for i in range(len(sentences)) if i not in chosen.values()]
+        other = _found_index(sentences, scores, spare) if found == chosen["result"] else None
+        if other is not None:  # the Result field quotes the other finding
+            chosen["result"] = other
+            tldr = truncate(sentences[found], tldr_chars)
+        elif found == chosen["method"]:  # the contribution is the finding: and then?
+            tldr = _joined(done, sentences[chosen["result"]], 2 * tldr_chars)
+        else:
+            tldr = _joined(done, sentences[found], 2 * tldr_chars)
     # A "sentence" of a broken record can run to megabytes: a field quotes at most FIELD_CHARS of it.
     picked = {name: truncate(sentences[i], FIELD_CHARS) for name, i in chosen.items()}
-    tldr = _tldr_index(sentences, title, scores, chosen["method"])
-    return StructuredSummary(
-        tldr=truncate(sentences[tldr], tldr_chars),
-        motivation=picked["motivation"],
-        method=picked["method"],
-        result=picked["result"],
-        conclusion=picked["conclusion"],
-    )
+    return StructuredSummary(tldr=tldr, **picked)
 
 
 def abstract_excerpt(abstract: str, limit: int) -> str:
