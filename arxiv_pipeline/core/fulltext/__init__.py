@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 # Bumped when extraction changes what it produces from the same document.
-EXTRACTION_VERSION = "fulltext.2"
+EXTRACTION_VERSION = "fulltext.3"
 
 # What a section is, from its heading; the first rule that matches wins.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -86,10 +86,54 @@ class ExtractionError(ValueError):
     """The document holds no usable text (scanned, encrypted, not a paper)."""
 
 
-def clean(text: str) -> str:
-    """One paragraph of running text: words hyphenated across lines joined, whitespace collapsed."""
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+# Typographic ligatures as PDFs' text layers give them (ﬁ in "ﬁnd" would not match "find").
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_LINE_END_HYPHEN = re.compile(r"([A-Za-z]+)-[ \t]*\n\s*([A-Za-z]+)")
+
+
+def _hyphen_join(vocabulary: set[str] | None):  # type: ignore[no-untyped-def]
+    def join(m: re.Match[str]) -> str:
+        first, second = m.group(1), m.group(2)
+        if vocabulary is None:
+            return first + second
+        if (first + second).lower() in vocabulary:
+            return first + second  # "experi-ments": the document writes "experiments"
+        if first.lower() in vocabulary and second.lower() in vocabulary:
+            return f"{first}-{second}"  # "energy-dependent": two words, a compound
+        return first + second
+
+    return join
+
+
+# "gener- ating": a line-end hyphen some text layers give as a hyphen and a space.
+_SPACED_HYPHEN = re.compile(r"\b([A-Za-z]{2,})- ([a-z]{2,})\b")
+_SUSPENDED = frozenset({"or", "and", "nor", "to", "vs"})  # "single- or multi-document"
+
+
+def _spaced_join(vocabulary: set[str]):  # type: ignore[no-untyped-def]
+    def join(m: re.Match[str]) -> str:
+        first, second = m.group(1), m.group(2)
+        words = len(first) > 2 and first.lower() in vocabulary and second.lower() in vocabulary
+        if second.lower() in _SUSPENDED or words:
+            return m.group(0)
+        return first + second
+
+    return join
+
+
+def clean(text: str, vocabulary: set[str] | None = None) -> str:
+    """One paragraph of running text: ligatures spelt out, words hyphenated across lines joined
+    (a real hyphen kept when both halves are words of the document), whitespace collapsed."""
+    text = _LINE_END_HYPHEN.sub(_hyphen_join(vocabulary), text.translate(_LIGATURES))
+    if vocabulary is not None:
+        text = _SPACED_HYPHEN.sub(_spaced_join(vocabulary), text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def vocabulary(text: str) -> set[str]:
+    """The words a document uses whole (not split across a line end), lower-cased."""
+    whole = _SPACED_HYPHEN.sub(" ", _LINE_END_HYPHEN.sub(" ", text.translate(_LIGATURES)))
+    return {w.lower() for w in re.findall(r"[A-Za-z]{2,}", whole)}
 
 
 def sections_from_json(data: str | None) -> list[dict[str, object]]:

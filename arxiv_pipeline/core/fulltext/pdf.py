@@ -6,11 +6,25 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 
-from arxiv_pipeline.core.fulltext import END_OF_BODY, ExtractionError, FullText, Section, clean, section_kind
+from arxiv_pipeline.core.fulltext import (
+    END_OF_BODY,
+    ExtractionError,
+    FullText,
+    Section,
+    clean,
+    section_kind,
+    vocabulary,
+)
 
-# "3 Method", "3. Method", "III. METHOD"; a subsection ("3.1 Setup") stays inside its section.
-_HEADING = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,5})\.?\s+(?P<title>[A-Z][A-Za-z][^.!?]{1,70})$")
+# "3 Method", "3. Method", "III. METHOD", "3 A Model of X"; a subsection ("3.1 Setup") stays
+# inside its section.
+_HEADING = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,5})\.?\s+(?P<title>[A-Z](?:[A-Za-z]|\s+[A-Z])[^.!?]{1,70})$")
+# The stamp arXiv prints down the first page's margin.
+_STAMP = re.compile(r"^\s*arXiv:\d{4}\.\d{4,5}(v\d+)?\s+\[[^\]]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re.I)
+_EDGE_LINES = 3  # lines at the top and bottom of a page where running headers and footers sit
 _NAMED = re.compile(
     r"^(abstract|references|bibliography|acknowledge?ments?|appendix( [A-Z])?|[A-Z] appendix.*)$", re.I
 )
@@ -31,8 +45,8 @@ def extract_pdf(data: bytes, max_pages: int = 60) -> FullText:
                     raise ExtractionError("the PDF is encrypted")
             except (NotImplementedError, PdfReadError, ImportError) as exc:
                 raise ExtractionError(f"the PDF is encrypted ({exc})") from None
-        pages = reader.pages[:max_pages]
-        text = "\n".join(page.extract_text() or "" for page in pages)
+        pages = [page.extract_text() or "" for page in reader.pages[:max_pages]]
+        text = "\n".join(strip_page_furniture(pages))
         page_count = len(reader.pages)
     except ExtractionError:
         raise
@@ -41,16 +55,52 @@ def extract_pdf(data: bytes, max_pages: int = 60) -> FullText:
     if len(clean(text)) < 500:
         raise ExtractionError("the PDF holds no text layer (a scan?) or almost none")
     notes = [f"read the first {max_pages} of {page_count} pages"] if page_count > max_pages else []
-    return FullText("pdf", split_sections(text), pages=page_count, notes=notes)
+    sections = split_sections(text)
+    if not sections:
+        raise ExtractionError("the PDF holds no text between its title and its references")
+    return FullText("pdf", sections, pages=page_count, notes=notes)
+
+
+def _edges(lines: list[str]) -> set[int]:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return {*filled[:_EDGE_LINES], *filled[-_EDGE_LINES:]}
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def strip_page_furniture(pages: list[str]) -> list[str]:
+    """The pages without arXiv's margin stamp, page numbers, and running headers and footers (a
+    line at a page's top or bottom that recurs, numbers aside, on at least three pages)."""
+    split = [page.splitlines() for page in pages]
+    counts: Counter[str] = Counter()
+    for lines in split:
+        counts.update({_furniture_key(lines[i]) for i in _edges(lines)})
+    recurring = {key for key, n in counts.items() if key.strip("# ") and n >= max(3, len(pages) // 3)}
+    out = []
+    for lines in split:
+        edges = _edges(lines)
+        out.append(
+            "\n".join(
+                line
+                for i, line in enumerate(lines)
+                if not _STAMP.match(line)
+                and not (i in edges and (_PAGE_NUMBER.match(line) or _furniture_key(line) in recurring))
+            )
+        )
+    return out
 
 
 def split_sections(text: str) -> list[Section]:
     sections: list[Section] = []
     title, kind, lines = "Front matter", "front", []
     seen_numbers: list[str] = []
+    words = vocabulary(text)
+    body_lines: list[str] = []  # everything before the references, for a paper with no headings
 
     def close() -> None:
-        body = clean("\n".join(lines))
+        body = clean("\n".join(lines), words)
         if body:
             sections.append(Section(title, kind, body))
 
@@ -60,7 +110,7 @@ def split_sections(text: str) -> list[Section]:
         numbered = _HEADING.match(line)
         if named and END_OF_BODY.match(re.sub(r"^[A-Z] ", "", line)):
             break
-        if named and line.lower() == "abstract":
+        if named and line.lower() == "abstract" and not seen_numbers:  # not a figure's "Abstract"
             close()
             title, kind, lines = "Abstract", "abstract", []
             continue
@@ -71,8 +121,14 @@ def split_sections(text: str) -> list[Section]:
             kind = section_kind(numbered.group("title"))
             continue
         lines.append(raw)
+        body_lines.append(raw)
     close()
-    return [s for s in sections if s.kind != "front"]
+    found = [s for s in sections if s.kind != "front"]
+    if found:
+        return found
+    # Unnumbered headings (or none): the body as one section, not zero characters taken for a success.
+    body = clean("\n".join(body_lines), words)
+    return [Section("Text", "other", body)] if body else []
 
 
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
