@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import resource
 import subprocess
 import sys
@@ -26,36 +25,9 @@ from typing import Any
 
 import yaml
 
+from arxiv_pipeline_tests.synthetic_days import TOPICS, synthetic_papers, write_day
+
 REPO = Path(__file__).resolve().parents[1]
-TOPICS = [
-    "speculative decoding",
-    "mixture-of-experts routing",
-    "quantization",
-    "retrieval",
-    "reward modelling",
-    "diffusion sampling",
-    "graph learning",
-    "tokenization",
-    "continual learning",
-    "agent planning",
-    "sparse attention",
-    "federated optimization",
-]
-NAMES = [
-    "Ana Lima",
-    "Kenji Watanabe",
-    "Léa Dubois",
-    "Ravi Shankar",
-    "Sofia Lindgren",
-    "Omar Siddiqui",
-    "Zoë Ōkubo",
-    "Jakub Novák",
-    "Chen Jiayi",
-    "Grace Wanjiru",
-    "Hugo Laurent",
-    "Mina Farouk",
-]
-CATS = ["cs.LG", "cs.CL", "cs.AI", "stat.ML"]
 SAMPLE_DAY = "2026-11-17"
 
 
@@ -71,50 +43,6 @@ def run_multiprocess(day: str) -> None:
             dg.reconstructable(digest_job), instance=instance, tags={"dagster/partition": day}
         )
         assert result.success, "the multiprocess run failed"
-
-
-# -- synthetic recordings ----------------------------------------------------------------------
-def synthetic_papers(n: int, day: date, seed: int, id_offset: int = 0) -> list[Any]:
-    from arxiv_pipeline.core.ingest.calendar import submission_window
-    from arxiv_pipeline_tests.sample_papers import SamplePaper
-
-    rng = random.Random(seed)
-    start, end = submission_window(day)
-    span = (end - start).total_seconds() - 60
-    papers = []
-    for i in range(n):
-        topic = rng.choice(TOPICS)
-        # Every paper is in a followed category (stat.ML only as a cross-list).
-        primary = rng.choice(CATS[:3])
-        cats = [primary, *rng.sample([c for c in CATS if c != primary], rng.randint(0, 2))]
-        when = start + timedelta(seconds=int(rng.random() * span))
-        abstract = (
-            f"Large language models struggle with {topic} when data are scarce. Existing methods "
-            f"are either slow or inaccurate at scale. We propose a method for {topic} that "
-            f"combines a learned prior with an efficient inference procedure. Experiments on "
-            f"{rng.randint(3, 12)} benchmarks show gains of {rng.randint(2, 30)}% over strong "
-            f"baselines. These results suggest the approach is a practical default for {topic}."
-        )
-        papers.append(
-            SamplePaper(
-                arxiv_id=f"{day:%y%m}.{50000 + id_offset + i:05d}",
-                version=1,
-                title=f"{topic.title()} for Large Language Models: Study {id_offset + i}",
-                authors=rng.sample(NAMES, rng.randint(2, 8)),
-                primary=primary,
-                categories=cats,
-                abstract=abstract,
-                published=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                comment=rng.choice([None, "12 pages", "Accepted at a workshop"]),
-            )
-        )
-    return papers
-
-
-def write_day(root: Path, day: date, papers: list[Any]) -> None:
-    from arxiv_pipeline_tests.build_sample_data import build_day
-
-    build_day(root, day.isoformat(), papers)
 
 
 # -- the local servers, in a process of their own ---------------------------------------------

@@ -12,6 +12,7 @@ import signal
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from arxiv_pipeline import __version__
 from arxiv_pipeline.cli.commands import (
@@ -70,28 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    _day_commands(sub, common)
+    _reader_commands(sub, common)
+    _setup_commands(sub, common)
+    return parser
+
+
+def _setup_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """init, check-config, schema, deployment, copy-warehouse: setting things up."""
     init_p = sub.add_parser(
         "init", parents=[common], help=f"write a commented {CONFIG_FILE_NAME} (and its JSON Schema) to edit"
     )
     init_p.add_argument("--force", action="store_true", help="replace an existing file")
-    run_p = sub.add_parser("run", parents=[common], help="build the digest of one announcement day")
-    run_p.add_argument(
-        "--date",
-        type=_parse_day,
-        default=None,
-        help="announcement date, YYYY-MM-DD (default: the sample day offline, the newest day live)",
-    )
-    run_p.add_argument("--in-backfill", action="store_true", help=argparse.SUPPRESS)
-    back_p = sub.add_parser("backfill", parents=[common], help="build a range of past days, oldest first")
-    back_p.add_argument("--start", type=_parse_day, required=True, help="first day, YYYY-MM-DD")
-    back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")
-    back_p.add_argument(
-        "--runs-in-flight",
-        type=int,
-        default=1,
-        metavar="N",
-        help="run up to N days at once, each in its own process (default 1: one after another)",
-    )
     sub.add_parser(
         "check-config", parents=[common], help="validate the configuration and show what it selects"
     )
@@ -112,6 +103,32 @@ def _parser() -> argparse.ArgumentParser:
         "--to", required=True, help="postgresql://USER@HOST:PORT/DATABASE (password in PGPASSWORD) or a path"
     )
     copy_p.add_argument("--replace", action="store_true", help="replace rows the target already holds")
+
+
+def _day_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """run and backfill: building days."""
+    run_p = sub.add_parser("run", parents=[common], help="build the digest of one announcement day")
+    run_p.add_argument(
+        "--date",
+        type=_parse_day,
+        default=None,
+        help="announcement date, YYYY-MM-DD (default: the sample day offline, the newest day live)",
+    )
+    run_p.add_argument("--in-backfill", action="store_true", help=argparse.SUPPRESS)
+    back_p = sub.add_parser("backfill", parents=[common], help="build a range of past days, oldest first")
+    back_p.add_argument("--start", type=_parse_day, required=True, help="first day, YYYY-MM-DD")
+    back_p.add_argument("--end", type=_parse_day, required=True, help="last day, YYYY-MM-DD")
+    back_p.add_argument(
+        "--runs-in-flight",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run up to N days at once, each in its own process (default 1: one after another)",
+    )
+
+
+def _reader_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """rate, serve, deliver: what a reader does with built days."""
     rate_p = sub.add_parser(
         "rate", parents=[common], help="rate a paper: up (more like this), down (less like this) or clear"
     )
@@ -145,7 +162,6 @@ def _parser() -> argparse.ArgumentParser:
         help="write the exact email (.eml) and chat payloads under <output_dir>/<date>/delivery/ "
         "and send nothing",
     )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
