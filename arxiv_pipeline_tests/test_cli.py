@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+import dagster as dg
 import jsonschema
 import pytest
 import yaml
@@ -29,7 +30,12 @@ def test_run_builds_the_sample_day_and_prints_where_it_is(
     assert str(readme) in out and readme.exists()
     assert "digest_markdown" in out
     # The run landed in a persistent instance, so `dagster dev` can show it afterwards.
-    assert (config_files.root / "data" / "dagster_home" / "dagster.yaml").exists()
+    # Its settings are the shipped file's, and the instance reads them: pools of one slot.
+    written = config_files.root / "data" / "dagster_home" / "dagster.yaml"
+    shipped = Path(arxiv_pipeline.__file__).parent / "deploy" / "_local_instance.yaml"
+    assert written.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+    with dg.DagsterInstance.from_config(str(written.parent)) as instance:
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
     assert any((config_files.root / "data" / "dagster_home").rglob("*.db"))
     assert "unchanged" not in out
     # The hint names the dg installed beside this Python (a bare `dg` is not on a new user's PATH).

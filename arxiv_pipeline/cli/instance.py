@@ -13,23 +13,9 @@ INSTANCE_HEADER = (
 )
 
 
-INSTANCE_CONFIG = f"""{INSTANCE_HEADER}
-telemetry:
-  enabled: false
-# One arXiv request at a time across runs, and one LLM stage at a time: each pool holds one slot.
-concurrency:
-  pools:
-    default_limit: 1
-# A run whose process died is marked failed and its slots freed: on this machine within a minute
-# (the dead_run_reaper sensor, and arxiv-pipeline before each run), elsewhere by these timeouts.
-run_monitoring:
-  enabled: true
-  start_timeout_seconds: 300
-  cancel_timeout_seconds: 300
-  max_runtime_seconds: 21600
-  poll_interval_seconds: 60
-  free_slots_after_run_end_seconds: 60
-"""
+# The single-machine instance's settings; the lab's are deploy/dagster.yaml (files starting with
+# "_" are not written by `arxiv-pipeline deployment`).
+INSTANCE_CONFIG = (Path(__file__).parents[1] / "deploy" / "_local_instance.yaml").read_text(encoding="utf-8")
 
 
 # What versions before run monitoring wrote; replaced by the above.
