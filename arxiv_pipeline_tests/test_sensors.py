@@ -11,14 +11,17 @@ import duckdb
 import pytest
 
 from arxiv_pipeline.definitions import defs
+from arxiv_pipeline.defs.automation import retry_sensor
 from arxiv_pipeline.defs.ingest.sensors import announcement_sensor
 from arxiv_pipeline.defs.profile.sensors import reader_profile_sensor
 from arxiv_pipeline.defs.run_health.sensors import run_failure_recorder
 from arxiv_pipeline.defs.select.sensors import config_change_sensor
 from arxiv_pipeline.defs.stages import ALL_ASSETS
-from arxiv_pipeline.defs.summarize.sensors import failed_summary_sensor
+from arxiv_pipeline.defs.summarize.sensors import FAILED_SUMMARIES
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
+
+failed_summary_sensor = retry_sensor(FAILED_SUMMARIES)
 
 pytestmark = pytest.mark.slow
 

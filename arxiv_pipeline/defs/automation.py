@@ -59,41 +59,45 @@ class RetryPolicy:
     max_attempts: int
 
 
-def retry_sensor(
-    *,
-    name: str,
-    what: str,
-    trigger: str,
-    selection: dg.AssetSelection,
-    description: str,
-    policy: Callable[[PipelineConfig], RetryPolicy | str],
-    nothing: str,
-    lock_timeout_s: float = 5,
-    running: bool = True,
-) -> dg.SensorDefinition:
-    """A sensor that reruns ``selection`` for the partitions (days, or a lab's day and reader) that
-    ``policy`` finds failing, once each one's back-off has passed. ``policy`` returns a reason
-    instead when the feature is off. A store busy with a run makes the tick skip, not wait."""
+@dataclass(frozen=True)
+class RetrySensor:
+    """What a stage's retry sensor reruns, and how it finds what failed: ``policy`` reads the
+    config (and returns a reason instead when the feature is off)."""
+
+    name: str
+    what: str  # in the run keys: retry-<what>-<partition>-<attempt>
+    trigger: str  # the run's trigger tag
+    selection: dg.AssetSelection
+    description: str
+    policy: Callable[[PipelineConfig], RetryPolicy | str]
+    nothing: str  # the skip reason when nothing failed
+    lock_timeout_s: float = 5
+
+
+def retry_sensor(spec: RetrySensor, running: bool = True) -> dg.SensorDefinition:
+    """A sensor that reruns ``spec.selection`` for the partitions (days, or a lab's day and
+    reader) that ``spec.policy`` finds failing, once each one's back-off has passed. A store busy
+    with a run makes the tick skip, not wait."""
 
     @dg.sensor(
-        name=name,
+        name=spec.name,
         minimum_interval_seconds=5 * 60,
         job_name=DIGEST_JOB,
         default_status=default_status(running),
-        description=description,
+        description=spec.description,
     )
     def _retry(
         context: dg.SensorEvaluationContext, config_file: ConfigFile, warehouse: WarehouseResource
     ) -> dg.SensorResult:
         config = config_file.load()
-        settings = policy(config)
+        settings = spec.policy(config)
         if isinstance(settings, str):
             return dg.SensorResult(skip_reason=settings)
         try:
-            failing = by_partition(reader_stores(config, warehouse, lock_timeout_s), settings.failing)
+            failing = by_partition(reader_stores(config, warehouse, spec.lock_timeout_s), settings.failing)
         except StoreBusyError:
             return dg.SensorResult(skip_reason="the database is busy (a run is writing); next tick")
-        return _retry_requests(context, failing, what, trigger, selection, settings, nothing)
+        return _retry_requests(context, failing, spec, settings)
 
     return _retry
 
@@ -101,11 +105,8 @@ def retry_sensor(
 def _retry_requests(
     context: dg.SensorEvaluationContext,
     failing: dict[str, int],
-    what: str,
-    trigger: str,
-    selection: dg.AssetSelection,
+    spec: RetrySensor,
     settings: RetryPolicy,
-    nothing: str,
 ) -> dg.SensorResult:
     """Run requests for the failing partitions whose back-off has passed (the cursor keeps each
     one's retries and the time of the last); a partition that stops failing leaves the cursor."""
@@ -117,17 +118,19 @@ def _retry_requests(
         first_wait_s=settings.first_wait_minutes * 60,
         max_attempts=settings.max_attempts,
     )
-    keys = list(selection.resolve(context.repository_def.asset_graph)) if context.repository_def else None
+    keys = (
+        list(spec.selection.resolve(context.repository_def.asset_graph)) if context.repository_def else None
+    )
     requests = [
         dg.RunRequest(
-            run_key=f"retry-{what}-{day}-{attempt}",
+            run_key=f"retry-{spec.what}-{day}-{attempt}",
             partition_key=reader_day_key(*day.split("|")) if "|" in day else day,
             asset_selection=keys,
-            tags={TRIGGER_TAG: trigger, "arxiv_pipeline/failed": str(failing[day])},
+            tags={TRIGGER_TAG: spec.trigger, "arxiv_pipeline/failed": str(failing[day])},
         )
         for day, attempt in plan.due
     ]
     cursor = json.dumps(plan.state, sort_keys=True)
     if not requests:
-        return dg.SensorResult(skip_reason="; ".join(plan.waiting) or nothing, cursor=cursor)
+        return dg.SensorResult(skip_reason="; ".join(plan.waiting) or spec.nothing, cursor=cursor)
     return dg.SensorResult(run_requests=requests, cursor=cursor)

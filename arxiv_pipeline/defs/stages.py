@@ -4,10 +4,11 @@ summarize → publish → deliver; for a lab, every stage but the fetch partitio
 import dagster as dg
 
 from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.defs.automation import retry_sensor
 from arxiv_pipeline.defs.deliver.assets import digest_delivery
-from arxiv_pipeline.defs.deliver.sensors import build_failed_delivery_sensor
+from arxiv_pipeline.defs.deliver.sensors import FAILED_DELIVERIES
 from arxiv_pipeline.defs.fulltext.assets import paper_fulltext
-from arxiv_pipeline.defs.fulltext.sensors import build_failed_fulltext_sensor
+from arxiv_pipeline.defs.fulltext.sensors import FAILED_FULLTEXTS
 from arxiv_pipeline.defs.ingest.assets import arxiv_listings
 from arxiv_pipeline.defs.ingest.sensors import build_announcement_sensor, reader_runs_sensor
 from arxiv_pipeline.defs.profile.assets import reader_profile
@@ -25,7 +26,7 @@ from arxiv_pipeline.defs.score.assets import paper_scores
 from arxiv_pipeline.defs.select.assets import candidate_papers
 from arxiv_pipeline.defs.select.sensors import build_config_change_sensor
 from arxiv_pipeline.defs.summarize.assets import paper_summaries
-from arxiv_pipeline.defs.summarize.sensors import build_failed_summary_sensor
+from arxiv_pipeline.defs.summarize.sensors import FAILED_SUMMARIES
 from arxiv_pipeline.partitions import (
     PREVIOUS_DAY_SAME_READER,
     announcement_days,
@@ -112,9 +113,9 @@ def sensors_for(config: PipelineConfig, day_job: str) -> list[dg.SensorDefinitio
         build_announcement_sensor(day_job, running=live),
         build_config_change_sensor(running=config.automation.rebuild_on_config_change),
         # The retry sensors start on only where something can fail to retry.
-        build_failed_summary_sensor(running=llm or config.summary.long_summary_top > 0),
-        build_failed_fulltext_sensor(running=live and any(c.fulltext.top > 0 for c in sections)),
-        build_failed_delivery_sensor(running=any(c.delivery.targets for c in sections)),
+        retry_sensor(FAILED_SUMMARIES, running=llm or config.summary.long_summary_top > 0),
+        retry_sensor(FAILED_FULLTEXTS, running=live and any(c.fulltext.top > 0 for c in sections)),
+        retry_sensor(FAILED_DELIVERIES, running=any(c.delivery.targets for c in sections)),
         reader_profile_sensor,
         run_failure_recorder,
         dead_run_reaper,

@@ -244,7 +244,10 @@ def test_the_sensor_reruns_a_day_whose_full_text_failed_until_it_comes(
     config_files: ConfigFactory, server: FakeFulltext, tmp_path: Path
 ) -> None:
     from arxiv_pipeline.definitions import defs
-    from arxiv_pipeline.defs.fulltext.sensors import failed_fulltext_sensor
+    from arxiv_pipeline.defs.automation import retry_sensor
+    from arxiv_pipeline.defs.fulltext.sensors import FAILED_FULLTEXTS
+
+    failed_fulltext_sensor = retry_sensor(FAILED_FULLTEXTS)
 
     path = configure(config_files, server)
     (tmp_path / "home").mkdir()

@@ -231,9 +231,12 @@ def test_readers_from_a_folder_through_the_cli(
 def test_sensors_look_into_every_readers_tables(
     config_files: ConfigFactory, instance: dg.DagsterInstance, tmp_path: Path
 ) -> None:
+    from arxiv_pipeline.defs.automation import retry_sensor
     from arxiv_pipeline.defs.profile.sensors import reader_profile_sensor
-    from arxiv_pipeline.defs.summarize.sensors import failed_summary_sensor
+    from arxiv_pipeline.defs.summarize.sensors import FAILED_SUMMARIES
     from arxiv_pipeline.jobs import jobs_for
+
+    failed_summary_sensor = retry_sensor(FAILED_SUMMARIES)
 
     path = config_files.write(readers=[{"name": "ana"}, {"name": "bo", "summary": {"language": "de"}}])
     assert built(build_day(path, instance))

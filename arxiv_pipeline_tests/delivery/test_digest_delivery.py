@@ -17,7 +17,8 @@ from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import ConfigError, load_config, parse_config
 from arxiv_pipeline.core.deliver.stage import deliver_day
 from arxiv_pipeline.definitions import defs
-from arxiv_pipeline.defs.deliver.sensors import failed_delivery_sensor
+from arxiv_pipeline.defs.automation import retry_sensor
+from arxiv_pipeline.defs.deliver.sensors import FAILED_DELIVERIES
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
 from arxiv_pipeline_tests.delivery.conftest import Site, email_target
@@ -25,6 +26,8 @@ from arxiv_pipeline_tests.fake_smtp import SMTPServer
 from arxiv_pipeline_tests.fake_webhooks import WebhookServer
 
 pytestmark = pytest.mark.slow
+
+failed_delivery_sensor = retry_sensor(FAILED_DELIVERIES)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -1,9 +1,7 @@
 """Days whose delivery failed are retried after a back-off; targets already sent are not sent again."""
 
-import dagster as dg
-
 from arxiv_pipeline.core.config import PipelineConfig
-from arxiv_pipeline.defs.automation import RetryPolicy, assets_named, retry_sensor
+from arxiv_pipeline.defs.automation import RetryPolicy, RetrySensor, assets_named
 
 
 def _policy(config: PipelineConfig) -> RetryPolicy | str:
@@ -18,18 +16,13 @@ def _policy(config: PipelineConfig) -> RetryPolicy | str:
     )
 
 
-def build_failed_delivery_sensor(running: bool = True) -> dg.SensorDefinition:
-    return retry_sensor(
-        name="failed_delivery_sensor",
-        what="delivery",
-        trigger="failed_deliveries",
-        selection=assets_named("digest_delivery"),
-        description="Retries days whose delivery failed (or was cut short) after a back-off, up to a "
-        "limit; only digest_delivery runs, and targets already sent are not sent again.",
-        policy=_policy,
-        nothing="no failed deliveries",
-        running=running,
-    )
-
-
-failed_delivery_sensor = build_failed_delivery_sensor()
+FAILED_DELIVERIES = RetrySensor(
+    name="failed_delivery_sensor",
+    what="delivery",
+    trigger="failed_deliveries",
+    selection=assets_named("digest_delivery"),
+    description="Retries days whose delivery failed (or was cut short) after a back-off, up to a "
+    "limit; only digest_delivery runs, and targets already sent are not sent again.",
+    policy=_policy,
+    nothing="no failed deliveries",
+)

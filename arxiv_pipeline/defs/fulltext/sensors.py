@@ -1,9 +1,7 @@
 """Days whose top papers' full texts could not be had are retried after a back-off."""
 
-import dagster as dg
-
 from arxiv_pipeline.core.config import PipelineConfig
-from arxiv_pipeline.defs.automation import RetryPolicy, assets_named, retry_sensor
+from arxiv_pipeline.defs.automation import RetryPolicy, RetrySensor, assets_named
 
 
 def _policy(config: PipelineConfig) -> RetryPolicy | str:
@@ -17,19 +15,14 @@ def _policy(config: PipelineConfig) -> RetryPolicy | str:
     )
 
 
-def build_failed_fulltext_sensor(running: bool = True) -> dg.SensorDefinition:
-    return retry_sensor(
-        name="failed_fulltext_sensor",
-        what="fulltext",
-        trigger="failed_fulltext",
-        selection=assets_named("paper_fulltext").downstream(),
-        description="Reruns days whose top papers' full texts could not be had (no HTML nor PDF yet, a "
-        "timeout) after a back-off, so they get full-text summaries; each paper is tried at most "
-        "fulltext.max_attempts times.",
-        policy=_policy,
-        nothing="no full texts to retry",
-        running=running,
-    )
-
-
-failed_fulltext_sensor = build_failed_fulltext_sensor()
+FAILED_FULLTEXTS = RetrySensor(
+    name="failed_fulltext_sensor",
+    what="fulltext",
+    trigger="failed_fulltext",
+    selection=assets_named("paper_fulltext").downstream(),
+    description="Reruns days whose top papers' full texts could not be had (no HTML nor PDF yet, a "
+    "timeout) after a back-off, so they get full-text summaries; each paper is tried at most "
+    "fulltext.max_attempts times.",
+    policy=_policy,
+    nothing="no full texts to retry",
+)

@@ -3,10 +3,13 @@ partitioned; in a lab, per day and reader like the rest): the Atom/RSS feeds and
 index, rebuilt whenever a day changes."""
 
 import base64
+from collections.abc import Callable
+from datetime import date
 
 import dagster as dg
 
 from arxiv_pipeline.core import checks
+from arxiv_pipeline.core.config import PipelineConfig
 from arxiv_pipeline.core.publish.charts import digest_chart_svg
 from arxiv_pipeline.core.publish.render import templates_version
 from arxiv_pipeline.core.publish.stage import (
@@ -19,6 +22,8 @@ from arxiv_pipeline.core.publish.stage import (
     publish_markdown,
     publish_site_index,
 )
+from arxiv_pipeline.core.reports import StageReport
+from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.defs.common import (
     Check,
     check_result,
@@ -32,6 +37,19 @@ from arxiv_pipeline.defs.summarize.assets import paper_summaries
 from arxiv_pipeline.resources import ConfigFile, WarehouseResource
 
 TEMPLATES_VERSION = templates_version()
+
+
+def _published(
+    context: dg.AssetExecutionContext,
+    config_file: ConfigFile,
+    warehouse: WarehouseResource,
+    publish: Callable[[PipelineConfig, date, Warehouse, str], StageReport],
+) -> dg.MaterializeResult:
+    """A day's files that no check reads: ``publish`` them and say what was written."""
+    config, day, day_store = day_inputs(context, config_file, warehouse)
+    with day_store.held() as store:
+        report = publish(config, day, store, context.run.run_id)
+    return dg.MaterializeResult(metadata=report_metadata(report))
 
 
 @stage_asset(
@@ -110,10 +128,7 @@ def daily_digest(
 def digest_export(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    config, day, day_store = day_inputs(context, config_file, warehouse)
-    with day_store.held() as store:
-        report = publish_export(config, day, store, context.run.run_id)
-    return dg.MaterializeResult(metadata=report_metadata(report))
+    return _published(context, config_file, warehouse, publish_export)
 
 
 @stage_asset(
@@ -128,10 +143,7 @@ def digest_export(
 def site_day_page(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    config, day, day_store = day_inputs(context, config_file, warehouse)
-    with day_store.held() as store:
-        report = publish_day_page(config, day, store, context.run.run_id)
-    return dg.MaterializeResult(metadata=report_metadata(report))
+    return _published(context, config_file, warehouse, publish_day_page)
 
 
 @stage_asset(

@@ -1,9 +1,7 @@
 """Days with failed summaries are retried after a back-off."""
 
-import dagster as dg
-
 from arxiv_pipeline.core.config import PipelineConfig
-from arxiv_pipeline.defs.automation import RetryPolicy, assets_named, retry_sensor
+from arxiv_pipeline.defs.automation import RetryPolicy, RetrySensor, assets_named
 
 
 def _policy(config: PipelineConfig) -> RetryPolicy:
@@ -15,19 +13,14 @@ def _policy(config: PipelineConfig) -> RetryPolicy:
     )
 
 
-def build_failed_summary_sensor(running: bool = True) -> dg.SensorDefinition:
-    return retry_sensor(
-        name="failed_summary_sensor",
-        what="summaries",
-        trigger="failed_summaries",
-        selection=assets_named("paper_summaries").downstream(),
-        description="Retries days with failed summaries after a back-off, up to a limit.",
-        policy=_policy,
-        nothing="no failed summaries",
-        # Waits up to two minutes for a writing run, where the other retry sensors skip the tick.
-        lock_timeout_s=120,
-        running=running,
-    )
-
-
-failed_summary_sensor = build_failed_summary_sensor()
+FAILED_SUMMARIES = RetrySensor(
+    name="failed_summary_sensor",
+    what="summaries",
+    trigger="failed_summaries",
+    selection=assets_named("paper_summaries").downstream(),
+    description="Retries days with failed summaries after a back-off, up to a limit.",
+    policy=_policy,
+    nothing="no failed summaries",
+    # Waits up to two minutes for a writing run, where the other retry sensors skip the tick.
+    lock_timeout_s=120,
+)
