@@ -37,7 +37,7 @@ from arxiv_pipeline.core.profile.reader import (
     Ranker,
     TfidfRanker,
 )
-from arxiv_pipeline.core.score.scoring import keyword_scores, rank_scores, with_reader
+from arxiv_pipeline.core.score.scoring import Weights, keyword_scores, rank_scores, with_reader
 from arxiv_pipeline.core.select.selection import select_candidates
 from arxiv_pipeline_tests.ranking_corpus import CorpusPaper, build_corpus
 
@@ -84,11 +84,14 @@ def rank(
 ) -> list[str]:
     """The held-out day's ranking, by the pipeline's own functions (``reader``: each paper's
     ReaderScore from a fitted profile, computed once)."""
-    candidates = select_candidates([listing(p) for p in papers], config)
-    scores = keyword_scores(candidates, config)
+    candidates = select_candidates(
+        [listing(p) for p in papers], config.categories, config.keywords, config.filter
+    )
+    weights = Weights.of(config.keywords, config.scoring, config.ranking, config.reader)
+    scores = keyword_scores(candidates, config.keywords.include, weights)
     if reader is not None:
         got = {s.arxiv_id: (reader[s.arxiv_id].value, reader[s.arxiv_id].reasons) for s in scores}
-        scores = with_reader(scores, got, kind, "bench", config)
+        scores = with_reader(scores, got, kind, "bench", weights)
     ranked = rank_scores(scores, config.digest.max_papers)
     return [s.arxiv_id for s in ranked if s.rank is not None]
 

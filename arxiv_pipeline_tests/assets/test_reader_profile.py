@@ -12,7 +12,7 @@ import pytest
 from arxiv_pipeline.core import checks
 from arxiv_pipeline.core.profile.ratings import rate_paper
 from arxiv_pipeline.core.records import candidate_from_row
-from arxiv_pipeline.core.score.scoring import keyword_scores, rank_scores
+from arxiv_pipeline.core.score.scoring import Weights, keyword_scores, rank_scores
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 
 pytestmark = pytest.mark.slow
@@ -57,7 +57,10 @@ def test_no_library_is_the_keyword_ranking_and_every_paper_says_why(
     config, store = config_files.load(), warehouse_for(path)
     stored = store.read_day("paper_scores", DAY_1)
     candidates = [candidate_from_row(r) for r in store.read_day("candidate_papers", DAY_1)]
-    expected = rank_scores(keyword_scores(candidates, config), config.digest.max_papers)
+    weights = Weights.of(config.keywords, config.scoring, config.ranking, config.reader)
+    expected = rank_scores(
+        keyword_scores(candidates, config.keywords.include, weights), config.digest.max_papers
+    )
     assert [(s["arxiv_id"], s["rank"], s["score"]) for s in sorted(stored, key=lambda s: s["rank"])] == [
         (s.arxiv_id, s.rank, s.score) for s in expected
     ]

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from arxiv_pipeline.core.config import parse_config
+from arxiv_pipeline.core.config import PipelineConfig, parse_config
 from arxiv_pipeline.core.models import Listing
-from arxiv_pipeline.core.score.scoring import keyword_scores, rank_scores
+from arxiv_pipeline.core.score.scoring import PaperScore, Weights, keyword_scores, rank_scores
 from arxiv_pipeline.core.select.selection import (
     KEPT,
     REASON_BELOW_CUTOFF,
@@ -11,6 +11,7 @@ from arxiv_pipeline.core.select.selection import (
     REASON_NO_KEYWORD,
     REASON_SEEN,
     REASON_TYPE,
+    Candidate,
     deduplicate,
     select_candidates,
 )
@@ -41,6 +42,15 @@ def listing(
         listed_in=listed_in,
         metadata_source=source,
     )
+
+
+def selected(rows: list[Listing], config: PipelineConfig) -> list[Candidate]:
+    return select_candidates(rows, config.categories, config.keywords, config.filter)
+
+
+def scored(candidates: list[Candidate], config: PipelineConfig) -> list[PaperScore]:
+    weights = Weights.of(config.keywords, config.scoring, config.ranking, config.reader)
+    return keyword_scores(candidates, config.keywords.include, weights)
 
 
 CONFIG = parse_config(
@@ -77,7 +87,7 @@ def test_every_listed_paper_is_kept_or_has_a_reason() -> None:
         listing("8", "A survey", authors=["Ada  lovelace"]),
         listing("8", "A survey", authors=["Ada  lovelace"], listed_in="cs.AI"),
     ]
-    cands = {c.listing.arxiv_id: c for c in select_candidates(rows, CONFIG)}
+    cands = {c.listing.arxiv_id: c for c in selected(rows, CONFIG)}
     assert len(cands) == 8  # one row per paper, even listed twice
     assert cands["1"].status == KEPT and cands["1"].reason is None
     assert cands["2"].reason == REASON_EXCLUDED_KEYWORD and cands["2"].reason_detail == "survey"
@@ -93,7 +103,7 @@ def test_every_listed_paper_is_kept_or_has_a_reason() -> None:
 
 def test_papers_shown_before_are_left_out_unranked() -> None:
     rows = [listing("5", "LLM a"), listing("6", "LLM LLM b", "LLM"), listing("7", "LLM c")]
-    scores = keyword_scores(select_candidates(rows, CONFIG), CONFIG)
+    scores = scored(selected(rows, CONFIG), CONFIG)
     ranked = {s.arxiv_id: s for s in rank_scores(scores, limit=1, seen={"6": {1}})}
     assert (ranked["6"].rank, ranked["6"].selected, ranked["6"].reason) == (None, False, REASON_SEEN)
     # The best unseen paper takes rank 1; ranks stay consecutive without the seen one.
@@ -102,7 +112,7 @@ def test_papers_shown_before_are_left_out_unranked() -> None:
 
 
 def test_new_versions_resurface_only_when_configured() -> None:
-    scores = keyword_scores(select_candidates([listing("9", "LLM v2", version=2)], CONFIG), CONFIG)
+    scores = scored(selected([listing("9", "LLM v2", version=2)], CONFIG), CONFIG)
     assert rank_scores(scores, 5, seen={"9": {1}})[0].reason == REASON_SEEN
     assert rank_scores(scores, 5, seen={"9": {1}}, resurface=True)[0].selected
     assert rank_scores(scores, 5, seen={"9": {2}}, resurface=True)[0].reason == REASON_SEEN
@@ -110,7 +120,7 @@ def test_new_versions_resurface_only_when_configured() -> None:
 
 def test_without_include_keywords_everything_in_scope_is_kept() -> None:
     config = parse_config({"categories": ["cs.LG"]})
-    assert select_candidates([listing("1", "Graph theory")], config)[0].kept
+    assert selected([listing("1", "Graph theory")], config)[0].kept
 
 
 def test_scores_weigh_title_over_abstract_and_rank_with_a_cutoff() -> None:
@@ -132,7 +142,7 @@ def test_scores_weigh_title_over_abstract_and_rank_with_a_cutoff() -> None:
         listing("3", "LLM and diffusion", "LLM and diffusion"),  # 2+6+1+3 = 12
         listing("4", "plain", "LLM", authors=["Ada Lovelace"]),  # 1 + 5
     ]
-    scores = {s.arxiv_id: s for s in rank_scores(keyword_scores(select_candidates(rows, config), config), 2)}
+    scores = {s.arxiv_id: s for s in rank_scores(scored(selected(rows, config), config), 2)}
     assert scores["3"].score == 12.0 and scores["3"].matched_keywords == ["LLM", "diffusion"]
     assert scores["3"].title_hits == ["LLM", "diffusion"]
     assert scores["4"].score == 6.0 and scores["4"].author_boost == 5.0
@@ -151,5 +161,5 @@ def test_ties_break_on_title_hits_then_id() -> None:
         }
     )
     rows = [listing("3", "plain", "LLM agent"), listing("2", "LLM", "agent"), listing("1", "LLM", "agent")]
-    ranked = rank_scores(keyword_scores(select_candidates(rows, config), config), 3)
+    ranked = rank_scores(scored(selected(rows, config), config), 3)
     assert [s.arxiv_id for s in ranked] == ["1", "2", "3"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.config import KeywordsConfig, RankingConfig, ReaderConfig, ScoringConfig
 from arxiv_pipeline.core.select.matching import TermMatcher
 from arxiv_pipeline.core.select.selection import REASON_BELOW_CUTOFF, REASON_SEEN, Candidate
 
@@ -44,20 +44,49 @@ class PaperScore:
     explanation: list[str] = field(default_factory=list)
 
 
-def keyword_scores(candidates: Iterable[Candidate], config: PipelineConfig) -> list[PaperScore]:
-    """Score the kept candidates (not ranked yet)."""
-    matcher = TermMatcher(config.keywords.include)
-    weights = config.keywords.weights
-    sc = config.scoring
+@dataclass(frozen=True)
+class Weights:
+    """What a score adds up, and how much each part counts: from keywords.weights, scoring,
+    ranking and reader.weight."""
+
+    terms: Mapping[str, float]  # a keyword's own weight (1 when not given)
+    title: float
+    abstract: float
+    author_boost: float
+    keywords: float  # ranking.keyword_weight, once a reader profile or the LLM blends in
+    reader: float
+    llm: float
+
+    @classmethod
+    def of(
+        cls, keywords: KeywordsConfig, scoring: ScoringConfig, ranking: RankingConfig, reader: ReaderConfig
+    ) -> Weights:
+        return cls(
+            terms=keywords.weights,
+            title=scoring.title_weight,
+            abstract=scoring.abstract_weight,
+            author_boost=scoring.author_boost,
+            keywords=ranking.keyword_weight,
+            reader=reader.weight,
+            llm=ranking.llm_weight,
+        )
+
+    def term(self, term: str) -> float:
+        return self.terms.get(term, 1.0)
+
+
+def keyword_scores(candidates: Iterable[Candidate], include: list[str], weights: Weights) -> list[PaperScore]:
+    """Score the kept candidates (not ranked yet) on the ``include`` keywords."""
+    matcher = TermMatcher(include)
     scored: list[PaperScore] = []
     for cand in candidates:
         if not cand.kept:
             continue
         title_hits = matcher.find(cand.listing.title)
         abstract_hits = matcher.find(cand.listing.abstract)
-        kw = sum(weights.get(t, 1.0) * sc.title_weight for t in title_hits)
-        kw += sum(weights.get(t, 1.0) * sc.abstract_weight for t in abstract_hits)
-        boost = sc.author_boost if cand.followed_authors else 0.0
+        kw = sum(weights.term(t) * weights.title for t in title_hits)
+        kw += sum(weights.term(t) * weights.abstract for t in abstract_hits)
+        boost = weights.author_boost if cand.followed_authors else 0.0
         scored.append(
             PaperScore(
                 arxiv_id=cand.listing.arxiv_id,
@@ -110,15 +139,13 @@ def with_reader(
     reader: Mapping[str, tuple[float, list[str]]],
     kind: str,
     profile: str | None,
-    config: PipelineConfig,
+    weights: Weights,
 ) -> list[PaperScore]:
     """score = keyword_weight × (keywords + author boost) + reader.weight × reader score (0..1)."""
     out = []
     for s in scores:
         value, reasons = reader.get(s.arxiv_id, (0.0, []))
-        total = (
-            config.ranking.keyword_weight * (s.keyword_score + s.author_boost) + config.reader.weight * value
-        )
+        total = weights.keywords * (s.keyword_score + s.author_boost) + weights.reader * value
         out.append(
             replace(
                 s,
@@ -132,33 +159,32 @@ def with_reader(
     return out
 
 
-def _reader_points(s: PaperScore, config: PipelineConfig) -> float:
-    return config.reader.weight * s.reader_score if s.reader_score is not None else 0.0
+def _reader_points(s: PaperScore, weights: Weights) -> float:
+    return weights.reader * s.reader_score if s.reader_score is not None else 0.0
 
 
 def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def explain(s: PaperScore, config: PipelineConfig) -> list[str]:
+def explain(s: PaperScore, weights: Weights) -> list[str]:
     """The score's contributions in words, largest first, each with its points: what the ranking
     actually added up, not a story about it."""
     weighted = s.reader_score is not None or s.llm_relevance is not None or s.llm_error is not None
-    factor = config.ranking.keyword_weight if weighted else 1.0
-    sc, weights = config.scoring, config.keywords.weights
+    factor = weights.keywords if weighted else 1.0
     parts: list[tuple[float, str]] = []
     for term in s.title_hits:
-        parts.append((factor * weights.get(term, 1.0) * sc.title_weight, f"keyword “{term}” in title"))
+        parts.append((factor * weights.term(term) * weights.title, f"keyword “{term}” in title"))
     for term in s.abstract_hits:
-        parts.append((factor * weights.get(term, 1.0) * sc.abstract_weight, f"keyword “{term}” in abstract"))
+        parts.append((factor * weights.term(term) * weights.abstract, f"keyword “{term}” in abstract"))
     if s.author_boost:
         parts.append((factor * s.author_boost, "followed author " + ", ".join(s.followed_authors)))
     if s.reader_score:
         # Every point is accounted for, also when no single term or paper stands out.
         quiet = "your ratings, with no single term standing out"
-        parts.append((_reader_points(s, config), "; ".join(s.reader_reasons) or quiet))
+        parts.append((_reader_points(s, weights), "; ".join(s.reader_reasons) or quiet))
     if s.llm_relevance is not None:
-        points = config.ranking.llm_weight * (s.llm_relevance + (s.llm_novelty or 0)) / 2
+        points = weights.llm * (s.llm_relevance + (s.llm_novelty or 0)) / 2
         parts.append((points, f"LLM: relevance {s.llm_relevance:g}, novelty {s.llm_novelty:g}"))
     shown = [
         f"{text} +{_points(points)}" for points, text in sorted(parts, key=lambda p: -p[0]) if points >= 0.005
@@ -166,27 +192,26 @@ def explain(s: PaperScore, config: PipelineConfig) -> list[str]:
     return shown or ["no keyword, author, library or rating signal (score 0)"]
 
 
-def explained(scores: Iterable[PaperScore], config: PipelineConfig) -> list[PaperScore]:
-    return [replace(s, explanation=explain(s, config)) for s in scores]
+def explained(scores: Iterable[PaperScore], weights: Weights) -> list[PaperScore]:
+    return [replace(s, explanation=explain(s, weights)) for s in scores]
 
 
 def combine_with_llm(
     scores: Iterable[PaperScore],
     ratings: Mapping[str, Rating],
     errors: Mapping[str, str],
-    config: PipelineConfig,
+    weights: Weights,
 ) -> list[PaperScore]:
     """score = keyword_weight × keyword score (+ author boost) + llm_weight × mean(relevance, novelty)."""
-    r = config.ranking
     out = []
     for s in scores:
-        base = r.keyword_weight * (s.keyword_score + s.author_boost) + _reader_points(s, config)
+        base = weights.keywords * (s.keyword_score + s.author_boost) + _reader_points(s, weights)
         rating = ratings.get(s.arxiv_id)
         if rating is None:
             out.append(replace(s, score=round(base, 4), llm_error=errors.get(s.arxiv_id)))
             continue
         relevance, novelty, why = rating
-        total = base + r.llm_weight * (relevance + novelty) / 2
+        total = base + weights.llm * (relevance + novelty) / 2
         out.append(
             replace(
                 s,

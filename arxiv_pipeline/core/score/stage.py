@@ -18,6 +18,7 @@ from arxiv_pipeline.core.score.scoring import (
     SCORER_VERSION,
     PaperScore,
     Rating,
+    Weights,
     already_seen,
     best_first,
     combine_with_llm,
@@ -38,7 +39,8 @@ def score_papers(
     candidates = [candidate_from_row(r) for r in store.read_day("candidate_papers", day)]
     papers = {c.listing.arxiv_id: c.listing for c in candidates}
     seen, resurface = store.seen_before(day), config.filter.resurface_new_versions
-    scores = keyword_scores(candidates, config)
+    weights = Weights.of(config.keywords, config.scoring, config.ranking, config.reader)
+    scores = keyword_scores(candidates, config.keywords.include, weights)
     counts: dict[str, Any] = {}
     scorer = SCORER_NAME
     profile = load_profile(store) if config.reader.weight > 0 else None
@@ -46,7 +48,7 @@ def score_papers(
         kept = [papers[s.arxiv_id] for s in scores]
         got = profile.model.score([f"{p.title}. {p.abstract}" for p in kept])
         reader = {p.arxiv_id: (r.value, r.reasons) for p, r in zip(kept, got, strict=True)}
-        scores = with_reader(scores, reader, profile.kind, profile.fingerprint, config)
+        scores = with_reader(scores, reader, profile.kind, profile.fingerprint, weights)
         scorer = f"{SCORER_NAME}+{profile.kind}"
         counts["reader_profile"] = f"{profile.kind} ({profile.fingerprint})"
         counts["reader_score_max"] = max((r[0] for r in reader.values()), default=0.0)
@@ -56,9 +58,9 @@ def score_papers(
         unseen = [s for s in best_first(scores) if not already_seen(s, seen, resurface)]
         pool = [papers[s.arxiv_id] for s in unseen[: config.ranking.top_candidates]]
         ratings, errors = _llm_ratings(config, day, store, run_id, chat, pool, counts)
-        scores = combine_with_llm(scores, ratings, errors, config)
+        scores = combine_with_llm(scores, ratings, errors, weights)
         scorer += "+llm"
-    ranked = explained(rank_scores(scores, config.digest.max_papers, seen, resurface), config)
+    ranked = explained(rank_scores(scores, config.digest.max_papers, seen, resurface), weights)
     stamp = {
         "scorer": scorer,
         "scorer_version": SCORER_VERSION,

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.config import FilterConfig, KeywordsConfig
 from arxiv_pipeline.core.models import ANNOUNCE_TYPES, Listing
 from arxiv_pipeline.core.select.matching import AuthorMatcher, TermMatcher
 
@@ -69,17 +69,16 @@ def deduplicate(listings: Iterable[Listing]) -> list[tuple[Listing, list[str]]]:
 
 
 def select_candidates(
-    listings: Iterable[Listing],
-    config: PipelineConfig,
+    listings: Iterable[Listing], categories: Iterable[str], keywords: KeywordsConfig, filters: FilterConfig
 ) -> list[Candidate]:
     """Decide, for every paper of the day, whether it goes on and if not, why. Papers shown on
     earlier days are left out later, by the ranking (it is the stage that knows what was shown)."""
-    wanted_types = set(config.filter.announce_types)
-    categories = set(config.categories)
+    wanted_types = set(filters.announce_types)
+    categories = set(categories)
     archives = {c for c in categories if "." not in c}
-    include = TermMatcher(config.keywords.include)
-    exclude = TermMatcher(config.keywords.exclude)
-    authors = AuthorMatcher(config.keywords.authors)
+    include = TermMatcher(keywords.include)
+    exclude = TermMatcher(keywords.exclude)
+    authors = AuthorMatcher(keywords.authors)
 
     out: list[Candidate] = []
     for listing, feeds in deduplicate(listings):
@@ -97,7 +96,7 @@ def select_candidates(
             out.append(replace(base, status=KEPT))
         elif hits := exclude.find(text):
             out.append(replace(base, reason=REASON_EXCLUDED_KEYWORD, reason_detail=", ".join(hits)))
-        elif include and config.filter.require_keyword and not include.find(text):
+        elif include and filters.require_keyword and not include.find(text):
             out.append(replace(base, reason=REASON_NO_KEYWORD))
         else:
             out.append(replace(base, status=KEPT))

@@ -15,7 +15,7 @@ from arxiv_pipeline.core.store import Warehouse
 def decide_candidates(config: PipelineConfig, day: date, store: Warehouse, run_id: str | None) -> StageReport:
     clock = Stopwatch()
     listings = [listing_from_row(r) for r in store.read_day("arxiv_listings", day)]
-    candidates = select_candidates(listings, config)
+    candidates = select_candidates(listings, config.categories, config.keywords, config.filter)
     stamp = {"config_hash": config_hash(config), "run_id": run_id, "decided_at": datetime.now(UTC)}
     written = store.sync_day("candidate_papers", day, [{**candidate_row(c), **stamp} for c in candidates])
     outcomes = dict(Counter(c.reason or "kept" for c in candidates))
