@@ -49,7 +49,7 @@ def partitions_for(config: PipelineConfig) -> dg.TimeWindowPartitionsDefinition:
     last, unless first_day is set: a click on "Missing" must not queue hundreds of days that
     have no recording."""
     if config.source.kind == "replay" and "first_day" not in config.automation.model_fields_set:
-        root = config.resolve(config.source.replay_dir) if config.source.replay_dir else None
+        root = config.replay_root
         recorded = ReplaySource(root).available_days()
         if recorded:
             return announcement_partitions(recorded[0], recorded[-1])

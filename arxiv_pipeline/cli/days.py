@@ -37,7 +37,7 @@ def _bin(name: str) -> str:
 
 def default_day(config: PipelineConfig) -> date:
     if config.source.kind == "replay":
-        root = config.resolve(config.source.replay_dir) if config.source.replay_dir else None
+        root = config.replay_root
         days = ReplaySource(root).available_days()
         if SAMPLE_DAY in days or not days:
             return SAMPLE_DAY

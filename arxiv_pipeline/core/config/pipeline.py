@@ -168,6 +168,11 @@ class PipelineConfig(_Section):
         return self.resolve(self.storage.output_dir)
 
     @property
+    def replay_root(self) -> Path | None:
+        """source.replay_dir resolved, or None for the bundled sample days."""
+        return self.resolve(self.source.replay_dir) if self.source.replay_dir else None
+
+    @property
     def library_paths(self) -> list[Path]:
         return [self.resolve(p) for p in self.reader.library]
 

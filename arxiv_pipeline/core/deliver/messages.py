@@ -16,7 +16,7 @@ from email.utils import format_datetime, parseaddr
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from arxiv_pipeline.core.config import EmailTarget, PipelineConfig
+from arxiv_pipeline.core.config import EmailTarget
 from arxiv_pipeline.core.publish.digest import DigestDay, DigestPaper
 from arxiv_pipeline.core.text import latex_to_text, strip_control, truncate
 
@@ -91,9 +91,10 @@ def _summary_kind(paper: DigestPaper) -> str:
     return "extracted from the abstract" if paper.extractive else f"summary {paper.summary_label}".strip()
 
 
-def delivery_digest(config: PipelineConfig, digest: DigestDay, top: int = 200) -> DeliveryDigest:
-    """The digest's best ``top`` papers as plain text fields, with links to arXiv and the site."""
-    site = config.publish.site_url.rstrip("/") if config.publish.site_url else None
+def delivery_digest(site_url: str | None, digest: DigestDay, top: int = 200) -> DeliveryDigest:
+    """The digest's best ``top`` papers as plain text fields, with links to arXiv and to the site
+    at ``site_url`` (publish.site_url) when it has one."""
+    site = site_url.rstrip("/") if site_url else None
     day_url = f"{site}/{digest.announce_date.isoformat()}.html" if site else None
     lines = [
         PaperLine(

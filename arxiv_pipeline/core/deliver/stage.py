@@ -231,7 +231,7 @@ def deliver_day(
         raise ConfigError(
             f"the digest for {day} has not been built yet: run `arxiv-pipeline run --date {day}` first"
         )
-    digest = delivery_digest(config, load_digest_day(config, day, store))
+    digest = delivery_digest(config.publish.site_url, load_digest_day(config, day, store))
     limit = config.delivery.max_age_days
     age = ((today or datetime.now(UTC).date()) - day).days
     too_old = bool(limit) and age > limit and not any_age

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import requests
 
-from arxiv_pipeline.core.config import PipelineConfig, on_arxiv
+from arxiv_pipeline.core.config import FulltextConfig, SourceConfig, on_arxiv
 from arxiv_pipeline.core.fulltext import ExtractionError, FullText
 from arxiv_pipeline.core.fulltext.html import extract_html
 from arxiv_pipeline.core.fulltext.pdf import extract_pdf
@@ -150,18 +150,13 @@ class ReplayFulltext:
         return outcome
 
 
-def fulltext_source(config: PipelineConfig) -> FulltextSource:
-    settings = config.fulltext
-    kind = (
-        settings.fetch
-        if settings.fetch != "auto"
-        else ("http" if config.source.kind == "arxiv" else "replay")
-    )
+def fulltext_source(settings: FulltextConfig, src: SourceConfig, replay_root: Path | None) -> FulltextSource:
+    """Where full texts come from: arXiv (or fulltext's URLs) under the source's manners, or the
+    recordings in ``replay_root`` (source.replay_dir) offline."""
+    kind = settings.fetch if settings.fetch != "auto" else ("http" if src.kind == "arxiv" else "replay")
     if kind == "replay":
-        root = config.resolve(config.source.replay_dir) if config.source.replay_dir else None
-        folder = root / "fulltext" if root is not None and (root / "fulltext").is_dir() else None
+        folder = replay_root / "fulltext" if replay_root and (replay_root / "fulltext").is_dir() else None
         return ReplayFulltext(folder, settings.max_pages)
-    src = config.source
     # arXiv's terms hold for its full texts too: never closer than 3 s to arxiv.org, whatever
     # source.min_interval_s says for a mirror or a test server.
     on_arxiv_org = any(on_arxiv(u) for u in (settings.html_url, settings.pdf_url))

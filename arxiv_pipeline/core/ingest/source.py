@@ -47,5 +47,5 @@ def source_from_config(config: PipelineConfig) -> PaperSource:
         )
     from arxiv_pipeline.core.ingest.replay import ReplaySource
 
-    root = config.resolve(config.source.replay_dir) if config.source.replay_dir else None
+    root = config.replay_root
     return ReplaySource(root)

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from arxiv_pipeline.core.config import LANGUAGES, DigestConfig, PipelineConfig
+from arxiv_pipeline.core.config import LANGUAGES, DigestConfig, KeywordsConfig
 from arxiv_pipeline.core.models import CATEGORY_NAME, Listing
 from arxiv_pipeline.core.records import candidate_from_row, summary_from_row
 from arxiv_pipeline.core.select.matching import normalize_name
@@ -188,11 +188,12 @@ def _digest_paper(
     candidate: Mapping[str, Any],
     score: Mapping[str, Any],
     summary: Mapping[str, Any] | None,
-    config: PipelineConfig,
+    settings: DigestConfig,
+    categories: Sequence[str],
     day: date,
     fulltext: Mapping[str, Any] | None = None,
 ) -> DigestPaper:
-    listing = _for_display(candidate_from_row(candidate).listing, config.digest)
+    listing = _for_display(candidate_from_row(candidate).listing, settings)
     if summary is not None and summary["version"] != listing.version:
         summary = None  # a summary of another version is not this paper's
     source = (summary.get("source") or "abstract") if summary else "abstract"
@@ -200,7 +201,7 @@ def _digest_paper(
     return DigestPaper(
         paper=listing,
         rank=rank,
-        section=_section(listing.primary_category, listing.categories, config.categories),
+        section=_section(listing.primary_category, listing.categories, categories),
         published_on=listing.published.date() if listing.published else day,
         score=score["score"],
         matched_keywords=list(score["matched_keywords"]),
@@ -237,7 +238,6 @@ def _public_url(url: str | None) -> str | None:
 
 
 def build_digest_day(
-    config: PipelineConfig,
     day: date,
     candidates: Sequence[Mapping[str, Any]],
     scores: Sequence[Mapping[str, Any]],
@@ -246,8 +246,15 @@ def build_digest_day(
     feed_notes: Sequence[str] = (),
     announced: bool = True,
     fulltexts: Mapping[tuple[str, int], Mapping[str, Any]] | None = None,
+    *,
+    settings: DigestConfig,
+    categories: Sequence[str],
+    keywords: KeywordsConfig,
+    language: str,
 ) -> DigestDay:
-    """Join the stored stages into the digest; every candidate ends up counted somewhere."""
+    """Join the stored stages into the digest; every candidate ends up counted somewhere.
+    ``settings``, ``categories``, ``keywords`` and ``language``: the digest's title and display
+    limits, and what the reader asked for, shown in the digest."""
     texts = fulltexts or {}
     by_id = {c["arxiv_id"]: c for c in candidates}
     summary_by_id = {s["arxiv_id"]: s for s in summaries}
@@ -260,7 +267,8 @@ def build_digest_day(
             by_id[s["arxiv_id"]],
             s,
             summary_by_id.get(s["arxiv_id"]),
-            config,
+            settings,
+            categories,
             day,
             texts.get((s["arxiv_id"], s["version"])),
         )
@@ -270,8 +278,8 @@ def build_digest_day(
     kept = sum(1 for c in candidates if c["status"] == "kept")
     return DigestDay(
         announce_date=day,
-        title=config.digest.title,
-        categories=list(config.categories),
+        title=settings.title,
+        categories=list(categories),
         papers=papers,
         listed=len(candidates),
         # Papers shown on an earlier day pass the filters but are left out by the ranking.
@@ -279,11 +287,11 @@ def build_digest_day(
         left_out=dict(left_out),
         fetched_at=meta.get("fetched_at"),
         sources=list(meta.get("sources") or []),
-        include_keywords=list(config.keywords.include),
-        exclude_keywords=list(config.keywords.exclude),
-        followed_authors=list(config.keywords.authors),
+        include_keywords=list(keywords.include),
+        exclude_keywords=list(keywords.exclude),
+        followed_authors=list(keywords.authors),
         summarizer_notes=sorted({describe_summarizer(s["summarizer"], s["model"]) for s in summaries}),
-        language=config.summary.language,
+        language=language,
         feed_notes=list(feed_notes) if announced else [],
         announced=announced,
     )

@@ -141,7 +141,6 @@ def _build_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Di
     summaries = store.read_day("paper_summaries", day)
     from_fulltext = [(s["arxiv_id"], s["version"]) for s in summaries if s.get("source") in ("html", "pdf")]
     return build_digest_day(
-        config,
         day,
         candidates=store.read_day("candidate_papers", day),
         scores=store.read_day("paper_scores", day, order_by="rank"),
@@ -150,6 +149,10 @@ def _build_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Di
         listings_meta=store.listing_meta(day),
         feed_notes=notes,
         announced=not feeds or any(r["status"] != "empty" for r in feeds),
+        settings=config.digest,
+        categories=config.categories,
+        keywords=config.keywords,
+        language=config.summary.language,
     )
 
 

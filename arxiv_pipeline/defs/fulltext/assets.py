@@ -29,7 +29,13 @@ def paper_fulltext(
 ) -> dg.MaterializeResult:
     config, day, store = day_inputs(context, config_file, warehouse)
     # Network waits: the store is opened per write.
-    report = fetch_fulltexts(config, day, store, context.run.run_id, fulltext_source(config))
+    report = fetch_fulltexts(
+        config,
+        day,
+        store,
+        context.run.run_id,
+        fulltext_source(config.fulltext, config.source, config.replay_root),
+    )
     if report.counts.get("failed"):
         context.log.warning(
             f"no full text for {report.counts['failed']} paper(s); they keep abstract summaries: "
