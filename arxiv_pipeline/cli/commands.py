@@ -38,6 +38,7 @@ def deliver(
     the UI shows it), or with ``dry_run`` write what would be sent and send nothing."""
     from arxiv_pipeline.core.deliver.stage import choose_targets, deliver_day
     from arxiv_pipeline.core.store import open_warehouse
+    from arxiv_pipeline.partitions import partition_of
 
     full = load_config(config_path)
     config = for_reader(full, reader, "arxiv-pipeline deliver")
@@ -48,26 +49,23 @@ def deliver(
             "no delivery targets configured: add a delivery.targets section (see the README, Delivery)"
         )
     if dry_run:
-        report = deliver_day(
-            config,
-            day,
-            open_warehouse(config.warehouse_location, reader=reader),
-            None,
-            targets=targets,
-            preview=True,
-            any_age=True,
-        )
+        store = open_warehouse(config.warehouse_location, reader=reader)
+        report = deliver_day(config, day, store, None, targets=targets, preview=True, any_age=True)
         print(f"Dry run for {day}: nothing was sent or recorded. What would be sent:")
         for path in report.paths:
             print(f"  {path}")
         return 0
     _instance_home(config)
+    return _deliver_run(config_path, partition_of(day, reader), targets, force, verbose)
+
+
+def _deliver_run(config_path: Path, partition: str, targets: list[str], force: bool, verbose: bool) -> int:
+    """The ``digest_delivery`` run of one partition, and a line per target of what it did."""
     import dagster as dg
 
     from arxiv_pipeline.defs.run_health.health import TRIGGER_TAG, process_tags, reap_dead_runs
     from arxiv_pipeline.jobs import DELIVERY_JOB
     from arxiv_pipeline.launch import code_location
-    from arxiv_pipeline.partitions import partition_of
 
     level = "INFO" if verbose else "CRITICAL"
     with dg.DagsterInstance.get() as instance, code_location(instance, config_path) as location:
@@ -77,7 +75,7 @@ def deliver(
             )
         result = location.execute(
             DELIVERY_JOB,
-            partition_of(day, reader),
+            partition,
             tags={**process_tags(), TRIGGER_TAG: "cli"},
             run_config={
                 # Asked for by date: sent whatever its age (runs skip old days: backfills).

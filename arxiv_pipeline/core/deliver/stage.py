@@ -24,6 +24,7 @@ from typing import Any
 from arxiv_pipeline.core.config import (
     ChatTarget,
     ConfigError,
+    DeliveryConfig,
     DeliveryTarget,
     DirectoryTarget,
     EmailTarget,
@@ -280,20 +281,11 @@ def _deliver_one(
         return _already(result, prior)
     attempts = prior_attempts(prior)
     ledger = _Ledger(store, day, target, run_id)
-    is_site = isinstance(target, DirectoryTarget | GitTarget)
-    if too_old and not is_site:
-        result.status = SKIPPED
-        result.detail = (
-            f"older than delivery.max_age_days ({config.delivery.max_age_days}); "
-            f"`arxiv-pipeline deliver --date {day}` sends it"
-        )
+    skip = _skip_reason(config.delivery.max_age_days, day, digest, target, too_old)
+    if skip:
+        result.status, result.detail = SKIPPED, skip
         if not preview:
-            ledger.write(SKIPPED, attempts, result.detail)
-        return result
-    if digest.empty and not target.empty_days and not is_site:
-        result.status, result.detail = SKIPPED, "no papers this day (set empty_days: true for a notice)"
-        if not preview:
-            ledger.write(SKIPPED, attempts, result.detail)
+            ledger.write(SKIPPED, attempts, skip)
         return result
     try:
         payload = _payload(config, day, digest, target, prior, force, environ, preview)
@@ -316,7 +308,36 @@ def _deliver_one(
         result.status = "in progress"
         result.detail = f"run {holder['run_id']} is sending it (since {holder['updated_at']:%H:%M} UTC)"
         return result
-    for attempt in range(1, config.delivery.max_attempts + 1):
+    return _send(payload, ledger, result, attempts, config.delivery, sleep)
+
+
+def _skip_reason(
+    max_age_days: int, day: date, digest: DeliveryDigest, target: DeliveryTarget, too_old: bool
+) -> str | None:
+    """Why a message target is not sent this day's digest (a site copy always is)."""
+    if isinstance(target, DirectoryTarget | GitTarget):
+        return None
+    if too_old:
+        return (
+            f"older than delivery.max_age_days ({max_age_days}); "
+            f"`arxiv-pipeline deliver --date {day}` sends it"
+        )
+    if digest.empty and not target.empty_days:
+        return "no papers this day (set empty_days: true for a notice)"
+    return None
+
+
+def _send(
+    payload: _Payload,
+    ledger: _Ledger,
+    result: TargetResult,
+    attempts: int,
+    settings: DeliveryConfig,
+    sleep: Callable[[float], None],
+) -> TargetResult:
+    """Up to delivery.max_attempts sends (a refusal that cannot change is not retried), each
+    recorded in the ledger before the next."""
+    for attempt in range(1, settings.max_attempts + 1):
         attempts += 1
         if attempt > 1:
             ledger.write(SENDING, attempts, None)
@@ -325,9 +346,9 @@ def _deliver_one(
         except DeliveryError as exc:
             result.status, result.detail = FAILED, str(exc)
             ledger.write(FAILED, attempts, str(exc))
-            if not exc.retriable or attempt == config.delivery.max_attempts:
+            if not exc.retriable or attempt == settings.max_attempts:
                 break
-            sleep(backoff_delay(attempt, config.delivery.backoff_base_s))
+            sleep(backoff_delay(attempt, settings.backoff_base_s))
             continue
         result.status, result.detail = SENT, detail
         ledger.write(SENT, attempts, detail)

@@ -243,10 +243,8 @@ class ChatClient:
         import openai  # already loaded by __init__: a dictionary look-up
 
         mode = self.json_mode
-        kwargs: dict[str, Any] = {}
         response_format = self._response_format(schema_name, schema)
-        if response_format is not None:
-            kwargs["response_format"] = response_format
+        kwargs = {"response_format": response_format} if response_format is not None else {}
         if mode != "json_schema":  # the endpoint is not given the schema: the prompt says it
             messages = [*messages, {"role": "system", "content": schema_instruction(schema)}]
         tried = _Try()
@@ -274,16 +272,7 @@ class ChatClient:
         except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as exc:
             tried.error, tried.retryable = f"HTTP {exc.status_code}: {_message(exc)}", False
         except openai.APIStatusError as exc:
-            tried.error = f"HTTP {exc.status_code}: {_message(exc)}"
-            # A 400 is final, unless it refused the reply format and another one can be tried.
-            tried.retryable = exc.status_code in _RETRYABLE_STATUS
-            # A 422 or 500 counts only when it names the format ("response_format type must be one
-            # of text or json_object"): a plain server error is retried as one.
-            tried.format_refused = mode != "off" and (
-                exc.status_code == 400
-                or (exc.status_code in _FORMAT_REFUSAL_STATUS and bool(_FORMAT_WORDS.search(tried.error)))
-            )
-            tried.retry_after = retry_after_seconds(exc.response.headers.get("retry-after"))
+            _refused(tried, exc, mode)
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
             timed_out = isinstance(exc, openai.APITimeoutError)
             tried.error = "timeout" if timed_out else "connection error"
@@ -385,3 +374,17 @@ def usage_report(chat: ChatClient) -> dict[str, Any]:
         "model": chat.model,
         "json_mode": chat.json_mode,
     }
+
+
+def _refused(tried: _Try, exc: Any, mode: str) -> None:
+    """What an HTTP error status means for the next try. A 400 is final, unless it refused the
+    reply format and another one can be tried; a 422 or 500 is a format refusal only when it
+    names the format ("response_format type must be one of text or json_object"): a plain server
+    error is retried as one."""
+    tried.error = f"HTTP {exc.status_code}: {_message(exc)}"
+    tried.retryable = exc.status_code in _RETRYABLE_STATUS
+    tried.format_refused = mode != "off" and (
+        exc.status_code == 400
+        or (exc.status_code in _FORMAT_REFUSAL_STATUS and bool(_FORMAT_WORDS.search(tried.error)))
+    )
+    tried.retry_after = retry_after_seconds(exc.response.headers.get("retry-after"))

@@ -10,7 +10,7 @@ import hashlib
 import json
 import pickle
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -108,6 +108,50 @@ def _entry_texts(
     return out, fetched
 
 
+def _known_papers(
+    texts: list[tuple[LibraryEntry, str, str]], ratings: Mapping[str, Any], store: Warehouse, background: int
+) -> list[KnownPaper]:
+    """What the profile learns from: the library, the rated papers we have words for, and (when
+    there is any of those) up to ``background`` unrated papers of the history: the idf of every
+    term, and what "not for me" looks like to the classifier."""
+    known = [KnownPaper(e.arxiv_id or e.source, title, text, "library", e.when) for e, title, text in texts]
+    rated_texts = store.paper_texts(list(ratings))
+    for arxiv_id, r in ratings.items():
+        paper = rated_texts.get(arxiv_id)
+        if paper is not None:
+            text = f"{paper['title']}. {paper['abstract']}"
+            label = "up" if r["rating"] > 0 else "down"
+            known.append(KnownPaper(arxiv_id, paper["title"], text, label, r["rated_at"].date()))
+    if not known:
+        return known
+    taken = {k.key for k in known}
+    room = background
+    for row in store.history_papers(room + len(taken)):
+        if room <= 0:
+            break
+        if row["arxiv_id"] in taken:
+            continue
+        known.append(
+            KnownPaper(row["arxiv_id"], row["title"], f"{row['title']}. {row['abstract']}", "background")
+        )
+        room -= 1
+    return known
+
+
+def _profile_report(
+    kind: str,
+    unchanged: bool,
+    entries: int,
+    ratings: Mapping[str, Any],
+    metrics: Mapping[str, Any],
+    seconds: float,
+) -> StageReport:
+    ups = sum(1 for r in ratings.values() if r["rating"] > 0)
+    counts = {"kind": kind, "unchanged": unchanged, "library_entries": entries}
+    counts.update({"ratings_up": ups, "ratings_down": len(ratings) - ups, **metrics})
+    return StageReport(rows=entries, counts=counts, seconds=seconds)
+
+
 def build_reader_profile(
     config: PipelineConfig,
     store: Warehouse,
@@ -116,61 +160,24 @@ def build_reader_profile(
     today: date | None = None,
 ) -> StageReport:
     clock = Stopwatch()
+    reader = config.reader
     ratings = store.current_ratings()
     fingerprint = profile_fingerprint(config, store, ratings)
-    ups = sum(1 for r in ratings.values() if r["rating"] > 0)
-    downs = len(ratings) - ups
     stored = store.reader_profile()
     if stored is not None and stored["fingerprint"] == fingerprint:
-        return StageReport(
-            rows=stored["library_entries"],
-            counts={
-                "kind": stored["kind"],
-                "unchanged": True,
-                "library_entries": stored["library_entries"],
-                "ratings_up": ups,
-                "ratings_down": downs,
-                **json.loads(stored["metrics"]),
-            },
-            seconds=clock(),
-        )
+        metrics = json.loads(stored["metrics"])
+        return _profile_report(stored["kind"], True, stored["library_entries"], ratings, metrics, clock())
     library = load_library(config.library_paths)
     problems = list(library.problems)
     texts, fetched = _entry_texts(library, store, lookup, problems)
-    rated_texts = store.paper_texts(list(ratings))
-    known = [KnownPaper(e.arxiv_id or e.source, title, text, "library", e.when) for e, title, text in texts]
-    for arxiv_id, r in ratings.items():
-        paper = rated_texts.get(arxiv_id)
-        if paper is not None:
-            label = "up" if r["rating"] > 0 else "down"
-            known.append(
-                KnownPaper(
-                    arxiv_id,
-                    paper["title"],
-                    f"{paper['title']}. {paper['abstract']}",
-                    label,
-                    r["rated_at"].date(),
-                )
-            )
-    if known:
-        # Unrated papers: the idf of every term, and what "not for me" looks like to the classifier.
-        taken = {k.key for k in known}
-        room = config.reader.background_papers
-        for row in store.history_papers(room + len(taken)):
-            if room <= 0:
-                break
-            if row["arxiv_id"] in taken:
-                continue
-            text = f"{row['title']}. {row['abstract']}"
-            known.append(KnownPaper(row["arxiv_id"], row["title"], text, "background"))
-            room -= 1
+    known = _known_papers(texts, ratings, store, reader.background_papers)
     settings = ProfileSettings(
-        min_ratings=config.reader.min_ratings,
-        learned=config.reader.learned,
-        half_life_days=config.reader.half_life_days,
+        min_ratings=reader.min_ratings,
+        learned=reader.learned,
+        half_life_days=reader.half_life_days,
         today=today or datetime.now(UTC).date(),
     )
-    model = ranker_by_name(config.reader.ranker).fit(known, settings) if known else None
+    model = ranker_by_name(reader.ranker).fit(known, settings) if known else None
     kind = model.kind if model is not None else "none"
     metrics: dict[str, Any] = dict(model.metrics) if model is not None else {}
     metrics.update(
@@ -181,14 +188,32 @@ def build_reader_profile(
             "problems": [str(p) for p in problems[:50]],
         }
     )
+    report = _profile_report(kind, False, len(texts), ratings, metrics, 0.0)
+    _save_profile(store, fingerprint, kind, reader.ranker, texts, report, metrics, model, run_id)
+    return replace(report, seconds=clock())
+
+
+def _save_profile(
+    store: Warehouse,
+    fingerprint: str,
+    kind: str,
+    ranker: str,
+    texts: list[tuple[LibraryEntry, str, str]],
+    report: StageReport,
+    metrics: Mapping[str, Any],
+    model: FittedProfile | None,
+    run_id: str | None,
+) -> None:
+    """The profile (the model pickled: our own file, read back by load_profile) and the library
+    entries it was fitted on, replacing the stored ones."""
     store.save_reader_profile(
         {
             "fingerprint": fingerprint,
             "kind": kind,
-            "ranker": config.reader.ranker,
+            "ranker": ranker,
             "library_entries": len(texts),
-            "ratings_up": ups,
-            "ratings_down": downs,
+            "ratings_up": report.counts["ratings_up"],
+            "ratings_down": report.counts["ratings_down"],
             "metrics": json.dumps(metrics, default=str),
             "model": pickle.dumps(model) if model is not None else None,
             "run_id": run_id,
@@ -207,16 +232,4 @@ def build_reader_profile(
             }
             for e, title, _ in texts
         ],
-    )
-    return StageReport(
-        rows=len(texts),
-        counts={
-            "kind": kind,
-            "unchanged": False,
-            "library_entries": len(texts),
-            "ratings_up": ups,
-            "ratings_down": downs,
-            **metrics,
-        },
-        seconds=clock(),
     )

@@ -192,14 +192,9 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
-def extract_from_fulltext(
-    fulltext: FullText, abstract: str, title: str = "", tldr_chars: int = 240
-) -> tuple[StructuredSummary, tuple[str, ...]]:
-    """Each field one sentence of the section that holds it; the TL;DR the sentence that best
-    says what the paper contributes. Returns the summary and the titles of the sections used."""
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+def _body_sentences(fulltext: FullText, abstract: str) -> list[tuple[Section, str]]:
+    """The body's sentences a summary may quote (no captions, table rows, fragments), without
+    those that repeat the abstract when enough others are left."""
     candidates: list[tuple[Section, str]] = [
         (section, sentence)
         for section in fulltext.sections
@@ -214,15 +209,31 @@ def extract_from_fulltext(
     fresh = [
         (sec, s) for sec, s in candidates if not any(_overlap(_content_words(s), q) > 0.6 for q in quoted)
     ]
-    candidates = fresh if len(fresh) >= 4 else candidates
-    texts = [s for _, s in candidates]
+    return fresh if len(fresh) >= 4 else candidates
+
+
+def _salience(texts: list[str], title: str, abstract: str) -> list[float]:
+    """How much each sentence is about the paper (tf-idf similarity to title and abstract) plus
+    half how central it is to the text (similarity to the mean of all: TextRank's idea)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit([*texts, title, abstract])
     matrix = vectors.transform(texts)
     about = vectors.transform([f"{title} {title} {abstract}"])
     relevance = (matrix @ about.T).toarray().ravel()
-    # How central a sentence is to the paper: its similarity to the mean of all (TextRank's idea).
     centrality = np.asarray(matrix @ np.asarray(matrix.mean(axis=0)).T).ravel()
-    salience = [float(r) + 0.5 * float(c) for r, c in zip(relevance, centrality, strict=True)]
+    return [float(r) + 0.5 * float(c) for r, c in zip(relevance, centrality, strict=True)]
+
+
+def extract_from_fulltext(
+    fulltext: FullText, abstract: str, title: str = "", tldr_chars: int = 240
+) -> tuple[StructuredSummary, tuple[str, ...]]:
+    """Each field one sentence of the section that holds it; the TL;DR the sentence that best
+    says what the paper contributes. Returns the summary and the titles of the sections used."""
+    candidates = _body_sentences(fulltext, abstract)
+    texts = [s for _, s in candidates]
+    salience = _salience(texts, title, abstract)
     words = [_content_words(s) for s in texts]
     taken: list[int] = []
 

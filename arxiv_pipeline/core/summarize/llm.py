@@ -226,31 +226,14 @@ class LLMSummarizer:
             "source": fulltext.source,
             "sections_used": tuple(s.title for part in parts for s in part),
         }
-        tokens = [0, 0]
+        tokens = [0, 0]  # prompt and completion tokens of every call, failed ones too
 
         def ask(
             prompt: Prompt, sections: str, schema_name: str, schema: dict[str, Any], reply: Any, **extra: str
         ) -> Any:
-            messages = prompt.messages(
-                assembled={"sections": sections},
-                arxiv_id=paper.versioned_id,
-                title=paper.title,
-                language_name=LANGUAGES[language],
-                **extra,
+            return self._ask_sections(
+                paper, language, tokens, prompt, sections, schema_name, schema, reply, **extra
             )
-            answer, usage = self.chat.complete_json(
-                messages,
-                schema_name,
-                schema,
-                _validated(
-                    reply, language if reply is _Reply else "en", paper.title, f"{paper.abstract}\n{sections}"
-                ),
-                purpose=f"{schema_name}",
-                paper_ids=[paper.versioned_id],
-            )
-            tokens[0] += usage.prompt_tokens
-            tokens[1] += usage.completion_tokens
-            return answer
 
         try:
             if len(parts) == 1:
@@ -283,6 +266,41 @@ class LLMSummarizer:
             prompt_tokens=tokens[0],
             completion_tokens=tokens[1],
         )
+
+    def _ask_sections(
+        self,
+        paper: Paper,
+        language: str,
+        tokens: list[int],
+        prompt: Prompt,
+        sections: str,
+        schema_name: str,
+        schema: dict[str, Any],
+        reply: Any,
+        **extra: str,
+    ) -> Any:
+        """One call on (part of) the full text; its tokens are added to ``tokens``. Notes are in
+        English whatever the summary's language: only the summary is checked for it."""
+        messages = prompt.messages(
+            assembled={"sections": sections},
+            arxiv_id=paper.versioned_id,
+            title=paper.title,
+            language_name=LANGUAGES[language],
+            **extra,
+        )
+        answer, usage = self.chat.complete_json(
+            messages,
+            schema_name,
+            schema,
+            _validated(
+                reply, language if reply is _Reply else "en", paper.title, f"{paper.abstract}\n{sections}"
+            ),
+            purpose=schema_name,
+            paper_ids=[paper.versioned_id],
+        )
+        tokens[0] += usage.prompt_tokens
+        tokens[1] += usage.completion_tokens
+        return answer
 
     def _long(self, paper: Paper, language: str) -> tuple[str | None, str | None, int, int]:
         try:
