@@ -47,8 +47,8 @@ def run_multiprocess(day: str) -> None:
 
 # -- the local servers, in a process of their own ---------------------------------------------
 def _serve(conn: Any, day: str | None, root: Path, latency_s: float) -> None:
-    from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
-    from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+    from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
+    from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
     with FakeArxiv(day, root=root) as arxiv, FakeOpenAI(latency_s=latency_s) as llm:
         conn.send((arxiv.base_url, llm.base_url))
@@ -259,7 +259,7 @@ def _concurrent_runs_scenario(
     # The same runs at once on a PostgreSQL warehouse, when this machine has the server's binaries.
     postgres = None
     try:
-        from arxiv_pipeline_tests.postgres_server import PASSWORD, USER, PostgresServer, find_postgres
+        from arxiv_pipeline_tests.fakes.postgres_server import PASSWORD, USER, PostgresServer, find_postgres
 
         if find_postgres():
             postgres = PostgresServer().start()
@@ -426,7 +426,7 @@ FULLTEXT_PAPERS = 50
 
 
 def _serve_fulltext(conn: Any, ids: list[str], pdf_only: set[str]) -> None:
-    from arxiv_pipeline_tests.fake_fulltext import FakeFulltext
+    from arxiv_pipeline_tests.fakes.fulltext_server import FakeFulltext
 
     # The weight of a typical arXiv paper: a PDF of ~0.5 MB with figures, an HTML page of a few
     # hundred KB (mostly MathML), ~40,000 characters of text.
@@ -518,8 +518,8 @@ def _fulltext_scenario(root: Path, today: date, latency: float, args: argparse.N
 
     from arxiv_pipeline.core.fulltext.fetch import HttpFulltext
     from arxiv_pipeline.core.ingest.http import PoliteSession, user_agent
-    from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
-    from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+    from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
+    from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
     out: dict[str, Any] = {}
     n = FULLTEXT_PAPERS
@@ -626,8 +626,8 @@ def _fulltext_scenario(root: Path, today: date, latency: float, args: argparse.N
 def scenario(name: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Run one scenario in this process and return its figures."""
     from arxiv_pipeline.core.ingest.calendar import announcement_date_of
-    from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
-    from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+    from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
+    from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
     os.environ["BENCH_LLM_KEY"] = "bench-key"
     latency = args.latency_ms / 1000

@@ -15,7 +15,7 @@ from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
-from arxiv_pipeline_tests.postgres_server import PostgresServer
+from arxiv_pipeline_tests.fakes.postgres_server import PostgresServer
 
 DAY_1 = date(2026, 11, 17)
 

@@ -22,7 +22,7 @@ from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH
 from arxiv_pipeline.core.store import open_warehouse
 from arxiv_pipeline.defs.run_health.health import PID_TAG
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 from arxiv_pipeline_tests.synthetic_days import synthetic_papers, write_day
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]

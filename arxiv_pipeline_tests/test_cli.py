@@ -278,7 +278,7 @@ def test_runs_in_one_process_for_two_configurations_each_use_their_own(
 def test_a_step_whose_papers_all_failed_says_so(
     config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+    from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-cli-test")
     with FakeOpenAI() as llm:

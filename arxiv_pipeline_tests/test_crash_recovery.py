@@ -27,10 +27,10 @@ from dagster._core.instance.ref import InstanceRef
 from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.store import TABLES, open_warehouse
 from arxiv_pipeline_tests.conftest import ConfigFactory
-from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
-from arxiv_pipeline_tests.fake_fulltext import FakeFulltext
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
-from arxiv_pipeline_tests.postgres_server import PASSWORD, USER
+from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv, Fault
+from arxiv_pipeline_tests.fakes.fulltext_server import FakeFulltext
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
+from arxiv_pipeline_tests.fakes.postgres_server import PASSWORD, USER
 from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]

@@ -120,7 +120,7 @@ def test_failed_summary_sensor_backs_off_and_gives_up(
 def test_announcement_sensor(config_files: ConfigFactory, temp_instance: dg.DagsterInstance) -> None:
     from arxiv_pipeline.core.ingest.calendar import announcement_date_of
     from arxiv_pipeline_tests.build_sample_data import build_day
-    from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
+    from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
     from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
     replay = tick(announcement_sensor, config_files.write(), temp_instance)

@@ -16,8 +16,8 @@ from arxiv_pipeline.core.summarize.extractive import split_sentences
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, warehouse_for
-from arxiv_pipeline_tests.fake_fulltext import FakeFulltext
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.fulltext_server import FakeFulltext
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 from arxiv_pipeline_tests.paper_documents import make_paper
 
 pytestmark = pytest.mark.slow

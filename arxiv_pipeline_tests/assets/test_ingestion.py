@@ -10,7 +10,7 @@ import pytest
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
-from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
+from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv, Fault
 
 pytestmark = pytest.mark.slow
 

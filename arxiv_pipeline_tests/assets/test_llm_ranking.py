@@ -6,7 +6,7 @@ import pytest
 
 from arxiv_pipeline_tests.assets.test_summarization import llm_config
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
 pytestmark = pytest.mark.slow
 

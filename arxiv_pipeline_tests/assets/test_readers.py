@@ -16,8 +16,8 @@ from arxiv_pipeline.defs.stages import arxiv_listings, assets_for
 from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
-from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from arxiv_pipeline.core.llm.prompts import _DIR as PROMPTS_DIR
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from arxiv_pipeline.core.ingest.http import ArxivRequestError, RateLimiter
 from arxiv_pipeline.core.ingest.replay import ReplaySource
 from arxiv_pipeline.core.select.selection import deduplicate
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
-from arxiv_pipeline_tests.fake_arxiv import FakeArxiv, Fault
+from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv, Fault
 
 CATEGORIES = ["cs.AI", "cs.CL", "cs.LG"]
 FIELDS = (

@@ -19,8 +19,8 @@ from arxiv_pipeline.core.publish.render import render_daily_digest, render_readm
 from arxiv_pipeline.core.summarize.llm import LLMSummarizer
 from arxiv_pipeline.core.text import latex_to_text, readable_paragraphs
 from arxiv_pipeline_tests.conftest import DAY_1
-from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 from arxiv_pipeline_tests.publishing.test_feeds_and_export import _day
 
 CATEGORIES = ["cs.AI", "cs.CL", "cs.LG"]

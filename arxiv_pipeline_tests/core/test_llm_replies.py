@@ -10,7 +10,7 @@ from arxiv_pipeline.core.config import LLMConfig, parse_config
 from arxiv_pipeline.core.config.loader import env_overrides
 from arxiv_pipeline.core.llm.language import language_mismatch
 from arxiv_pipeline_tests.core.test_llm_summarizer import PAPERS, summarizer
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
 
 @pytest.mark.parametrize("shape", ["think", "reasoning_only", "nested"])

@@ -11,7 +11,7 @@ from arxiv_pipeline.core.config import LLMConfig
 from arxiv_pipeline.core.llm.client import ChatClient, RateLimits, extract_json
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.summarize.llm import LLMSummarizer
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 from arxiv_pipeline_tests.sample_papers import DAY_1_PAPERS
 
 PAPERS = [

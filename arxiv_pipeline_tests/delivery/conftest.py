@@ -18,8 +18,8 @@ from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.defs.stages import ALL_ASSETS, digest_delivery
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
-from arxiv_pipeline_tests.fake_smtp import PASSWORD, USER, SMTPServer
-from arxiv_pipeline_tests.fake_webhooks import WebhookServer
+from arxiv_pipeline_tests.fakes.smtp_server import PASSWORD, USER, SMTPServer
+from arxiv_pipeline_tests.fakes.webhook_server import WebhookServer
 
 
 @pytest.fixture(scope="session")

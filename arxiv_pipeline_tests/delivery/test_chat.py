@@ -10,7 +10,7 @@ import pytest
 
 from arxiv_pipeline.core.deliver.messages import DeliveryDigest, PaperLine, build_chat
 from arxiv_pipeline_tests.delivery.conftest import Site
-from arxiv_pipeline_tests.fake_webhooks import WebhookServer
+from arxiv_pipeline_tests.fakes.webhook_server import WebhookServer
 
 pytestmark = pytest.mark.slow
 

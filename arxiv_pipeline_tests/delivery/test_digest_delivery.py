@@ -22,8 +22,8 @@ from arxiv_pipeline.defs.deliver.sensors import FAILED_DELIVERIES
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
 from arxiv_pipeline_tests.delivery.conftest import Site, email_target
-from arxiv_pipeline_tests.fake_smtp import SMTPServer
-from arxiv_pipeline_tests.fake_webhooks import WebhookServer
+from arxiv_pipeline_tests.fakes.smtp_server import SMTPServer
+from arxiv_pipeline_tests.fakes.webhook_server import WebhookServer
 
 pytestmark = pytest.mark.slow
 

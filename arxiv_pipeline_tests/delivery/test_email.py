@@ -19,7 +19,7 @@ from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.deliver.stage import deliver_day
 from arxiv_pipeline_tests.conftest import DAY_1
 from arxiv_pipeline_tests.delivery.conftest import Site, email_target
-from arxiv_pipeline_tests.fake_smtp import SMTPServer
+from arxiv_pipeline_tests.fakes.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.slow
 

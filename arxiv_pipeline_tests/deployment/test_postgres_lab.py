@@ -25,8 +25,8 @@ import yaml
 from arxiv_pipeline.cli import main as cli_main
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, load_config
 from arxiv_pipeline.core.store import open_warehouse
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
-from arxiv_pipeline_tests.postgres_server import PASSWORD, USER, PostgresServer
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
+from arxiv_pipeline_tests.fakes.postgres_server import PASSWORD, USER, PostgresServer
 from arxiv_pipeline_tests.synthetic_days import synthetic_papers, write_day
 from arxiv_pipeline_tests.test_webserver import free_port
 

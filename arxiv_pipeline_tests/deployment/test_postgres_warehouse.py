@@ -18,8 +18,8 @@ from arxiv_pipeline.core.config import ConfigError, load_config
 from arxiv_pipeline.core.store import TABLES, open_warehouse, table_columns
 from arxiv_pipeline.core.store.postgres import PostgresWarehouse, WarehouseUnavailableError
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
-from arxiv_pipeline_tests.postgres_server import PASSWORD, USER, PostgresServer
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
+from arxiv_pipeline_tests.fakes.postgres_server import PASSWORD, USER, PostgresServer
 from arxiv_pipeline_tests.test_backfill_in_flight import (
     DAYS,
     _backfill,

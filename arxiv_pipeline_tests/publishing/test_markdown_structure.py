@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
-from arxiv_pipeline_tests.fake_openai import FakeOpenAI
+from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
 pytestmark = pytest.mark.slow
 

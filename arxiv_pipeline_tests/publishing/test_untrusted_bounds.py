@@ -13,7 +13,7 @@ from arxiv_pipeline.core.text import strip_control
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, warehouse_for
-from arxiv_pipeline_tests.fake_arxiv import FakeArxiv
+from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
 
 pytestmark = pytest.mark.slow
 

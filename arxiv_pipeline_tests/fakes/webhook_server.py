@@ -22,7 +22,7 @@ from typing import Any
 
 import trustme
 
-from arxiv_pipeline_tests.local_server import LocalServer
+from arxiv_pipeline_tests.fakes.local_server import LocalServer
 
 
 @dataclass

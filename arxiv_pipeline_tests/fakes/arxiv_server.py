@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from xml.etree import ElementTree as ET
 
 from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR
-from arxiv_pipeline_tests.local_server import LocalServer
+from arxiv_pipeline_tests.fakes.local_server import LocalServer
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"

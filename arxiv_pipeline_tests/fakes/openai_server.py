@@ -19,7 +19,7 @@ from collections import defaultdict, deque
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from arxiv_pipeline_tests.local_server import LocalServer
+from arxiv_pipeline_tests.fakes.local_server import LocalServer
 
 _ID = re.compile(r"arXiv id: (\S+)")
 _RANK_ID = re.compile(r'<paper id="([^"]+)">')

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler
 
 from fpdf import FPDF
 
-from arxiv_pipeline_tests.local_server import LocalServer
+from arxiv_pipeline_tests.fakes.local_server import LocalServer
 from arxiv_pipeline_tests.paper_documents import make_paper, paper_html, paper_pdf
 
 FAULTS = (
