@@ -4,7 +4,9 @@ setup(
     name="arxiv_pipeline",
     version="0.1.0",
     description="A daily, personal arXiv digest as Dagster assets stored in DuckDB.",
-    packages=find_packages(exclude=["arxiv_pipeline_tests"]),
+    packages=find_packages(
+        exclude=["arxiv_pipeline_tests", "arxiv_pipeline_tests.*", "benchmarks", "benchmarks.*"]
+    ),
     package_data={
         "arxiv_pipeline": [
             "default_config.yaml",

@@ -4,9 +4,13 @@ many papers or many days (backfills, a lab's month) and for the benchmark."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from arxiv_pipeline.core.models import Listing
+from arxiv_pipeline.core.publish.digest import DigestDay, DigestPaper
+from arxiv_pipeline.core.summarize import StructuredSummary
 
 TOPICS = [
     "speculative decoding",
@@ -80,3 +84,58 @@ def write_day(root: Path, day: date, papers: list[Any]) -> None:
     from arxiv_pipeline_tests.build_sample_data import build_day
 
     build_day(root, day.isoformat(), papers)
+
+
+def one_paper_day(title: str, abstract: str, tldr: str, author: str, category: str) -> DigestDay:
+    """A digest day of one paper whose every field comes from the arguments: for the property
+    tests of the outputs on hostile text, and the feed benchmark's template."""
+    summary = StructuredSummary(
+        tldr=tldr or "t",
+        motivation=abstract or "m",
+        method=title or "x",
+        result=tldr or "r",
+        conclusion=author or "c",
+    )
+    listing = Listing(
+        arxiv_id="2611.00001",
+        version=1,
+        title=title,
+        authors=[author, "B. Two"],
+        abstract=abstract,
+        primary_category="cs.LG",
+        categories=["cs.LG", category],
+        comment=abstract[:20] or None,
+        announce_type="new",
+        listed_in="cs.LG",
+    )
+    paper = DigestPaper(
+        paper=listing,
+        rank=1,
+        section="cs.LG",
+        published_on=date(2026, 11, 16),
+        score=3.0,
+        matched_keywords=[tldr[:10] or "kw"],
+        followed_authors=[],
+        summary=summary,
+        summary_status="ok",
+        summary_error=None,
+        summarizer="llm",
+        model=author[:10] or "m",
+        long_summary=abstract,
+    )
+    return DigestDay(
+        announce_date=date(2026, 11, 17),
+        title="Digest",
+        categories=["cs.LG"],
+        papers=[paper],
+        listed=1,
+        kept=1,
+        left_out={},
+        fetched_at=datetime(2026, 11, 17, 5),
+        sources=["test"],
+        include_keywords=[title[:10] or "k"],
+        exclude_keywords=[],
+        followed_authors=[],
+        summarizer_notes=[tldr or "n"],
+        language="en",
+    )

@@ -11,23 +11,9 @@ import pytest
 
 from arxiv_pipeline.errors import root_message
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, warehouse_for
+from arxiv_pipeline_tests.multiprocess_job import digest_job
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
-
-
-def digest_job() -> dg.JobDefinition:
-    """The daily job on the multiprocess executor, as a deployment that scales out runs it (the
-    shipped Definitions run each run in one process)."""
-    from arxiv_pipeline.defs.stages import ALL_ASSETS
-    from arxiv_pipeline.jobs import daily_digest_job
-    from arxiv_pipeline.resources import default_resources
-
-    return dg.Definitions(
-        assets=ALL_ASSETS,
-        jobs=[daily_digest_job],
-        resources=default_resources(),
-        executor=dg.multiprocess_executor,
-    ).resolve_job_def("daily_digest_job")
 
 
 def test_partition_runs_in_subprocesses_without_lock_errors(

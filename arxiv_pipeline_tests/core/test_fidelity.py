@@ -21,7 +21,7 @@ from arxiv_pipeline.core.text import latex_to_text, readable_paragraphs
 from arxiv_pipeline_tests.conftest import DAY_1
 from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
 from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
-from arxiv_pipeline_tests.publishing.test_feeds_and_export import _day
+from arxiv_pipeline_tests.synthetic_days import one_paper_day
 
 CATEGORIES = ["cs.AI", "cs.CL", "cs.LG"]
 
@@ -102,7 +102,7 @@ def test_paragraphs_survive_into_markdown() -> None:
 
 
 def test_control_characters_from_an_llm_reach_no_digest() -> None:
-    day = _day("Title\x07", "Abstract \x01 text", "tl\x01dr \ufffe", "Auth\x1b", "cs.AI")
+    day = one_paper_day("Title\x07", "Abstract \x01 text", "tl\x01dr \ufffe", "Auth\x1b", "cs.AI")
     for text in (render_readme_digest(day), render_daily_digest(day)):
         assert not any(ch in text for ch in "\x01\x07\x1b\ufffe")
     with FakeOpenAI() as server:
@@ -141,7 +141,7 @@ def test_feed_titles_and_descriptions_are_plain_text_escaped_once() -> None:
 
     from arxiv_pipeline.core.publish.feeds import render_feeds
 
-    day = _day(
+    day = one_paper_day(
         "<script>alert(1)</script> Fast & <b>bold</b> a<b, c>d", "x", "tl <i>dr</i> & more", "A", "cs.AI"
     )
     atom, rss = render_feeds([day], "Digest", "https://digest.example.org/")

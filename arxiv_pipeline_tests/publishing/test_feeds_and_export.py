@@ -7,7 +7,6 @@ import json
 import os
 import re
 import stat
-from datetime import date, datetime
 
 import feedparser
 import pytest
@@ -16,14 +15,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from arxiv_pipeline.core.config import parse_config
-from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.core.publish.charts import digest_chart_svg
-from arxiv_pipeline.core.publish.digest import DigestDay, DigestPaper
 from arxiv_pipeline.core.publish.feeds import render_feeds
 from arxiv_pipeline.core.publish.render import render_daily_digest, render_readme_digest
 from arxiv_pipeline.core.publish.site import render_day_page
-from arxiv_pipeline.core.summarize import StructuredSummary
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
+from arxiv_pipeline_tests.synthetic_days import one_paper_day
 
 pytestmark = pytest.mark.slow
 
@@ -144,59 +141,6 @@ HOSTILE = st.one_of(
 )
 
 
-def _day(title: str, abstract: str, tldr: str, author: str, category: str) -> DigestDay:
-    summary = StructuredSummary(
-        tldr=tldr or "t",
-        motivation=abstract or "m",
-        method=title or "x",
-        result=tldr or "r",
-        conclusion=author or "c",
-    )
-    listing = Listing(
-        arxiv_id="2611.00001",
-        version=1,
-        title=title,
-        authors=[author, "B. Two"],
-        abstract=abstract,
-        primary_category="cs.LG",
-        categories=["cs.LG", category],
-        comment=abstract[:20] or None,
-        announce_type="new",
-        listed_in="cs.LG",
-    )
-    paper = DigestPaper(
-        paper=listing,
-        rank=1,
-        section="cs.LG",
-        published_on=date(2026, 11, 16),
-        score=3.0,
-        matched_keywords=[tldr[:10] or "kw"],
-        followed_authors=[],
-        summary=summary,
-        summary_status="ok",
-        summary_error=None,
-        summarizer="llm",
-        model=author[:10] or "m",
-        long_summary=abstract,
-    )
-    return DigestDay(
-        announce_date=date(2026, 11, 17),
-        title="Digest",
-        categories=["cs.LG"],
-        papers=[paper],
-        listed=1,
-        kept=1,
-        left_out={},
-        fetched_at=datetime(2026, 11, 17, 5),
-        sources=["test"],
-        include_keywords=[title[:10] or "k"],
-        exclude_keywords=[],
-        followed_authors=[],
-        summarizer_notes=[tldr or "n"],
-        language="en",
-    )
-
-
 _SCRIPT = re.compile(r"<\s*script", re.I)
 
 
@@ -205,7 +149,7 @@ _SCRIPT = re.compile(r"<\s*script", re.I)
 def test_no_text_can_break_or_script_any_output(
     title: str, abstract: str, tldr: str, author: str, category: str
 ) -> None:
-    day = _day(title, abstract, tldr, author, category)
+    day = one_paper_day(title, abstract, tldr, author, category)
     atom, rss = render_feeds([day], "Digest", "https://digest.example.org/")
     for doc in (atom, rss):
         assert not feedparser.parse(doc).bozo
@@ -231,7 +175,7 @@ def test_no_text_can_break_or_script_any_output(
 
 
 def test_latex_titles_read_well_everywhere() -> None:
-    day = _day(r"$\alpha$-Divergence and Schr\"odinger Bridges", "Abstract.", "t", "A", "cs.AI")
+    day = one_paper_day(r"$\alpha$-Divergence and Schr\"odinger Bridges", "Abstract.", "t", "A", "cs.AI")
     atom, _ = render_feeds([day], "Digest", "https://digest.example.org/")
     assert "α-Divergence and Schrödinger Bridges" in atom.decode()
     assert "α-Divergence and Schrödinger Bridges" in render_day_page(day, "D")
@@ -239,7 +183,7 @@ def test_latex_titles_read_well_everywhere() -> None:
 
 
 def test_feeds_name_their_public_address_when_the_site_has_one() -> None:
-    day = _day("A title", "Abstract.", "t", "A", "cs.AI")
+    day = one_paper_day("A title", "Abstract.", "t", "A", "cs.AI")
     atom, rss = render_feeds([day], "Digest", "https://me.example.org/digest")
     for text, name in ((atom, "feed.atom.xml"), (rss, "feed.rss.xml")):
         parsed = feedparser.parse(text)

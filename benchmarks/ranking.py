@@ -1,6 +1,6 @@
 """Ranking quality: does the reader's library (and their ratings) put the papers they want on top?
 
-    python -m arxiv_pipeline_tests.ranking_benchmark [--papers 1600] [--test-papers 400]
+    python -m benchmarks.ranking [--papers 1600] [--test-papers 400]
 
 A corpus of papers in eight ML topics, each written with an efficiency, theory or empirical slant
 (``ranking_corpus``: synthetic, from hand-written phrase banks in the style of arXiv abstracts).
