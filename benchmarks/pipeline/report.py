@@ -109,18 +109,28 @@ def print_readers(r: dict[str, Any]) -> None:
 
 def print_table(r: dict[str, Any]) -> None:
     if "headline" not in r:  # --only: the chosen scenarios' figures
-        for name, figures in r.items():
-            if name == "fulltext":
-                print_fulltext(figures)
-            elif name == "concurrent_runs":
-                print_concurrent(figures)
-            elif name == "readers":
-                print_readers(figures)
-            elif name in ("month_backfill", "lab_month_backfill"):
-                print_month(figures)
-            elif name != "machine":
-                print(name, json.dumps(figures, indent=2))
+        _print_only(r)
         return
+    _print_rows(r)
+    _print_targets(r)
+    _print_scenarios(r)
+
+
+def _print_only(r: dict[str, Any]) -> None:
+    for name, figures in r.items():
+        if name == "fulltext":
+            print_fulltext(figures)
+        elif name == "concurrent_runs":
+            print_concurrent(figures)
+        elif name == "readers":
+            print_readers(figures)
+        elif name in ("month_backfill", "lab_month_backfill"):
+            print_month(figures)
+        elif name != "machine":
+            print(name, json.dumps(figures, indent=2))
+
+
+def _print_rows(r: dict[str, Any]) -> None:
     rows = [
         (
             "day",
@@ -181,6 +191,9 @@ def print_table(r: dict[str, Any]) -> None:
     print("\nEach step per paper, no LLM or network (ms):")
     for k, v in sorted(r["overhead"]["per_paper_ms"].items(), key=lambda kv: -kv[1]):
         print(f"  {k:<18} {v:8.3f}")
+
+
+def _print_targets(r: dict[str, Any]) -> None:
     h = r["headline"]
     print(
         f"\nLLM stage speed-up over the serial baseline: {h['llm_stage_speedup_vs_serial']:.1f}x "
@@ -229,6 +242,9 @@ def print_table(r: dict[str, Any]) -> None:
         f"{c['scheduled_s']:.2f} s = {h['scheduled_vs_cli']:.2f}x the CLI (target <= 2x); the multiprocess "
         f"executor (a process per step) {c['multiprocess_s']:.2f} s"
     )
+
+
+def _print_scenarios(r: dict[str, Any]) -> None:
     print_fulltext(r["fulltext"])
     print()
     print_concurrent(r["concurrent_runs"])
