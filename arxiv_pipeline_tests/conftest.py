@@ -53,6 +53,19 @@ class ConfigFactory:
     def load(self) -> PipelineConfig:
         return load_config(self.path)
 
+    def write_live(self, arxiv_url: str, source: dict[str, Any] | None = None, **changes: Any) -> Path:
+        """A config on the live source pointed at a stand-in arXiv at ``arxiv_url``, with no
+        spacing or back-off between requests; full texts off (test_fulltext.py's business, and
+        arxiv.org is not to be reached from here)."""
+        live = {
+            "kind": "arxiv",
+            "rss_url": f"{arxiv_url}/rss/{{}}",
+            "api_url": f"{arxiv_url}/api/query?{{}}",
+            "min_interval_s": 0,
+            "backoff_base_s": 0,
+        }
+        return self.write(source={**live, **(source or {})}, fulltext={"top": 0}, **changes)
+
 
 @pytest.fixture
 def config_files(tmp_path: Path) -> ConfigFactory:
@@ -94,6 +107,26 @@ def materialize_day(instance: dg.DagsterInstance) -> Materialize:
 
 def warehouse_for(config_path: Path) -> Warehouse:
     return Warehouse(load_config(config_path).database_path)
+
+
+def tick_sensor(
+    sensor: dg.SensorDefinition,
+    config_path: Path,
+    instance: dg.DagsterInstance,
+    cursor: str | None = None,
+    definitions: dg.Definitions | None = None,
+) -> dg.SensorResult:
+    """One tick of ``sensor`` as the daemon evaluates it: the shipped Definitions (or a lab's)
+    and the pipeline's resources on ``config_path``."""
+    from arxiv_pipeline.definitions import defs
+
+    with dg.build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        definitions=definitions or defs,
+        resources=pipeline_resources(config_path=str(config_path)),
+    ) as context:
+        return sensor(context)
 
 
 # Headless Chromium (Debian's package) driven by Playwright, for the site and email browser tests.

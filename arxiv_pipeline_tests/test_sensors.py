@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -19,23 +18,14 @@ from arxiv_pipeline.defs.select.sensors import config_change_sensor
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.defs.summarize.sensors import FAILED_SUMMARIES
 from arxiv_pipeline.resources import pipeline_resources
-from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, warehouse_for
+from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, ConfigFactory, Materialize, tick_sensor, warehouse_for
 
 failed_summary_sensor = retry_sensor(FAILED_SUMMARIES)
 
 pytestmark = pytest.mark.slow
 
 
-def tick(
-    sensor: dg.SensorDefinition, path: Path, instance: dg.DagsterInstance, cursor: str | None = None
-) -> dg.SensorResult:
-    with dg.build_sensor_context(
-        instance=instance,
-        cursor=cursor,
-        definitions=defs,
-        resources=pipeline_resources(config_path=str(path)),
-    ) as context:
-        return sensor(context)
+tick = tick_sensor
 
 
 def test_config_change_sensor(

@@ -15,7 +15,7 @@ from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.summarize.extractive import split_sentences
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
-from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, warehouse_for
+from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, tick_sensor, warehouse_for
 from arxiv_pipeline_tests.fakes.fulltext_server import FakeFulltext
 from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 from arxiv_pipeline_tests.paper_documents import make_paper
@@ -243,7 +243,6 @@ def test_llm_summaries_from_the_full_text_reach_the_prompt_inside_the_delimiters
 def test_the_sensor_reruns_a_day_whose_full_text_failed_until_it_comes(
     config_files: ConfigFactory, server: FakeFulltext, tmp_path: Path
 ) -> None:
-    from arxiv_pipeline.definitions import defs
     from arxiv_pipeline.defs.automation import retry_sensor
     from arxiv_pipeline.defs.fulltext.sensors import FAILED_FULLTEXTS
 
@@ -254,11 +253,7 @@ def test_the_sensor_reruns_a_day_whose_full_text_failed_until_it_comes(
     with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
 
         def tick(cursor: str | None = None) -> dg.SensorResult:
-            resources = pipeline_resources(config_path=str(path))
-            with dg.build_sensor_context(
-                instance=instance, cursor=cursor, definitions=defs, resources=resources
-            ) as context:
-                return failed_fulltext_sensor(context)
+            return tick_sensor(failed_fulltext_sensor, path, instance, cursor)
 
         build(path, instance, upstream_only=True)
         first = top_ids(path)[0]

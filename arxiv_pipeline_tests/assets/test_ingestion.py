@@ -16,19 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 def live_config(config_files: ConfigFactory, server: FakeArxiv, **source: object):
-    # Full texts are test_fulltext.py's business (and arxiv.org is not to be reached from here).
-    return config_files.write(
-        source={
-            "kind": "arxiv",
-            "rss_url": f"{server.base_url}/rss/{{}}",
-            "api_url": f"{server.base_url}/api/query?{{}}",
-            "min_interval_s": 0,
-            "backoff_base_s": 0,
-            "page_size": 7,
-            **source,
-        },
-        fulltext={"top": 0},
-    )
+    return config_files.write_live(server.base_url, {"page_size": 7, **source})
 
 
 def test_backfill_of_three_days_makes_three_partitions(

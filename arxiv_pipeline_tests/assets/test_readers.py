@@ -15,7 +15,7 @@ from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.defs.stages import arxiv_listings, assets_for
 from arxiv_pipeline.partitions import reader_day_key
 from arxiv_pipeline.resources import pipeline_resources
-from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory
+from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, tick_sensor
 from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv
 from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 
@@ -247,13 +247,7 @@ def test_sensors_look_into_every_readers_tables(
     )
 
     def tick(sensor: dg.SensorDefinition, cursor: str | None = None) -> dg.SensorResult:
-        with dg.build_sensor_context(
-            instance=instance,
-            cursor=cursor,
-            definitions=lab,
-            resources=pipeline_resources(config_path=str(path)),
-        ) as context:
-            return sensor(context)
+        return tick_sensor(sensor, path, instance, cursor, definitions=lab)
 
     assert not tick(failed_summary_sensor).run_requests
     bo = Warehouse(load_config(path).database_path, reader="bo")

@@ -16,11 +16,9 @@ import pytest
 from arxiv_pipeline.cli import main
 from arxiv_pipeline.core.config import ConfigError, load_config, parse_config
 from arxiv_pipeline.core.deliver.stage import deliver_day
-from arxiv_pipeline.definitions import defs
 from arxiv_pipeline.defs.automation import retry_sensor
 from arxiv_pipeline.defs.deliver.sensors import FAILED_DELIVERIES
-from arxiv_pipeline.resources import pipeline_resources
-from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
+from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, tick_sensor
 from arxiv_pipeline_tests.delivery.conftest import Site, email_target
 from arxiv_pipeline_tests.fakes.smtp_server import SMTPServer
 from arxiv_pipeline_tests.fakes.webhook_server import WebhookServer
@@ -132,13 +130,7 @@ def test_the_sensor_retries_a_failed_day_with_only_digest_delivery(site: Site, t
     with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
 
         def tick(cursor: str | None = None) -> dg.SensorResult:
-            with dg.build_sensor_context(
-                instance=instance,
-                cursor=cursor,
-                definitions=defs,
-                resources=pipeline_resources(config_path=str(path)),
-            ) as context:
-                return failed_delivery_sensor(context)
+            return tick_sensor(failed_delivery_sensor, path, instance, cursor)
 
         assert "no failed deliveries" in tick().skip_reason.skip_message
         site.deliver(instance)

@@ -43,17 +43,8 @@ def test_spoofing_characters_and_a_huge_abstract_are_bounded_in_every_output(
     config_files: ConfigFactory, instance: dg.DagsterInstance
 ) -> None:
     with HostileArxiv(None) as server:
-        path = config_files.write(
-            source={
-                "kind": "arxiv",
-                "rss_url": f"{server.base_url}/rss/{{}}",
-                "api_url": f"{server.base_url}/api/query?{{}}",
-                "min_interval_s": 0,
-                "backoff_base_s": 0,
-            },
-            fulltext={"top": 0},
-            digest={"summarize_top": 30},  # the poisoned paper is summarized too
-        )
+        # The poisoned paper is summarized too.
+        path = config_files.write_live(server.base_url, digest={"summarize_top": 30})
         result = dg.materialize(
             ALL_ASSETS,
             partition_key=DAY_1.isoformat(),
