@@ -64,7 +64,7 @@ def test_llm_summaries_are_paid_for_once(config_files: ConfigFactory, materializ
         assert (
             "AI Summary (by fake-model, from the abstract)" in readme and "Summaries by fake-model" in readme
         )
-        assert "Paper 2611.10001v1 proposes" in readme
+        assert "Paper 2611.10001v1 is about" in readme
 
         # Unchanged day: zero calls.
         meta = summaries_meta(materialize_day(path, DAY_1))

@@ -102,6 +102,7 @@ def test_a_timed_out_try_counts_the_prompt_it_sent() -> None:
         ("long_tldr", "the TL;DR is 96 words; at most 60"),
         ("repeat", "the tldr and the motivation say the same"),
         ("invented_number", "the result gives 97.3, 12.5, which the paper does not"),
+        ("ungrounded", "the TL;DR is not about this paper (only 0% of its words are the paper's)"),
     ],
 )
 def test_junk_that_is_valid_json_is_not_a_summary(junk: str, said: str) -> None:
@@ -129,3 +130,33 @@ def test_a_chinese_summary_full_of_english_terms_is_chinese() -> None:
     assert language_mismatch(text, "zh") is None
     assert language_mismatch(text, "en") is not None
     assert language_mismatch("This paper proposes a method and reports clear gains on benchmarks.", "zh")
+
+
+def test_a_tldr_in_other_words_than_the_papers_is_refused_in_english_only() -> None:
+    from arxiv_pipeline.core.summarize.sense import grounded_share, summary_problem
+
+    title = "Curriculum Sampling Improves Reasoning on LongBench"
+    abstract = (
+        "Large models struggle with LongBench-style problems. We study curriculum sampling for "
+        "language models. Our approach is simple and improves accuracy on LongBench."
+    )
+    fields = {
+        "tldr": "Curriculum sampling improves the accuracy of language models on LongBench problems.",
+        "motivation": "Large models struggle with LongBench-style problems.",
+        "method": "The authors sample training problems by a curriculum.",
+        "result": "Accuracy on LongBench improves.",
+        "conclusion": "A simple curriculum helps reasoning.",
+    }
+    assert summary_problem(fields, title, abstract) is None
+    # What SmolLM2-135M-Instruct wrote for this paper: fluent, valid, about nothing in it.
+    seen = (
+        "The best way to solve this problem is to start with the right approach. The most "
+        "effective way of doing it is to use a curriculum that has been designed for language "
+        "learning, and which can be adapted to other areas of life."
+    )
+    assert grounded_share(seen, f"{title} {abstract}") < 0.4
+    assert "not about this paper" in (summary_problem({**fields, "tldr": seen}, title, abstract) or "")
+    # A German TL;DR's words are not the English abstract's: not judged this way.
+    german = {**fields, "tldr": "Ein Lehrplan verbessert das Schlussfolgern großer Sprachmodelle deutlich."}
+    assert summary_problem(german, title, abstract, language="de") is None
+    assert grounded_share("Too short.", abstract) is None

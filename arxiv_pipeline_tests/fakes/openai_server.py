@@ -24,6 +24,9 @@ from arxiv_pipeline_tests.fakes.local_server import LocalServer
 _ID = re.compile(r"arXiv id: (\S+)")
 _RANK_ID = re.compile(r'<paper id="([^"]+)">')
 _PERCENT = re.compile(r"\d+\.\d+%")
+# What the paper is about, as the prompt gives it: the abstract, else the title.
+_JUNK = ("title_echo", "long_tldr", "repeat", "invented_number", "ungrounded")
+_ABOUT = re.compile(r"^(?:Abstract|Title): (.+)$", re.M)
 _LIMIT = re.compile(r"limitation is that ([^.]+)\.")
 _TITLE = re.compile(r"^Title: (.+)$", re.M)
 
@@ -63,7 +66,7 @@ class FakeOpenAI(LocalServer):
         return sum(1 for r in self.requests if _purpose(r) == purpose)
 
     # -- replies -------------------------------------------------------------------------
-    def _summary(self, paper_id: str, chinese: bool) -> dict[str, str]:
+    def _summary(self, paper_id: str, chinese: bool, text: str = "") -> dict[str, str]:
         if chinese:
             return {
                 "tldr": f"论文{paper_id}提出了一种新方法并取得了显著的效果提升。",
@@ -73,7 +76,9 @@ class FakeOpenAI(LocalServer):
                 "conclusion": "该工作为后续研究提供了有价值的思路和实践经验。",
             }
         return {
-            "tldr": f"Paper {paper_id} proposes a method and reports clear gains.",
+            # A real model's TL;DR is in the paper's words: the first dozen of what the prompt
+            # says it is about.
+            "tldr": f"Paper {paper_id} is about " + " ".join(_about(text).split()[:12]) + ".",
             "motivation": f"Existing approaches fall short on the problem {paper_id} studies.",
             "method": "The authors design a new model and evaluate it on standard benchmarks.",
             "result": "It outperforms the strongest baseline by a wide margin.",
@@ -113,7 +118,7 @@ class FakeOpenAI(LocalServer):
                 # Says what reached it: the first figure and dataset the text (or notes) gave.
                 numbers = _PERCENT.findall(text)
                 content = {
-                    **self._summary(paper_id, False),
+                    **self._summary(paper_id, False, text),
                     "result": f"It reaches {numbers[0] if numbers else 'no stated'} accuracy.",
                     "conclusion": "A stated limitation: " + (_LIMIT.findall(text) or ["none given"])[0],
                 }
@@ -124,10 +129,12 @@ class FakeOpenAI(LocalServer):
                     "## Conclusions\n- Useful."
                 }
             else:
-                content = self._summary(paper_id, chinese and fault != "wrong_language")
+                content = self._summary(paper_id, chinese and fault != "wrong_language", text)
                 if fault == "wrong_language":
-                    content = self._summary(paper_id, not chinese)
-        if fault in ("title_echo", "long_tldr", "repeat", "invented_number") and isinstance(content, dict):
+                    content = self._summary(paper_id, not chinese, text)
+        if fault in ("title_echo", "long_tldr", "repeat", "invented_number", "ungrounded") and isinstance(
+            content, dict
+        ):
             # Junk a small model sends as if it were a summary (seen with SmolLM2-135M).
             title = (_TITLE.findall(text) or ["A title"])[-1].strip()
             if fault == "title_echo":
@@ -136,6 +143,8 @@ class FakeOpenAI(LocalServer):
                 content["tldr"] = " ".join(["The paper studies the problem in great detail"] * 12) + "."
             elif fault == "repeat":
                 content["motivation"] = content["tldr"]
+            elif fault == "ungrounded":  # as SmolLM2-135M answered a full-text prompt
+                content["tldr"] = "This is a JSON document with content that can be interpreted as follows:"
             else:
                 content["result"] = "It reaches 97.3% accuracy, 12.5 points above the baseline."
         if fault == "nested" and isinstance(content, dict):
@@ -273,3 +282,9 @@ def _purpose(body: dict[str, Any]) -> str:
     if "from the paper's full text" in system:
         return "fulltext_summary"
     return "summary"
+
+
+def _about(text: str) -> str:
+    found = _ABOUT.findall(text)
+    abstract = [f for f in found if not f.startswith("$")]
+    return abstract[-1] if abstract else "its subject"

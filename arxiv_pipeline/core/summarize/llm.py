@@ -117,7 +117,7 @@ def _validated(model: type[BaseModel], language: str, title: str = "", source: s
             missing = [".".join(map(str, e["loc"])) for e in exc.errors()]
             raise MalformedReplyError(f"missing or empty fields: {', '.join(missing)}") from None
         check_language(" ".join(str(v) for v in reply.model_dump().values()), language)
-        if model is _Reply and (problem := summary_problem(reply.model_dump(), title, source)):
+        if model is _Reply and (problem := summary_problem(reply.model_dump(), title, source, language)):
             raise MalformedReplyError(problem)
         return reply
 

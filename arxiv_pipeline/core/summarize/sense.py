@@ -11,6 +11,19 @@ from collections.abc import Mapping
 from itertools import combinations
 
 TLDR_MAX_WORDS = 60
+# Of an English TL;DR's content words, at least this share must be the paper's own: a summary
+# that could be about anything ("This JSON document describes the benefits of a system") is not
+# one. Measured on the sample days' abstracts and SmolLM2-135M's replies (see the test).
+MIN_GROUNDED = 0.4
+_CONTENT = re.compile(r"[a-z][a-z-]{3,}")
+_COMMON_WORDS = (
+    "this that these those with from into their there which while where when what about also "
+    "than then them they have has been being were will would could should more most such some "
+    "each both other over under between using used uses paper work show shows shown propose "
+    "proposes proposed present presents study results result method methods approach approaches "
+    "based novel new well only very much many does make makes made find finds found"
+)
+_COMMON = frozenset(_COMMON_WORDS.split())
 # Numbers that carry a result: with a decimal point, or a percentage.
 _RESULT_NUMBER = re.compile(r"(?<![\w.])(\d+\.\d+|\d+(?=\s*%))")
 _WS = re.compile(r"\W+")
@@ -33,7 +46,24 @@ def _same(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() > 0.9
 
 
-def summary_problem(fields: Mapping[str, str], title: str, source: str) -> str | None:
+def _stem(word: str) -> str:
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def grounded_share(text: str, source: str) -> float | None:
+    """The share of ``text``'s content words (four letters or more, not the common ones) that the
+    source has too, stems compared; None when it has fewer than three."""
+    words = [_stem(w) for w in _CONTENT.findall(text.casefold()) if w not in _COMMON]
+    if len(words) < 3:
+        return None
+    known = {_stem(w) for w in _CONTENT.findall(source.casefold())}
+    return sum(w in known for w in words) / len(words)
+
+
+def summary_problem(fields: Mapping[str, str], title: str, source: str, language: str = "en") -> str | None:
     """Why the summary's fields are not a summary of the paper, or None when they may be one.
     ``source`` is the text the model was given (title, abstract or full text)."""
     normed = {name: _norm(value) for name, value in fields.items()}
@@ -51,4 +81,7 @@ def summary_problem(fields: Mapping[str, str], title: str, source: str) -> str |
     invented = [n for n in _RESULT_NUMBER.findall(fields.get("result", "")) if n not in given]
     if invented:
         return f"the result gives {', '.join(invented)}, which the paper does not"
+    share = grounded_share(tldr, f"{title} {source}") if language == "en" else None
+    if share is not None and share < MIN_GROUNDED:
+        return f"the TL;DR is not about this paper (only {share:.0%} of its words are the paper's)"
     return None
