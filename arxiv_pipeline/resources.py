@@ -6,6 +6,8 @@ the LLM endpoint. Each reads its part of the one YAML file and can be overridden
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,22 @@ class LLMEndpoint(dg.ConfigurableResource):
         """The LLM summarizer when ``summary.summarizer`` asks for it (or, on auto, a key is set);
         otherwise the offline extractive one."""
         return summarizer_from_config(self._config(reader), self.key())
+
+    @contextmanager
+    def summarizer_session(self, reader: str | None = None) -> Iterator[Summarizer]:
+        """The summarizer for a stage; with ``summary.summarizer: local``, the LLM summarizer on a
+        model served on this machine for the length of the ``with`` block."""
+        config = self._config(reader)
+        if config.summary.summarizer != "local":
+            yield summarizer_from_config(config, self.key())
+            return
+        from arxiv_pipeline.core.llm import local
+
+        model = local.model_path(config.llm, config.resolve)
+        with local.local_model_server(model, config.llm) as base_url:
+            served = config.model_copy(update={"llm": local.local_settings(config.llm, base_url, model)})
+            # The server asks for no key; the client sends a placeholder, never a secret.
+            yield summarizer_from_config(served, "local-model")
 
     def ranking_client(self, reader: str | None = None) -> ChatClient | None:
         """A client for LLM ranking when there is a key to use (or the config insists on the LLM)."""

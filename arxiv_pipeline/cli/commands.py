@@ -194,7 +194,25 @@ def check_config(config_path: Path) -> int:
         )
     if not config.publish.site_url:
         print(f"  warning: {NO_SITE_URL}")
+    if config.summary.summarizer == "local":
+        print(f"  summaries: {_local_model_line(config)}")
     return 0
+
+
+def _local_model_line(config: PipelineConfig) -> str:
+    """Which model `summary.summarizer: local` would serve, or what is missing (said here, before a
+    run's summary step stops on it)."""
+    import importlib.util
+
+    from arxiv_pipeline.core.llm.local import INSTALL_HINT, LocalModelError, model_path
+
+    try:
+        model = model_path(config.llm, config.resolve)
+    except LocalModelError as exc:
+        return f"warning: {exc}"
+    if importlib.util.find_spec("llama_cpp") is None:
+        return f"warning: llama-cpp-python is not installed: {INSTALL_HINT}"
+    return f"local model {model} (served on 127.0.0.1 while summarizing)"
 
 
 def copy_warehouse_to(config_path: Path, target: str, replace: bool) -> int:

@@ -107,7 +107,7 @@ def sensors_for(config: PipelineConfig, day_job: str) -> list[dg.SensorDefinitio
     """Every stage's sensors; ``day_job`` is the job that starts a day (in a lab, the shared fetch)."""
     live = config.source.kind == "arxiv"
     summary = config.summary.summarizer
-    llm = summary == "llm" or (summary == "auto" and config.llm_api_key() is not None)
+    llm = summary in ("llm", "local") or (summary == "auto" and config.llm_api_key() is not None)
     sections = [config.for_reader(r) for r in config.reader_names] or [config]
     return [
         build_announcement_sensor(day_job, running=live),

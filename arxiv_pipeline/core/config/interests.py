@@ -106,8 +106,10 @@ class DigestConfig(_Section):
 
 class SummaryConfig(_Section):
     language: str = Field("en", description="Language of summaries.")
-    summarizer: Literal["auto", "llm", "extractive"] = Field(
-        "auto", description="auto: the LLM when an API key is set, else extractive."
+    summarizer: Literal["auto", "llm", "local", "extractive"] = Field(
+        "auto",
+        description="auto: the LLM when an API key is set, else extractive; local: a small model "
+        "served on this machine (the `local` extra, llm.local_model).",
     )
     long_summary_top: int = Field(
         0, ge=0, le=200, description="How many top papers also get a long-form LLM summary."

@@ -120,14 +120,27 @@ class LLMConfig(_Section):
     )
     max_output_tokens: int = Field(1200, ge=64, le=32_000)
     temperature: float = Field(0.2, ge=0, le=2)
-    json_mode: Literal["auto", "json_schema", "json_object", "off"] = Field(
-        "auto", description="auto tries json_schema, then json_object, then plain parsing."
+    json_mode: Literal["auto", "json_schema", "json_object", "json_object_schema", "off"] = Field(
+        "auto",
+        description="auto tries json_schema, then json_object, then plain parsing; "
+        "json_object_schema sends the schema inside json_object (llama-cpp-python's server).",
     )
     prices: dict[str, ModelPrice] = Field(
         default_factory=dict, description="USD per million tokens, per model, for cost estimates."
     )
     prompts_dir: str | None = Field(
         None, description="A folder of your own prompt files (summary.v1.md ...) to use instead."
+    )
+    local_model: str | None = Field(
+        None,
+        description="summary.summarizer: local: the GGUF model file to serve on this machine; "
+        "default: SmolLM2-135M-Instruct from the `local` extra.",
+    )
+    local_context_tokens: int = Field(
+        8192, ge=1024, le=131_072, description="The local model's context; full texts are cut to fit."
+    )
+    local_threads: int | None = Field(
+        None, ge=1, le=256, description="CPU threads of the local model (default: every core)."
     )
 
     @field_validator("json_mode", mode="before")

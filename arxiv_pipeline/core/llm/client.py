@@ -148,6 +148,8 @@ class ChatClient:
             }
         if self.json_mode == "json_object":
             return {"type": "json_object"}
+        if self.json_mode == "json_object_schema":  # llama-cpp-python's (and Anyscale's) form
+            return {"type": "json_object", "schema": schema}
         return None
 
     def _downgrade(self, failed_mode: str) -> bool:

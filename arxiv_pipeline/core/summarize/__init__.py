@@ -22,10 +22,11 @@ def summarizers_version() -> str:
 
 
 def summarizer_from_config(config: PipelineConfig, api_key: str | None = None) -> Summarizer:
-    """The LLM when asked for (or, on auto, when a key is set); otherwise the offline default."""
+    """The LLM when asked for (or, on auto, when a key is set); otherwise the offline default.
+    ``local``: the LLM at llm.base_url, which the caller points at the model it serves."""
     api_key = api_key or config.llm_api_key()
     mode = config.summary.summarizer
-    if mode == "llm" or (mode == "auto" and api_key):
+    if mode in ("llm", "local") or (mode == "auto" and api_key):
         from arxiv_pipeline.core.llm.client import ChatClient
         from arxiv_pipeline.core.llm.prompts import load_prompt
         from arxiv_pipeline.core.summarize.llm import LLMSummarizer

@@ -44,13 +44,13 @@ def paper_summaries(
     context: dg.AssetExecutionContext, config_file: ConfigFile, warehouse: WarehouseResource, llm: LLMEndpoint
 ) -> dg.MaterializeResult:
     config, day, store = day_inputs(context, config_file, warehouse)
-    summarizer = llm.summarizer(reader_of(context))
-    # The extractive summarizer makes no calls: one connection serves the whole step. LLM calls
-    # run in threads and take seconds, so that path connects per write.
-    offline = summarizer.name == ExtractiveSummarizer.name
-    with store.held() if offline else contextlib.nullcontext(store):
-        report = summarize_papers(config, day, store, context.run.run_id, summarizer)
-        outcome = checks.summaries_complete(store, day, config.digest.summarize_top)
+    with llm.summarizer_session(reader_of(context)) as summarizer:
+        # The extractive summarizer makes no calls: one connection serves the whole step. LLM
+        # calls run in threads and take seconds, so that path connects per write.
+        offline = summarizer.name == ExtractiveSummarizer.name
+        with store.held() if offline else contextlib.nullcontext(store):
+            report = summarize_papers(config, day, store, context.run.run_id, summarizer)
+            outcome = checks.summaries_complete(store, day, config.digest.summarize_top)
     if report.counts.get("failed"):
         context.log.warning(
             f"{report.counts['failed']} summaries failed; those papers keep their abstract in the digest."
