@@ -12,9 +12,10 @@ import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.config import PipelineConfig, ReaderConfig
 from arxiv_pipeline.core.models import Paper
 from arxiv_pipeline.core.profile.library import Library, LibraryEntry, LibraryProblem, load_library
 from arxiv_pipeline.core.profile.reader import FittedProfile, KnownPaper, ProfileSettings, ranker_by_name
@@ -34,12 +35,16 @@ class ProfileState:
     model: FittedProfile | None
 
 
-def profile_fingerprint(config: PipelineConfig, store: Warehouse, ratings: Mapping[str, Any]) -> str:
+def profile_fingerprint(
+    reader: ReaderConfig, library_paths: Sequence[Path], store: Warehouse, ratings: Mapping[str, Any]
+) -> str:
+    """What the profile is built from: the ranker and reader settings, the library files' bytes,
+    the ratings and (when either is there) the stored history. The same fingerprint, no refit."""
     digest = hashlib.sha256()
-    ranker = ranker_by_name(config.reader.ranker)
+    ranker = ranker_by_name(reader.ranker)
     digest.update(f"{ranker.name}:{ranker.version}\n".encode())
-    digest.update(config.reader.model_dump_json(exclude={"weight"}).encode())
-    for path in config.library_paths:
+    digest.update(reader.model_dump_json(exclude={"weight"}).encode())
+    for path in library_paths:
         digest.update(f"\n{path}\n".encode())
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -47,7 +52,7 @@ def profile_fingerprint(config: PipelineConfig, store: Warehouse, ratings: Mappi
             digest.update(f"unreadable: {err.strerror}".encode())
     for arxiv_id in sorted(ratings):
         digest.update(f"\n{arxiv_id}:{ratings[arxiv_id]['version']}:{ratings[arxiv_id]['rating']}".encode())
-    if ratings or config.reader.library:
+    if ratings or reader.library:
         digest.update(store.history_stamp().encode())
     return digest.hexdigest()[:20]
 
@@ -162,7 +167,7 @@ def build_reader_profile(
     clock = Stopwatch()
     reader = config.reader
     ratings = store.current_ratings()
-    fingerprint = profile_fingerprint(config, store, ratings)
+    fingerprint = profile_fingerprint(reader, config.library_paths, store, ratings)
     stored = store.reader_profile()
     if stored is not None and stored["fingerprint"] == fingerprint:
         metrics = json.loads(stored["metrics"])

@@ -17,7 +17,7 @@ from typing import Any
 
 from arxiv_pipeline import __version__
 from arxiv_pipeline.core import text as text_module
-from arxiv_pipeline.core.config import PipelineConfig
+from arxiv_pipeline.core.config import DigestConfig, PipelineConfig
 from arxiv_pipeline.core.publish import digest as digest_module
 from arxiv_pipeline.core.publish import feeds as publish_module
 from arxiv_pipeline.core.publish import render as render_module
@@ -194,11 +194,11 @@ def _write_all(folder: Path, files: dict[str, str]) -> list[Path]:
     return [folder / rel for rel in files]
 
 
-def render_digest(kind: str, digest: DigestDay, config: PipelineConfig) -> str:
+def render_digest(kind: str, digest: DigestDay, settings: DigestConfig) -> str:
     if kind == README_DIGEST:
-        return render_readme_digest(digest, config.digest.abstract_chars, config.digest.authors_shown)
+        return render_readme_digest(digest, settings.abstract_chars, settings.authors_shown)
     if kind == DAILY_DIGEST:
-        return render_daily_digest(digest, config.digest.authors_shown)
+        return render_daily_digest(digest, settings.authors_shown)
     raise ValueError(f"unknown digest kind {kind!r}")
 
 
@@ -224,7 +224,7 @@ def publish_markdown(
     paths = [config.output_dir / day.isoformat() / name]
     inputs = inputs_key(config, store, [day], kind)
     text, written = write_unless_unchanged(
-        store, paths[0], inputs, lambda: render_digest(kind, digest, config), run_id
+        store, paths[0], inputs, lambda: render_digest(kind, digest, config.digest), run_id
     )
     if written or not store.query("SELECT 1 FROM digests WHERE announce_date = ? AND kind = ?", [day, kind]):
         data = text.encode("utf-8")

@@ -27,7 +27,8 @@ def reader_profile_sensor(
         stores = reader_stores(config, warehouse, 5)
         changed: list[tuple[Warehouse, str]] = []
         for store in stores:
-            current = profile_fingerprint(config.for_reader(store.reader), store, store.current_ratings())
+            mine = config.for_reader(store.reader)
+            current = profile_fingerprint(mine.reader, mine.library_paths, store, store.current_ratings())
             if current != store.profile_fingerprint():
                 changed.append((store, current))
         # A lab's profile is partitioned like the reader's days: refit it in the reader's latest.
