@@ -22,10 +22,10 @@ def map_as_ready(
     """
     if not items:
         return []
-    first = fn(items[0])
-    if on_result is not None:
-        on_result(items[0], first)
-    return [first, *_concurrently(fn, items[1:], max_workers, on_result)]
+    # In a worker thread too, so that a stop (SIGTERM, Ctrl-C) while it is in flight waits for
+    # its answer and hands it over: a paid answer is stored, not lost and paid again on the rerun.
+    first = _concurrently(fn, items[:1], 1, on_result)
+    return [*first, *_concurrently(fn, items[1:], max_workers, on_result)]
 
 
 def _concurrently(
