@@ -22,6 +22,27 @@ from benchmarks.pipeline.harness import REPO, ServersApart, materialize_days, pa
 CONCURRENT_RUNS = (3, 6)
 
 
+def _launch(config: Path, day: date) -> subprocess.Popen:
+    """One day's run in a fresh process, as the daemon launches each run."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.pipeline",
+        "--run-day",
+        day.isoformat(),
+        "--workdir",
+        str(config),
+    ]
+    return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _collect(proc: subprocess.Popen) -> dict[str, Any]:
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"a run failed:\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
 def concurrent_runs(root: Path, today: date, latency: float, args: argparse.Namespace) -> dict[str, Any]:
     """k runs in flight on one DuckDB file (each its own process, each building its own day, as a
     lab's queue runs them), against the same k days one after another; lock waits from every run."""
@@ -31,22 +52,6 @@ def concurrent_runs(root: Path, today: date, latency: float, args: argparse.Name
         write_day(rec, day, synthetic_papers(args.papers, day, seed=300 + i, id_offset=i * 5000))
     servers = ServersApart(None, rec, latency)
     out: dict[str, Any] = {"papers_per_day": args.papers, "summarize_top": 40}
-
-    def launch(config: Path, day: date) -> subprocess.Popen:
-        cmd = [sys.executable, "-m", "benchmarks.pipeline", "--run-day", day.isoformat()]
-        return subprocess.Popen(
-            [*cmd, "--workdir", str(config)],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def collect(proc: subprocess.Popen) -> dict[str, Any]:
-        stdout, stderr = proc.communicate()
-        if proc.returncode != 0:
-            raise RuntimeError(f"a run failed:\n{stderr[-3000:]}")
-        return json.loads(stdout.strip().splitlines()[-1])
 
     # The same runs at once on a PostgreSQL warehouse, when this machine has the server's binaries.
     postgres = None
@@ -69,9 +74,9 @@ def concurrent_runs(root: Path, today: date, latency: float, args: argparse.Name
                     config.write_text(yaml.safe_dump(data), encoding="utf-8")
                 started = time.perf_counter()
                 if mode == "serial":
-                    runs = [collect(launch(config, day)) for day in days[:k]]
+                    runs = [_collect(_launch(config, day)) for day in days[:k]]
                 else:
-                    runs = [collect(p) for p in [launch(config, day) for day in days[:k]]]
+                    runs = [_collect(p) for p in [_launch(config, day) for day in days[:k]]]
                 database = sub / "bench.duckdb"
                 out[f"{mode}_{k}"] = {
                     "wall_s": time.perf_counter() - started,
@@ -93,6 +98,25 @@ MONTH_DAYS = 22  # a month's announcement days
 
 
 LAB_MONTH_READERS = 3
+
+
+def _month_figures(database: Path, readers: list[str]) -> dict[str, Any]:
+    """What a backfilled month left in the warehouse: summaries paid for, digests, selections."""
+    from arxiv_pipeline.core.store import Warehouse
+
+    stores = [Warehouse(database, reader=name) for name in readers or [None]]
+    return {
+        # What was paid for once per (paper version, model, prompt, language).
+        "distinct_summaries": Warehouse(database).query(
+            "SELECT count(DISTINCT (arxiv_id, version, model, prompt_version, language)) AS n "
+            "FROM summary_cache"
+        )[0]["n"],
+        "digests": sum(store.row_count("digests") for store in stores),
+        "selected": [
+            store.query("SELECT announce_date, arxiv_id, rank FROM paper_scores WHERE selected ORDER BY 1, 3")
+            for store in stores
+        ],
+    }
 
 
 def month_backfill(
@@ -136,27 +160,11 @@ def month_backfill(
             wall = time.perf_counter() - started
             if proc.returncode != 0:
                 raise RuntimeError(f"the backfill failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-            from arxiv_pipeline.core.store import Warehouse
-
-            stores = [Warehouse(sub / "bench.duckdb", reader=name) for name in names or [None]]
-            shared = Warehouse(sub / "bench.duckdb")
-            out[f"in_flight_{k}"] = {
-                "wall_s": wall,
-                "per_day_s": wall / len(days),
-                "llm_calls": servers.counts()["llm_calls"] - calls,
-                # What was paid for once per (paper version, model, prompt, language).
-                "distinct_summaries": shared.query(
-                    "SELECT count(DISTINCT (arxiv_id, version, model, prompt_version, language)) AS n "
-                    "FROM summary_cache"
-                )[0]["n"],
-                "digests": sum(store.row_count("digests") for store in stores),
-                "selected": [
-                    store.query(
-                        "SELECT announce_date, arxiv_id, rank FROM paper_scores WHERE selected ORDER BY 1, 3"
-                    )
-                    for store in stores
-                ],
-            }
+            figures = _month_figures(sub / "bench.duckdb", names)
+            figures.update(
+                wall_s=wall, per_day_s=wall / len(days), llm_calls=servers.counts()["llm_calls"] - calls
+            )
+            out[f"in_flight_{k}"] = figures
     finally:
         servers.close()
     first, last = (out[f"in_flight_{k}"] for k in MONTH_RUNS_IN_FLIGHT)
