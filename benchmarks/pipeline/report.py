@@ -131,56 +131,31 @@ def _print_only(r: dict[str, Any]) -> None:
 
 
 def _print_rows(r: dict[str, Any]) -> None:
+    def row(name: str, scenario: str, what: str, wall: str = "wall_s", calls: str = "llm_calls") -> tuple:
+        f = r[scenario]
+        return name, what, f[wall], f.get(calls, 0), f["peak_rss_mb"]
+
+    backfill = r["backfill"]
     rows = [
-        (
-            "day",
-            f"{r['day']['papers']} papers, end to end",
-            r["day"]["wall_s"],
-            r["day"]["llm_calls"],
-            r["day"]["peak_rss_mb"],
-        ),
-        (
+        row("day", "day", f"{r['day']['papers']} papers, end to end"),
+        row(
             "shipped_limits",
+            "day_shipped_limits",
             f"{r['day_shipped_limits']['papers']} papers, the packaged llm.* limits",
-            r["day_shipped_limits"]["wall_s"],
-            r["day_shipped_limits"]["llm_calls"],
-            r["day_shipped_limits"]["peak_rss_mb"],
         ),
-        (
+        row(
+            "serial_baseline",
             "serial_baseline",
             f"{r['serial_baseline']['papers']} summaries one at a time, no cache",
-            r["serial_baseline"]["wall_s"],
-            r["serial_baseline"]["llm_calls"],
-            r["serial_baseline"]["peak_rss_mb"],
         ),
-        (
-            "rerun",
-            "same day again, unchanged",
-            r["rerun"]["rerun_wall_s"],
-            r["rerun"]["rerun_llm_calls"],
-            r["rerun"]["peak_rss_mb"],
-        ),
-        (
-            "big_day",
-            f"{r['big_day']['papers']} papers, end to end",
-            r["big_day"]["wall_s"],
-            r["big_day"]["llm_calls"],
-            r["big_day"]["peak_rss_mb"],
-        ),
-        (
+        row("rerun", "rerun", "same day again, unchanged", "rerun_wall_s", "rerun_llm_calls"),
+        row("big_day", "big_day", f"{r['big_day']['papers']} papers, end to end"),
+        row(
             "backfill",
-            f"{r['backfill']['days']} days x {r['backfill']['papers'] // r['backfill']['days']} papers",
-            r["backfill"]["wall_s"],
-            r["backfill"]["llm_calls"],
-            r["backfill"]["peak_rss_mb"],
+            "backfill",
+            f"{backfill['days']} days x {backfill['papers'] // backfill['days']} papers",
         ),
-        (
-            "overhead",
-            f"{r['overhead']['papers']} papers, no LLM, no network",
-            r["overhead"]["wall_s"],
-            0,
-            r["overhead"]["peak_rss_mb"],
-        ),
+        row("overhead", "overhead", f"{r['overhead']['papers']} papers, no LLM, no network"),
     ]
     print(f"\n{'scenario':<16} {'what':<42} {'wall s':>8} {'LLM calls':>10} {'peak MB':>8}")
     for name, what, wall, calls, mem in rows:

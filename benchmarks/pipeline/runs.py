@@ -22,6 +22,14 @@ from benchmarks.pipeline.harness import REPO, ServersApart, materialize_days, pa
 CONCURRENT_RUNS = (3, 6)
 
 
+def following_two_topics(names: list[str]) -> list[dict[str, Any]]:
+    """A lab's readers, reader i following topics i and i+5 of the synthetic days."""
+    return [
+        {"name": name, "keywords": {"include": [TOPICS[i % len(TOPICS)], TOPICS[(i + 5) % len(TOPICS)]]}}
+        for i, name in enumerate(names)
+    ]
+
+
 def _launch(config: Path, day: date) -> subprocess.Popen:
     """One day's run in a fresh process, as the daemon launches each run."""
     cmd = [
@@ -145,10 +153,7 @@ def month_backfill(
             data = yaml.safe_load(config.read_text())
             data["automation"] = {"first_day": days[0].isoformat()}
             if readers:
-                data["readers"] = [
-                    {"name": name, "keywords": {"include": [TOPICS[i % 12], TOPICS[(i + 5) % 12]]}}
-                    for i, name in enumerate(names)
-                ]
+                data["readers"] = following_two_topics(names)
             config.write_text(yaml.safe_dump(data, allow_unicode=True))
             calls = servers.counts()["llm_calls"]
             command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(config), "backfill"]
@@ -198,10 +203,7 @@ def readers(root: Path, today: date, latency: float, args: argparse.Namespace) -
             config = served_config(sub, servers, args, 10)
             data = yaml.safe_load(config.read_text())
             data["digest"] = {"max_papers": 10, "summarize_top": 10}
-            data["readers"] = [
-                {"name": f"r{i:03d}", "keywords": {"include": [TOPICS[i % 12], TOPICS[(i + 5) % 12]]}}
-                for i in range(count)
-            ]
+            data["readers"] = following_two_topics([f"r{i:03d}" for i in range(count)])
             config.write_text(yaml.safe_dump(data, allow_unicode=True))
             before = servers.counts()["llm_calls"]
             figures = materialize_days(config, [today], lab=True)
