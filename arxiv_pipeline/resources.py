@@ -98,15 +98,11 @@ class LLMEndpoint(dg.ConfigurableResource):
         config = self.config_file.load(reader)
         return config.model_copy(update={"llm": self.settings()})
 
-    def summarizer(self, reader: str | None = None) -> Summarizer:
-        """The LLM summarizer when ``summary.summarizer`` asks for it (or, on auto, a key is set);
-        otherwise the offline extractive one."""
-        return summarizer_from_config(self._config(reader), self.key())
-
     @contextmanager
     def summarizer_session(self, reader: str | None = None) -> Iterator[Summarizer]:
-        """The summarizer for a stage; with ``summary.summarizer: local``, the LLM summarizer on a
-        model served on this machine for the length of the ``with`` block."""
+        """The summarizer for a stage: the LLM when ``summary.summarizer`` asks for it (or, on
+        auto, a key is set), else the offline extractive one; with ``local``, the LLM summarizer on
+        a model served on this machine for the length of the ``with`` block."""
         config = self._config(reader)
         if config.summary.summarizer != "local":
             yield summarizer_from_config(config, self.key())
