@@ -1,4 +1,4 @@
-"""Writes the bundled recordings in ``arxiv_pipeline/sample_data`` from ``sample_papers.py``.
+"""Writes the synthetic recordings (``arxiv_pipeline_tests/recordings/synthetic``) from ``sample_papers.py``.
 
 The files mirror what arXiv serves: one RSS 2.0 feed per category from rss.arxiv.org (with
 ``arxiv:announce_type``) and API Atom pages from export.arxiv.org answering ``id_list`` queries.
@@ -27,6 +27,7 @@ from arxiv_pipeline_tests.sample_papers import (
     SamplePaper,
 )
 
+SYNTHETIC_DAYS_DIR = Path(__file__).resolve().parent / "recordings" / "synthetic"
 FEEDS = ["cs.AI", "cs.LG", "cs.CL", "stat.ML"]
 API_PAGE_IDS = 25
 # Papers the API did not return yet when the day was recorded (it lags the RSS at times).
@@ -112,7 +113,8 @@ def rss_feed(day: str, feed: str, papers: list[SamplePaper]) -> ET.Element:
             _sub(item, "category", cat)
         _sub(item, "pubDate", pub)
         _sub(item, f"{{{NS_ARXIV}}}announce_type", kind)
-        _sub(item, f"{{{NS_DC}}}rights", "http://creativecommons.org/licenses/by/4.0/")
+        if paper.rights:
+            _sub(item, f"{{{NS_DC}}}rights", paper.rights)
         _sub(item, f"{{{NS_DC}}}creator", ", ".join(paper.authors))
     return rss
 
@@ -166,22 +168,29 @@ def api_page(ids: list[str], papers: dict[str, SamplePaper], day: str) -> ET.Ele
     return feed
 
 
-def build_day(root: Path, day: str, papers: list[SamplePaper]) -> None:
+def build_day(
+    root: Path,
+    day: str,
+    papers: list[SamplePaper],
+    feeds: list[str] = FEEDS,
+    recorded_at: str | None = None,
+    page_ids: int = API_PAGE_IDS,
+) -> None:
     out = root / day
     manifest: dict = {
         "announce_date": day,
-        "recorded_at": f"{day}T05:10:00+00:00",
+        "recorded_at": recorded_at or f"{day}T05:10:00+00:00",
         "feeds": {},
         "api_pages": [],
     }
-    for feed in FEEDS:
+    for feed in feeds:
         rel = f"rss/{feed}.xml"
         _write(out / rel, rss_feed(day, feed, papers))
         manifest["feeds"][feed] = rel
     by_id = {p.arxiv_id: p for p in papers}
     ids = sorted(by_id)
-    for n, start in enumerate(range(0, len(ids), API_PAGE_IDS), start=1):
-        chunk = ids[start : start + API_PAGE_IDS]
+    for n, start in enumerate(range(0, len(ids), page_ids), start=1):
+        chunk = ids[start : start + page_ids]
         rel = f"api/id_list-{n:02d}.xml"
         _write(out / rel, api_page(chunk, by_id, day), atom_default=True)
         manifest["api_pages"].append({"id_list": chunk, "file": rel})
@@ -196,10 +205,6 @@ def build(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    target = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else (Path(__file__).resolve().parents[1] / "arxiv_pipeline" / "sample_data")
-    )
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SYNTHETIC_DAYS_DIR
     build(target)
     print(f"wrote recordings under {target}")

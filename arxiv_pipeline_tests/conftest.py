@@ -15,6 +15,7 @@ from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, PipelineConfig, load
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.defs.stages import ALL_ASSETS
 from arxiv_pipeline.resources import pipeline_resources
+from arxiv_pipeline_tests.build_sample_data import SYNTHETIC_DAYS_DIR
 from arxiv_pipeline_tests.fakes.postgres_server import PostgresServer
 
 DAY_1 = date(2026, 11, 17)
@@ -37,6 +38,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 DAY_2 = date(2026, 11, 18)
 
 
+def default_test_config() -> dict[str, Any]:
+    """The packaged default config, on the synthetic days whose planted cases the tests check
+    (the package ships a real day, which has none of them)."""
+    data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    data["source"]["replay_dir"] = str(SYNTHETIC_DAYS_DIR)
+    return data
+
+
 class ConfigFactory:
     """Writes config files into a temp dir: the packaged default plus changes."""
 
@@ -45,8 +54,7 @@ class ConfigFactory:
         self.path = root / "arxiv_pipeline.yaml"
 
     def write(self, **changes: Any) -> Path:
-        data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
-        data = overlay(data, changes)
+        data = overlay(default_test_config(), changes)
         self.path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
         return self.path
 

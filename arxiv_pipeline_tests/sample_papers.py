@@ -1,4 +1,4 @@
-"""The invented papers behind the bundled recordings (``arxiv_pipeline/sample_data``).
+"""The invented papers behind the synthetic recordings (``arxiv_pipeline_tests/recordings/synthetic``).
 
 Titles, names and abstracts are made up for this project; their *shape* follows real arXiv
 announcements: LaTeX and unicode in titles, long author lists, cross-lists, replacements,
@@ -25,6 +25,7 @@ class SamplePaper:
     journal_ref: str | None = None
     doi: str | None = None
     affiliations: dict[str, str] = field(default_factory=dict)
+    rights: str | None = "http://creativecommons.org/licenses/by/4.0/"  # the RSS item's dc:rights
 
 
 _LONG_AUTHOR_LIST = [

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from arxiv_pipeline.cli import main
-from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR
 from arxiv_pipeline.partitions import announcement_days, announcement_partitions
-from arxiv_pipeline_tests.build_sample_data import build_day
+from arxiv_pipeline_tests.build_sample_data import SYNTHETIC_DAYS_DIR, build_day
 from arxiv_pipeline_tests.conftest import DAY_1, ConfigFactory, Materialize, warehouse_for
 
 # A weekday made a holiday in a copy of the recordings: every feed rebuilt empty.
@@ -33,7 +32,7 @@ def test_partitions_are_announcement_days_only() -> None:
 
 
 def _recordings_with_a_holiday(root: Path) -> Path:
-    shutil.copytree(SAMPLE_DATA_DIR / DAY_1.isoformat(), root / DAY_1.isoformat())
+    shutil.copytree(SYNTHETIC_DAYS_DIR / DAY_1.isoformat(), root / DAY_1.isoformat())
     build_day(root, HOLIDAY.isoformat(), [])
     return root
 

@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from arxiv_pipeline.cli import main
-from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH
 from arxiv_pipeline.core.store import open_warehouse
 from arxiv_pipeline.defs.run_health.health import PID_TAG
+from arxiv_pipeline_tests.conftest import default_test_config
 from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 from arxiv_pipeline_tests.synthetic_days import synthetic_papers, write_day
 
@@ -51,7 +51,7 @@ def _project(
     readers: list[dict[str, Any]] | None = None,
 ) -> Path:
     """The backfill project: a DuckDB file under ``root`` unless ``database`` says otherwise."""
-    data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    data = default_test_config()
     data["categories"] = ["cs.AI", "cs.CL", "cs.LG"]
     data["keywords"] = {"include": ["large language model"], "exclude": [], "authors": []}
     data["digest"] = {"max_papers": 6, "summarize_top": 3}

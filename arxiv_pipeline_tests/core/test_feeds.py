@@ -9,9 +9,9 @@ from arxiv_pipeline.core.ingest.feeds import (
     parse_api_page,
     parse_rss,
 )
-from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR
+from arxiv_pipeline_tests.build_sample_data import SYNTHETIC_DAYS_DIR
 
-DAY = SAMPLE_DATA_DIR / "2026-11-17"
+DAY = SYNTHETIC_DAYS_DIR / "2026-11-17"
 
 RSS_ITEM = """<?xml version='1.0' encoding='UTF-8'?>
 <rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">

@@ -13,11 +13,11 @@ import dagster as dg
 import pytest
 import yaml
 
-from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, overlay
+from arxiv_pipeline.core.config import overlay
 from arxiv_pipeline.core.store import Warehouse
 from arxiv_pipeline.defs.stages import ALL_ASSETS, digest_delivery
 from arxiv_pipeline.resources import pipeline_resources
-from arxiv_pipeline_tests.conftest import DAY_1, DAY_2
+from arxiv_pipeline_tests.conftest import DAY_1, DAY_2, default_test_config
 from arxiv_pipeline_tests.fakes.smtp_server import PASSWORD, USER, SMTPServer
 from arxiv_pipeline_tests.fakes.webhook_server import WebhookServer
 
@@ -27,7 +27,7 @@ def built_days(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The two sample days, built once; each test works on a copy."""
     root = tmp_path_factory.mktemp("built")
     path = root / "arxiv_pipeline.yaml"
-    path.write_text(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(yaml.safe_dump(default_test_config(), allow_unicode=True, sort_keys=False), "utf-8")
     with dg.DagsterInstance.ephemeral() as instance:
         for day in (DAY_1, DAY_2):
             dg.materialize(
@@ -47,9 +47,8 @@ class Site:
         self.path = root / "arxiv_pipeline.yaml"
 
     def configure(self, targets: list[dict[str, Any]], **delivery: Any) -> Path:
-        data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
         data = overlay(
-            data,
+            default_test_config(),
             {
                 "publish": {"site_url": "https://digest.example.org/"},
                 # The sample days are a fixed date: their age must not decide what is sent.

@@ -23,8 +23,9 @@ import requests
 import yaml
 
 from arxiv_pipeline.cli import main as cli_main
-from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, load_config
+from arxiv_pipeline.core.config import load_config
 from arxiv_pipeline.core.store import open_warehouse
+from arxiv_pipeline_tests.conftest import default_test_config
 from arxiv_pipeline_tests.fakes.openai_server import FakeOpenAI
 from arxiv_pipeline_tests.fakes.postgres_server import PASSWORD, USER, PostgresServer
 from arxiv_pipeline_tests.synthetic_days import synthetic_papers, write_day
@@ -155,7 +156,7 @@ def _project(root: Path, llm_url: str, warehouse: str) -> Path:
     recordings = root / "recordings"
     for i, day in enumerate(DAYS):
         write_day(recordings, day, synthetic_papers(12, day, seed=i, id_offset=100 * i))
-    data = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    data = default_test_config()
     data["categories"] = ["cs.AI", "cs.CL", "cs.LG"]
     data["keywords"] = {"include": ["large language model"], "exclude": [], "authors": []}
     data["digest"] = {"max_papers": 5, "summarize_top": SUMMARIZE_TOP}

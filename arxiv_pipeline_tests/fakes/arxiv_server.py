@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 from xml.etree import ElementTree as ET
 
-from arxiv_pipeline.core.ingest.replay import SAMPLE_DATA_DIR
+from arxiv_pipeline_tests.build_sample_data import SYNTHETIC_DAYS_DIR
 from arxiv_pipeline_tests.fakes.local_server import LocalServer
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -45,7 +45,7 @@ _WINDOW = re.compile(r"submittedDate:\[(\d{12}) TO (\d{12})\]")
 
 
 class FakeArxiv(LocalServer):
-    def __init__(self, day: str | None, root: Path = SAMPLE_DATA_DIR, overstate_total: int = 0) -> None:
+    def __init__(self, day: str | None, root: Path = SYNTHETIC_DAYS_DIR, overstate_total: int = 0) -> None:
         self.root = root
         self.overstate_total = overstate_total
         self.user_agents: list[str] = []

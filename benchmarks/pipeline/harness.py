@@ -11,8 +11,10 @@ from typing import Any
 
 import yaml
 
+from arxiv_pipeline.core.ingest.replay import SAMPLE_DAY as BUNDLED_DAY
+
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE_DAY = "2026-11-17"
+SAMPLE_DAY = BUNDLED_DAY.isoformat()  # the shipped default config's day: a real one
 
 
 def run_multiprocess(day: str) -> None:

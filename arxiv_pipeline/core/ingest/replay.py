@@ -17,7 +17,8 @@ from arxiv_pipeline.core.ingest.source import StoredRecords
 from arxiv_pipeline.core.models import FeedReport, FetchResult, Listing, Paper
 
 SAMPLE_DATA_DIR = Path(__file__).resolve().parents[2] / "sample_data"
-SAMPLE_DAY = date(2026, 11, 17)
+# The bundled day: a real one (sample_data/README.md says where it comes from).
+SAMPLE_DAY = date(2026, 6, 24)
 
 
 class ReplayDayMissing(LookupError):

@@ -18,6 +18,7 @@ from typing import Any
 from arxiv_pipeline import __version__
 from arxiv_pipeline.core import text as text_module
 from arxiv_pipeline.core.config import DigestConfig, PipelineConfig
+from arxiv_pipeline.core.fulltext.fetch import fulltext_source
 from arxiv_pipeline.core.publish import digest as digest_module
 from arxiv_pipeline.core.publish import feeds as publish_module
 from arxiv_pipeline.core.publish import render as render_module
@@ -138,6 +139,11 @@ def _build_digest_day(config: PipelineConfig, day: date, store: Warehouse) -> Di
         for r in feeds
         if r["status"] != "ok"
     ]
+    if (
+        config.fulltext.top
+        and not fulltext_source(config.fulltext, config.source, config.replay_root).available
+    ):
+        notes.append("full texts: none bundled with this recording, so the summaries come from the abstracts")
     summaries = store.read_day("paper_summaries", day)
     from_fulltext = [(s["arxiv_id"], s["version"]) for s in summaries if s.get("source") in ("html", "pdf")]
     return build_digest_day(
