@@ -12,7 +12,7 @@ import yaml
 import arxiv_pipeline
 from arxiv_pipeline import __version__
 from arxiv_pipeline.cli import main
-from arxiv_pipeline.core.config import config_json_schema, load_config
+from arxiv_pipeline.core.config import DEFAULT_CONFIG_PATH, config_json_schema, load_config
 from arxiv_pipeline_tests.conftest import ConfigFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
@@ -21,12 +21,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 def test_run_builds_the_sample_day_and_prints_where_it_is(
     config_files: ConfigFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = config_files.write()
+    # The shipped config as it is: the quick start's bundled real day.
+    path = config_files.root / "arxiv_pipeline.yaml"
+    path.write_text(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.chdir(config_files.root)
     assert main(["--config", str(path), "run"]) == 0
     out = capsys.readouterr().out
-    readme = config_files.root / "data" / "digests" / "2026-11-17" / "README.md"
+    readme = config_files.root / "data" / "digests" / "2026-06-24" / "README.md"
     assert str(readme) in out and readme.exists()
     assert "digest_markdown" in out
     # The run landed in a persistent instance, so `dagster dev` can show it afterwards.
@@ -267,9 +269,9 @@ def test_runs_in_one_process_for_two_configurations_each_use_their_own(
     lab_path = lab.write(readers=[{"name": "ana"}])
     solo_path = solo.write()
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    assert main(["--config", str(lab_path), "run"]) == 0
+    assert main(["--config", str(lab_path), "run", "--date", "2026-11-17"]) == 0
     assert "ana/digest_markdown" in capsys.readouterr().out
-    assert main(["--config", str(solo_path), "run"]) == 0
+    assert main(["--config", str(solo_path), "run", "--date", "2026-11-17"]) == 0
     out = capsys.readouterr().out
     assert "ana/" not in out and "digest_markdown" in out
     assert (tmp_path / "solo" / "data" / "digests" / "2026-11-17" / "README.md").exists()
@@ -288,7 +290,7 @@ def test_a_step_whose_papers_all_failed_says_so(
             summary={"summarizer": "llm"},
             llm={"base_url": llm.base_url, "model": "fake-model", "max_attempts": 1, "backoff_base_s": 0},
         )
-        main(["--config", str(path), "run"])
+        main(["--config", str(path), "run", "--date", "2026-11-17"])
     out = capsys.readouterr().out
     [line] = [line for line in out.splitlines() if "paper_summaries" in line and "rows" in line]
     # It used to read "ok paper_summaries 5 rows", as if all were summarized.

@@ -8,8 +8,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from arxiv_pipeline.core.config import parse_config
 from arxiv_pipeline.core.models import Listing
 from arxiv_pipeline.definitions import defs
+from arxiv_pipeline.defs.stages import assets_for
+from arxiv_pipeline.resources import default_resources
+from arxiv_pipeline_tests.build_sample_data import SYNTHETIC_DAYS_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
@@ -54,13 +58,14 @@ def test_definitions_hold_the_whole_lineage() -> None:
     assert parents["digest_delivery"] == {"digest_markdown", "site_day_page", "site_index", "digest_feeds"}
     job = defs.resolve_job_def("daily_digest_job")
     assert job.partitions_def is not None
-    assert "2026-11-17" in job.partitions_def.get_partition_keys(
+    assert "2026-06-24" in job.partitions_def.get_partition_keys(  # the bundled day
         dynamic_partitions_store=None, current_time=__import__("datetime").datetime(2026, 11, 22)
     )
 
 
 def test_all_days_outputs_are_not_partitioned_and_the_rest_are() -> None:
-    graph = defs.resolve_asset_graph()
+    synthetic = parse_config({"source": {"replay_dir": str(SYNTHETIC_DAYS_DIR)}})
+    graph = dg.Definitions(assets=assets_for(synthetic), resources=default_resources()).resolve_asset_graph()
     unpartitioned = {
         k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).is_partitioned
     }
@@ -188,10 +193,12 @@ def _loaded(tmp_path: Path, config_text: str, **env: str) -> dict:
 
 def test_offline_the_partitions_are_the_recorded_days_and_only_useful_sensors_start(tmp_path: Path) -> None:
     loaded = _loaded(tmp_path, "categories: [cs.AI, cs.CL, cs.LG]\n")
-    # The sample's recorded days (17, 18 and 27 November) bound the partitions: nine weekdays,
-    # not the 763 from 2024-01-01 that a click on "Missing" would queue.
-    assert loaded["keys"][0] == "2026-11-17" and loaded["keys"][-1] == "2026-11-27"
-    assert len(loaded["keys"]) == 9
+    # The bundled day alone, not the 763 from 2024-01-01 that a click on "Missing" would queue;
+    # the synthetic days (17, 18 and 27 November) bound theirs: nine weekdays.
+    assert loaded["keys"] == ["2026-06-24"]
+    synthetic = _loaded(tmp_path, f"source:\n  replay_dir: {SYNTHETIC_DAYS_DIR}\n")
+    assert synthetic["keys"][0] == "2026-11-17" and synthetic["keys"][-1] == "2026-11-27"
+    assert len(synthetic["keys"]) == 9
     assert loaded["sensors"] == {
         "announcement_sensor": "STOPPED",  # nothing is announced offline
         "config_change_sensor": "STOPPED",  # rebuilding on a saved file surprises a new user

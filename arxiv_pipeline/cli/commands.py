@@ -43,7 +43,9 @@ def deliver(
     full = load_config(config_path)
     config = for_reader(full, reader, "arxiv-pipeline deliver")
     check_writable(config)
-    day = day or default_day(config)
+    # Without a date: the newest day built, which is what there is to send.
+    built = open_warehouse(config.warehouse_location, reader=reader).built_days() if day is None else []
+    day = day or (built[0]["d"] if built else default_day(config))
     if not choose_targets(config, targets or None):
         raise ConfigError(
             "no delivery targets configured: add a delivery.targets section (see the README, Delivery)"

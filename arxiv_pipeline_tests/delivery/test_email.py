@@ -144,7 +144,16 @@ def test_a_delivery_killed_mid_send_is_finished_by_the_next_run_with_the_same_me
     smtp.stall_s, home = 60, tmp_path / "home"
     smtp.faults.append("stall")
     env = {**os.environ, "DAGSTER_HOME": str(home)}
-    command = [sys.executable, "-m", "arxiv_pipeline.cli", "--config", str(path), "deliver"]
+    command = [
+        sys.executable,
+        "-m",
+        "arxiv_pipeline.cli",
+        "--config",
+        str(path),
+        "deliver",
+        "--date",
+        DAY_1.isoformat(),
+    ]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
     while smtp.data_commands == 0:
