@@ -206,6 +206,94 @@ def paper_pdf(paper: PaperText, figures: int = 0) -> bytes:
     return bytes(pdf.output())
 
 
+_ROMAN = ("I", "II", "III", "IV", "V", "VI")
+
+
+def _styled_heading(heading: str, style: str) -> str:
+    number, name = heading.split(" ", 1)
+    if style == "revtex":  # REVTeX: "III. METHOD"
+        return f"{_ROMAN[int(number) - 1]}. {name.upper()}"
+    if style == "amsart":  # amsart: "3. Method"
+        return f"{number}. {name}"
+    if style == "bookmarked":  # unnumbered, capitalised; only the PDF's outline says what they are
+        return name.upper()
+    return heading
+
+
+class _StyledPdf(FPDF):
+    running_header = ""
+
+    def header(self) -> None:
+        if self.page_no() > 1 and self.running_header:
+            self.set_font("Helvetica", "I", 8)
+            self.cell(0, 5, self.running_header, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 8)
+        self.cell(0, 5, str(self.page_no()), align="C")
+
+
+def styled_pdf(paper: PaperText, style: str) -> bytes:
+    """The paper in one column, in the style of a real class: ``revtex`` (Roman, upper-case
+    headings, no "Abstract" heading), ``amsart`` ("1. Introduction", the abstract run in),
+    ``bookmarked`` (unnumbered headings that only the PDF's outline names) or ``toc`` (a table of
+    contents before the body). Every page after the first has a running header and all have a
+    page number, and the introduction carries a footnote."""
+    pdf = _StyledPdf(format="letter")
+    pdf.running_header = f"{paper.title[:60]} - preprint"
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.multi_cell(0, 7, paper.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 6, ", ".join(paper.authors), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "", 9)
+    lead = {"amsart": "Abstract. ", "revtex": ""}.get(style)
+    if lead is None:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 6, "Abstract", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 9)
+        lead = ""
+    pdf.multi_cell(0, 5, lead + paper.abstract, new_x="LMARGIN", new_y="NEXT")
+    if style == "toc":
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 6, "Contents", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 9)
+        for page, (heading, _) in enumerate(paper.sections, start=1):
+            pdf.cell(0, 5, f"{heading} {'.' * 40} {page}", new_x="LMARGIN", new_y="NEXT")
+    for heading, paragraphs in paper.sections:
+        pdf.ln(3)
+        shown = _styled_heading(heading, style)
+        if style == "bookmarked":
+            pdf.start_section(heading.split(" ", 1)[1])
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.multi_cell(0, 6, shown, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        for paragraph in paragraphs:
+            pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        if heading.startswith("1 "):
+            pdf.set_font("Helvetica", "", 7)
+            pdf.multi_cell(
+                0,
+                4,
+                "1 Code and data will be released with the final version.",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
+    pdf.ln(3)
+    if style == "bookmarked":
+        pdf.start_section("References")
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 6, "REFERENCES" if style == "revtex" else "References", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    for reference in paper.references:
+        pdf.multi_cell(0, 4, reference, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
 def _wrapped(text: str, width: int) -> str:
     return "\n        ".join(textwrap.wrap(text, width)) if width else text
 

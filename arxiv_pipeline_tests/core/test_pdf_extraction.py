@@ -9,7 +9,7 @@ import pytest
 
 from arxiv_pipeline.core.fulltext import ExtractionError
 from arxiv_pipeline.core.fulltext.pdf import extract_pdf
-from arxiv_pipeline_tests.paper_documents import make_paper, paper_pdf
+from arxiv_pipeline_tests.paper_documents import make_paper, paper_pdf, styled_pdf
 
 
 def test_a_two_column_paper_gives_its_sections_without_references_or_appendix() -> None:
@@ -83,6 +83,46 @@ def test_headings_with_a_one_letter_word_and_papers_without_numbered_headings() 
     prose = "Some Title\nINTRODUCTION\nA paper in prose.\nCONCLUSION\nIt ends.\nReferences\n[1] A."
     [body] = split_sections(prose)
     assert body.title == "Text" and "A paper in prose." in body.text and "[1] A." not in body.text
+
+
+@pytest.mark.parametrize(
+    ("style", "first_heading"),
+    [
+        ("revtex", "I. INTRODUCTION"),  # Roman, upper case, no "Abstract" heading
+        ("amsart", "1. Introduction"),  # the abstract run in: "Abstract. We study ..."
+        ("bookmarked", "INTRODUCTION"),  # no numbers: only the PDF's outline says what is a heading
+        ("toc", "1 Introduction"),  # a table of contents first, whose lines are not the headings
+    ],
+)
+def test_papers_in_the_styles_of_real_classes_give_their_sections(style: str, first_heading: str) -> None:
+    paper = make_paper("2611.00020", paragraphs=8)
+    full = extract_pdf(styled_pdf(paper, style))
+    body = [s for s in full.sections if s.kind != "abstract"]
+    assert body[0].title == first_heading
+    assert [s.kind for s in body] == ["introduction", "related", "method", "results", "conclusion"]
+    assert ("abstract" in full.kinds()) == (style != "revtex")
+    # The methods section holds the method's text, not the table of contents' or a header's.
+    method = next(s for s in body if s.kind == "method")
+    assert paper.sections[2][1][0][:60] in " ".join(method.text.split())
+    assert "preprint" not in full.text and "...." not in full.text  # running header, dot leaders
+    assert paper.references[0] not in full.text
+
+
+def test_bookmarks_are_headings_only_in_their_order_and_never_from_a_contents_line() -> None:
+    from arxiv_pipeline.core.fulltext.pdf import split_sections
+
+    text = (
+        "Contents\nIntroduction ........ 1\nResults 4\nINTRODUCTION\nWe ask why.\n"
+        "RESULTS\nIt works; see the Introduction\nIntroduction\nfor why.\nCONCLUSION\nDone.\n"
+        "References\n[1] A."
+    )
+    sections = split_sections(text, ["Introduction", "Results", "Conclusion"])
+    assert [(s.title, s.kind) for s in sections] == [
+        ("INTRODUCTION", "introduction"),
+        ("RESULTS", "results"),
+        ("CONCLUSION", "conclusion"),
+    ]
+    assert "for why." in sections[1].text  # a later "Introduction" line is text, not a heading
 
 
 @pytest.mark.slow

@@ -25,6 +25,14 @@ _HEADING = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,5})\.?\s+(?P<title>[A-Z](?:[A-Z
 _STAMP = re.compile(r"^\s*arXiv:\d{4}\.\d{4,5}(v\d+)?\s+\[[^\]]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re.I)
 _EDGE_LINES = 3  # lines at the top and bottom of a page where running headers and footers sit
+_NUMBER_PREFIX = re.compile(r"^\s*(\d{1,2}|[IVX]{1,5}|[A-Z])?\.?\s+(?=\S)|^\s*(\d{1,2}|[IVX]{1,5})\.?$")
+_CONTENTS = re.compile(r"^(table of )?contents$", re.I)
+_DOT_LEADERS = re.compile(r"(\.\s?){4,}\s*\d+$")
+# amsart's "Abstract. We study…", IEEE's "Abstract—We study…": the abstract run in, no heading.
+_RUN_IN_ABSTRACT = re.compile(r"^Abstract\s*[.:—–-]\s*(\S.*)$")
+_NUMBERED_START = re.compile(r"^(\d{1,2}|[IVX]{1,5})\.?\s+[A-Z]")
+# A table of contents' line: "2 Method ........ 5" or "2 Method 5" is not the heading itself.
+_TOC_LINE = re.compile(r"(\.\s?){3,}\s*\d*$|…\s*\d+$|\s\d{1,3}$")
 _NAMED = re.compile(
     r"^(abstract|references|bibliography|acknowledge?ments?|appendix( [A-Z])?|[A-Z] appendix.*)$", re.I
 )
@@ -48,6 +56,7 @@ def extract_pdf(data: bytes, max_pages: int = 60) -> FullText:
         pages = [page.extract_text() or "" for page in reader.pages[:max_pages]]
         text = "\n".join(strip_page_furniture(pages))
         page_count = len(reader.pages)
+        outline = outline_titles(reader)
     except ExtractionError:
         raise
     except Exception as exc:  # pypdf raises many kinds on a broken file; all mean "no text"
@@ -55,10 +64,25 @@ def extract_pdf(data: bytes, max_pages: int = 60) -> FullText:
     if len(clean(text)) < 500:
         raise ExtractionError("the PDF holds no text layer (a scan?) or almost none")
     notes = [f"read the first {max_pages} of {page_count} pages"] if page_count > max_pages else []
-    sections = split_sections(text)
+    sections = split_sections(text, outline)
     if not sections:
         raise ExtractionError("the PDF holds no text between its title and its references")
     return FullText("pdf", sections, pages=page_count, notes=notes)
+
+
+def outline_titles(reader: object) -> list[str]:
+    """The titles of the PDF's top-level bookmarks (LaTeX with hyperref writes one per section),
+    in order; [] when it has none or they cannot be read."""
+    try:
+        entries = reader.outline  # type: ignore[attr-defined]
+        return [str(e.title) for e in entries if not isinstance(e, list) and getattr(e, "title", None)]
+    except Exception:  # a broken outline is no outline: the numbered headings still split
+        return []
+
+
+def _heading_key(line: str) -> str:
+    """A heading without its number, case and spacing: "3. Main Results" and "MAIN RESULTS" alike."""
+    return " ".join(_NUMBER_PREFIX.sub("", line).lower().split())
 
 
 def _edges(lines: list[str]) -> set[int]:
@@ -92,10 +116,22 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     return out
 
 
-def split_sections(text: str) -> list[Section]:
+def split_sections(text: str, outline: list[str] | None = None) -> list[Section]:
+    """Cut at the headings: the PDF's own bookmarks when it has at least three (they need no
+    numbers), or numbered headings in order, whichever finds more; the references end the body."""
+    keys = [_heading_key(t) for t in outline or []]
+    numbered = _split(text, [])
+    if len([k for k in keys if k]) < 3:
+        return numbered
+    bookmarked = _split(text, keys)
+    return bookmarked if len(bookmarked) > len(numbered) else numbered
+
+
+def _split(text: str, keys: list[str]) -> list[Section]:
     sections: list[Section] = []
     title, kind, lines = "Front matter", "front", []
     seen_numbers: list[str] = []
+    next_key = 0  # bookmarks are matched in their order, so a later mention is not a heading
     words = vocabulary(text)
     body_lines: list[str] = []  # everything before the references, for a paper with no headings
 
@@ -107,13 +143,26 @@ def split_sections(text: str) -> list[Section]:
     for raw in text.splitlines():
         line = raw.strip()
         named = _NAMED.match(line)
-        numbered = _HEADING.match(line)
         if named and END_OF_BODY.match(re.sub(r"^[A-Z] ", "", line)):
             break
-        if named and line.lower() == "abstract" and not seen_numbers:  # not a figure's "Abstract"
+        if _CONTENTS.match(line):  # a table of contents: not text, and it ends the abstract
             close()
-            title, kind, lines = "Abstract", "abstract", []
+            title, kind, lines = "Contents", "front", []
             continue
+        if _DOT_LEADERS.search(line):
+            continue
+        run_in = _RUN_IN_ABSTRACT.match(line)
+        if ((named and line.lower() == "abstract") or run_in) and not seen_numbers and not next_key:
+            close()  # not a figure's "Abstract"
+            title, kind, lines = "Abstract", "abstract", [run_in.group(1)] if run_in else []
+            continue
+        heading = _bookmarked(line, keys, next_key) if keys else None
+        if heading is not None:
+            close()
+            next_key = heading + 1
+            title, kind, lines = line, section_kind(_heading_key(line)), []
+            continue
+        numbered = None if keys or _TOC_LINE.search(line) else _HEADING.match(line)
         if numbered and _next_number(seen_numbers, numbered.group("num")):
             close()
             seen_numbers.append(numbered.group("num"))
@@ -129,6 +178,19 @@ def split_sections(text: str) -> list[Section]:
     # Unnumbered headings (or none): the body as one section, not zero characters taken for a success.
     body = clean("\n".join(body_lines), words)
     return [Section("Text", "other", body)] if body else []
+
+
+def _bookmarked(line: str, keys: list[str], start: int) -> int | None:
+    """The index of the bookmark (from ``start`` on) that this line is the heading of."""
+    if not line or len(line) > 100 or _TOC_LINE.search(line):
+        return None
+    key = _heading_key(line)
+    # A long heading wraps: its first line, numbered, begins the bookmark's title.
+    wrapped = len(key) >= 12 and _NUMBERED_START.match(line) is not None
+    for i in range(start, len(keys)):
+        if keys[i] and (key == keys[i] or (wrapped and keys[i].startswith(key))):
+            return i
+    return None
 
 
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
