@@ -79,21 +79,25 @@ def reader_config(require_keyword: bool) -> PipelineConfig:
     return PipelineConfig.model_validate(data)
 
 
-def rank(
-    config: PipelineConfig, papers: list[CorpusPaper], reader: dict[str, Any] | None, kind: str
-) -> list[str]:
-    """The held-out day's ranking, by the pipeline's own functions (``reader``: each paper's
-    ReaderScore from a fitted profile, computed once)."""
-    candidates = select_candidates(
-        [listing(p) for p in papers], config.categories, config.keywords, config.filter
-    )
+def ranked_scores(
+    config: PipelineConfig, listings: list[Listing], reader: dict[str, Any] | None, kind: str
+) -> list[Any]:
+    """A day's papers ranked by the pipeline's own functions (``reader``: each paper's ReaderScore
+    from a fitted profile, computed once); every paper that passes the filters gets a rank."""
+    candidates = select_candidates(listings, config.categories, config.keywords, config.filter)
     weights = Weights.of(config.keywords, config.scoring, config.ranking, config.reader)
     scores = keyword_scores(candidates, config.keywords.include, weights)
     if reader is not None:
         got = {s.arxiv_id: (reader[s.arxiv_id].value, reader[s.arxiv_id].reasons) for s in scores}
         scores = with_reader(scores, got, kind, "bench", weights)
-    ranked = rank_scores(scores, config.digest.max_papers)
-    return [s.arxiv_id for s in ranked if s.rank is not None]
+    return [s for s in rank_scores(scores, config.digest.max_papers) if s.rank is not None]
+
+
+def rank(
+    config: PipelineConfig, papers: list[CorpusPaper], reader: dict[str, Any] | None, kind: str
+) -> list[str]:
+    """The held-out day's ranking, best first."""
+    return [s.arxiv_id for s in ranked_scores(config, [listing(p) for p in papers], reader, kind)]
 
 
 def precision_at(ranking: list[str], relevant: set[str], k: int = 10) -> float:

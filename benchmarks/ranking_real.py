@@ -52,9 +52,7 @@ from arxiv_pipeline.core.profile.reader import (
     Ranker,
     TfidfRanker,
 )
-from arxiv_pipeline.core.score.scoring import Weights, keyword_scores, rank_scores, with_reader
-from arxiv_pipeline.core.select.selection import select_candidates
-from benchmarks.ranking import REPO, ndcg_at, precision_at, reader_config
+from benchmarks.ranking import REPO, ndcg_at, precision_at, ranked_scores, reader_config
 
 DIGEST_PAPERS = load_config(DEFAULT_CONFIG_PATH).digest.max_papers  # the shipped digest's length: 30
 # Scholar Inbox (Flicke et al., 2025): per-user logistic regression on GTE-large embeddings of
@@ -163,17 +161,9 @@ def own_keywords(reader: Reader, document_frequency: Counter[str], n_docs: int) 
 def day_ranks(
     config: PipelineConfig, papers: list[RealPaper], reader: dict[str, Any] | None, kind: str
 ) -> dict[str, tuple[int, float]]:
-    """Each paper's place on its day (1 = top) and score, by the pipeline's own functions."""
-    candidates = select_candidates(
-        [listing(p) for p in papers], config.categories, config.keywords, config.filter
-    )
-    weights = Weights.of(config.keywords, config.scoring, config.ranking, config.reader)
-    scores = keyword_scores(candidates, config.keywords.include, weights)
-    if reader is not None:
-        got = {s.arxiv_id: (reader[s.arxiv_id].value, reader[s.arxiv_id].reasons) for s in scores}
-        scores = with_reader(scores, got, kind, "bench", weights)
-    ranked = rank_scores(scores, len(papers))
-    return {s.arxiv_id: (s.rank, s.score) for s in ranked if s.rank is not None}
+    """Each paper's place on its day (1 = top) and score."""
+    ranked = ranked_scores(config, [listing(p) for p in papers], reader, kind)
+    return {s.arxiv_id: (s.rank, s.score) for s in ranked}
 
 
 def config_for(keywords: list[str] | None, reader_weight: float | None = None) -> PipelineConfig:
