@@ -99,17 +99,17 @@ class LLMRanker:
         self,
         papers: Sequence[Paper],
         interests: str,
-        on_batch: Callable[[dict[str, Rating]], None] | None = None,
+        on_batch: Callable[[Sequence[Paper], dict[str, Rating]], None] | None = None,
     ) -> tuple[dict[str, Rating], dict[str, str]]:
-        """Ratings and errors by paper id; each batch's ratings also go to ``on_batch`` as soon
-        as they arrive (to store what was paid for)."""
+        """Ratings and errors by paper id; each batch, with the ratings it got, also goes to
+        ``on_batch`` as soon as it is answered or failed (to store what was paid for)."""
         batches = [papers[i : i + self.batch_size] for i in range(0, len(papers), self.batch_size)]
         ratings: dict[str, Rating] = {}
         errors: dict[str, str] = {}
 
-        def ready(_batch: Any, result: tuple[dict[str, Rating], dict[str, str]]) -> None:
-            if on_batch is not None and result[0]:
-                on_batch(result[0])
+        def ready(batch: Sequence[Paper], result: tuple[dict[str, Rating], dict[str, str]]) -> None:
+            if on_batch is not None:
+                on_batch(batch, result[0])
 
         for got, failed in map_as_ready(
             lambda b: self._batch(b, interests), batches, self.chat.config.max_concurrency, ready

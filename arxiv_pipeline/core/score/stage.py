@@ -113,8 +113,9 @@ def _llm_ratings(
         fresh, errors = ranker.rate(
             todo,
             config.ranking.interests,
-            on_batch=lambda got: writer.put(
-                _rating_rows(todo, got, chat.model, ranker.version, interests_hash)
+            on_batch=lambda batch, got: writer.put(
+                _rating_rows(list(batch), got, chat.model, ranker.version, interests_hash),
+                settled=[p.versioned_id for p in batch],
             ),
         )
     if chat.auth_error:

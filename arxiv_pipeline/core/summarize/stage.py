@@ -104,9 +104,9 @@ def _structured(
     misses = [p for p in papers if _key(p) not in cached]
     with AnswerWriter(store, "summary_cache", llm.chat, day, run_id) as writer:
 
-        def store_answer(_paper: Paper, outcome: SummaryOutcome) -> None:
-            if outcome.ok:
-                writer.put([{**cache_row(outcome), "created_at": datetime.now(UTC)}])
+        def store_answer(paper: Paper, outcome: SummaryOutcome) -> None:
+            rows = [{**cache_row(outcome), "created_at": datetime.now(UTC)}] if outcome.ok else []
+            writer.put(rows, settled=[paper.versioned_id])
 
         fresh = {
             _key(o): o
@@ -142,7 +142,7 @@ def _long(
             todo,
             language,
             on_result=lambda paper, result: writer.put(
-                _long_cache_rows([paper], [result], model, version, language)
+                _long_cache_rows([paper], [result], model, version, language), settled=[paper.versioned_id]
             ),
         )
     texts: dict[str, LongText] = {
