@@ -239,7 +239,7 @@ def styled_pdf(paper: PaperText, style: str) -> bytes:
     headings, no "Abstract" heading), ``amsart`` ("1. Introduction", the abstract run in),
     ``bookmarked`` (unnumbered headings that only the PDF's outline names) or ``toc`` (a table of
     contents before the body). Every page after the first has a running header and all have a
-    page number, and the introduction carries a footnote."""
+    page number, and the introduction ends on an exponent and a footnote (at the page's foot)."""
     pdf = _StyledPdf(format="letter")
     pdf.running_header = f"{paper.title[:60]} - preprint"
     pdf.set_auto_page_break(auto=True, margin=18)
@@ -275,14 +275,7 @@ def styled_pdf(paper: PaperText, style: str) -> bytes:
         for paragraph in paragraphs:
             pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
         if heading.startswith("1 "):
-            pdf.set_font("Helvetica", "", 7)
-            pdf.multi_cell(
-                0,
-                4,
-                "1 Code and data will be released with the final version.",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
+            _exponent_and_footnote(pdf)
     pdf.ln(3)
     if style == "bookmarked":
         pdf.start_section("References")
@@ -292,6 +285,32 @@ def styled_pdf(paper: PaperText, style: str) -> bytes:
     for reference in paper.references:
         pdf.multi_cell(0, 4, reference, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+EXPONENT_SENTENCE = "The router was trained on 10^25 tokens of text."
+FOOTNOTE = "Code and data will be released with the final version."
+
+
+def _exponent_and_footnote(pdf: FPDF) -> None:
+    """A line with an exponent and a footnote mark, and the footnote at the page's foot, set as
+    pdfTeX sets them: smaller runs moved up from the baseline, not a flattened "1025"."""
+    y = pdf.get_y() + 4
+    x = pdf.l_margin
+    for text, size, rise in (
+        ("The router was trained on 10", 10, 0.0),
+        ("25", 7, 1.4),
+        (" tokens of text.", 10, 0.0),
+        ("1", 7, 1.4),
+    ):
+        pdf.set_font("Helvetica", "", size)
+        pdf.text(x, y - rise, text)
+        x += pdf.get_string_width(text)
+    foot = pdf.h - 26
+    pdf.set_font("Helvetica", "", 5)
+    pdf.text(pdf.l_margin, foot - 1.0, "1")
+    pdf.set_font("Helvetica", "", 7)
+    pdf.text(pdf.l_margin + 1.5, foot, FOOTNOTE)
+    pdf.set_y(y + 2)
 
 
 def _wrapped(text: str, width: int) -> str:

@@ -9,7 +9,13 @@ import pytest
 
 from arxiv_pipeline.core.fulltext import ExtractionError
 from arxiv_pipeline.core.fulltext.pdf import extract_pdf
-from arxiv_pipeline_tests.paper_documents import make_paper, paper_pdf, styled_pdf
+from arxiv_pipeline_tests.paper_documents import (
+    EXPONENT_SENTENCE,
+    FOOTNOTE,
+    make_paper,
+    paper_pdf,
+    styled_pdf,
+)
 
 
 def test_a_two_column_paper_gives_its_sections_without_references_or_appendix() -> None:
@@ -52,6 +58,43 @@ def test_real_pdfs_come_out_without_ligatures_stamps_headers_or_split_words(real
     chi = extract_pdf((realtext / "pdf" / "2302.07302v1.pdf").read_bytes()).text
     # The CHI running header was on 14 of its 15 pages, inside sentences.
     assert chi.count("CHI ’23, April 23–28, 2023, Hamburg, Germany") <= 1
+
+
+@pytest.mark.slow
+def test_real_pdfs_lose_their_footnotes_and_keep_exponents(realtext: Path) -> None:
+    pdf = realtext / "pdf"
+    acl = extract_pdf((pdf / "acl2020-main.447_s2orc.pdf").read_bytes()).text
+    # Before: its 19 footnotes sat inside the sections, their marks glued to words ("S2ORC,1").
+    assert "github.com/kermitt2/grobid" not in acl and "pronounced “stork”" not in acl
+    assert "S2ORC, a large corpus of 81.1M" in acl
+    eacl = extract_pdf((pdf / "eacl2023-main.121.pdf").read_bytes()).text
+    assert "https://" not in eacl and "upwork" not in eacl
+    # χ² (set as a raised 2 after a math letter) is not read as "χ 2".
+    chi = extract_pdf((pdf / "2302.07302v1.pdf").read_bytes()).text
+    assert "𝜒^2" in chi
+
+
+def test_superscripts_read_as_exponents_or_go_as_marks() -> None:
+    from arxiv_pipeline.core.fulltext.pdf_layout import Run, page_text
+
+    def line(*parts: tuple[str, float, float]) -> str:
+        return page_text([Run(t, size, y) for t, size, y in parts], height=800, body=10)
+
+    raised = 4.0
+    assert line(("a density of 10", 10, 500), ("25", 7, 500 + raised), (" cm", 10, 500), ("−3", 7, 504)) == (
+        "a density of 10^25 cm^−3"
+    )
+    assert line(("the 19", 10, 500), ("th", 7, 500 + raised), (" century", 10, 500)) == "the 19th century"
+    assert line(("GROBID v0.5.5", 10, 500), ("10", 7, 500 + raised), (" is used", 10, 500)) == (
+        "GROBID v0.5.5 is used"
+    )
+    assert line(("Kyle Lo", 10, 500), ("†∗", 7, 500 + raised), (", Ana", 10, 500)) == "Kyle Lo, Ana"
+    # Small text on the next line down is not a superscript; a footnote starts only raised, at the foot.
+    assert line(("Table 1: x\n", 10, 500), ("2 rows", 7, 488)) == "Table 1: x\n2 rows"
+    foot = line(("end of text.\n", 10, 120), ("1", 6, 83.8), ("Code at https://x.org.", 9, 80))
+    assert foot == "end of text.\n\n"
+    listing = line(("end of text.\n", 10, 120), ("1", 6, 80), (" >>> import x", 9, 80))
+    assert listing == "end of text.\n1 >>> import x"
 
 
 def test_line_end_hyphens_join_split_words_and_keep_compounds() -> None:
@@ -106,6 +149,9 @@ def test_papers_in_the_styles_of_real_classes_give_their_sections(style: str, fi
     assert paper.sections[2][1][0][:60] in " ".join(method.text.split())
     assert "preprint" not in full.text and "...." not in full.text  # running header, dot leaders
     assert paper.references[0] not in full.text
+    # The exponent reads as one ("10^25", not "1025"); the footnote's mark and its text are gone.
+    assert EXPONENT_SENTENCE in " ".join(body[0].text.split())
+    assert FOOTNOTE[:20] not in full.text and "text.1" not in full.text
 
 
 def test_bookmarks_are_headings_only_in_their_order_and_never_from_a_contents_line() -> None:

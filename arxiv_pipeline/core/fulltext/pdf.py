@@ -1,5 +1,6 @@
 """A paper's PDF to sections of clean text, with pypdf: the text in reading order (a column at a
-time, as LaTeX writes it), cut at numbered section headings, up to the references."""
+time, as LaTeX writes it; superscripts and footnotes read from font sizes, in pdf_layout), cut at
+the outline's or numbered section headings, up to the references."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from arxiv_pipeline.core.fulltext import (
     section_kind,
     vocabulary,
 )
+from arxiv_pipeline.core.fulltext.pdf_layout import body_size, page_runs, page_text
 
 # "3 Method", "3. Method", "III. METHOD", "3 A Model of X"; a subsection ("3.1 Setup") stays
 # inside its section.
@@ -53,7 +55,9 @@ def extract_pdf(data: bytes, max_pages: int = 60) -> FullText:
                     raise ExtractionError("the PDF is encrypted")
             except (NotImplementedError, PdfReadError, ImportError) as exc:
                 raise ExtractionError(f"the PDF is encrypted ({exc})") from None
-        pages = [page.extract_text() or "" for page in reader.pages[:max_pages]]
+        laid_out = [page_runs(page) for page in reader.pages[:max_pages]]
+        body = body_size(laid_out)
+        pages = [page_text(runs, height, body) for runs, height in laid_out]
         text = "\n".join(strip_page_furniture(pages))
         page_count = len(reader.pages)
         outline = outline_titles(reader)

@@ -1,0 +1,117 @@
+"""A PDF page's text as pypdf reads it, corrected by what font sizes and baselines say.
+
+pypdf hands each run of text to a visitor with its font size and position; the runs, joined,
+are exactly the page's text. A run set smaller and raised above the text before it is a
+superscript: an exponent keeps its meaning ("10^25", not "1025"), a footnote or affiliation
+marker goes (it cuts into sentences). A raised marker at the foot of a page, followed by small
+text, starts the footnotes, which go too: they are not part of the section they sit under.
+Positions are as pdfTeX writes them (a superscript is a run moved up, not a text rise).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+_SMALL = 0.85  # a superscript or marker is set at most this size of the text it sits on
+_FOOTNOTE_TEXT = 0.92  # footnote text is smaller than the body's
+_FOOT = 0.3  # footnotes start in this bottom share of the page
+_ORDINAL = {"st", "nd", "rd", "th"}
+_EXPONENT = re.compile(r"^[−\-+]?(\d+([.,]\d+)?|[a-zA-Z])$")
+_MATH_LETTER = re.compile(r"[\U0001d400-\U0001d7ff]$")
+_MARKER = re.compile(r"^[0-9a-z*∗†‡§¶♦♣♠♢♡⋄□★◦α-ω,\s]{1,8}$")
+_FOOTNOTE_MARK = re.compile(r"^([0-9]{1,2}|[*∗†‡§¶♦♣♠♢♡⋄□★])$")
+# What an exponent follows: a whole number ("10", "3.2×10"; not "v0.5.5", whose mark is a
+# footnote's), a math letter or a Greek one, or a unit after a number ("5 cm", "100 m").
+_BASE = re.compile(r"((^|[\s(\[×·*−-])\d+|[\U0001d400-\U0001d7ff]|[α-ωΑ-Ω]|\d\s?[A-Za-zµμÅΩ]{1,3})$")
+
+
+@dataclass(slots=True)
+class Run:
+    text: str
+    size: float
+    y: float
+
+
+def page_runs(page: Any) -> tuple[list[Run], float]:
+    """The page's runs of text in pypdf's order, and the page's height."""
+    runs: list[Run] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text:
+            scale = abs(tm[3] or 1) * abs(cm[3] or 1)
+            runs.append(Run(text, abs(size) * scale, tm[5] * (cm[3] or 1) + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return runs, float(page.mediabox.height)
+
+
+def body_size(pages: list[tuple[list[Run], float]]) -> float:
+    """The size most of the document's characters are set in."""
+    sizes: Counter[float] = Counter()
+    for runs, _ in pages:
+        for run in runs:
+            sizes[round(run.size, 1)] += len(run.text.strip())
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _raised(run: Run, base: Run) -> bool:
+    return run.size < _SMALL * base.size and 0.15 * base.size < run.y - base.y < 0.8 * base.size
+
+
+def _superscript(text: str, before: str) -> str:
+    """A superscript run as it should read after ``before``: an exponent marked with "^", an
+    ordinal's ending joined, a marker dropped; anything else as it was."""
+    body = text.strip()
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    if body in _ORDINAL and before[-1:].isdigit():
+        return text
+    if _EXPONENT.match(body) and (body[0] in "−-+" or _BASE.search(before)):
+        return f"^{body}{trail}"
+    if _MATH_LETTER.search(before.rstrip()) and len(body) <= 4:  # "𝜒^2" (its subscript run in)
+        return f"^{body}{trail}"
+    if _MARKER.match(body):
+        return lead + trail
+    return text
+
+
+def _footnotes_end(runs: list[Run], i: int, height: float, body: float) -> int | None:
+    """Where the footnotes that start at run ``i`` end, or None when no footnote starts there."""
+    run = runs[i]
+    if not (_FOOTNOTE_MARK.match(run.text.strip()) and run.size < _SMALL * body and run.y < _FOOT * height):
+        return None
+    after = next((r for r in runs[i + 1 :] if r.text.strip()), None)
+    if after is None or after.size >= _FOOTNOTE_TEXT * body or not _raised(run, after):
+        return None
+    j = i + 1
+    while j < len(runs) and (not runs[j].text.strip() or _footnote_text(runs[j], height, body)):
+        j += 1
+    return j
+
+
+def _footnote_text(run: Run, height: float, body: float) -> bool:
+    return run.size < _FOOTNOTE_TEXT * body and run.y < (_FOOT + 0.05) * height
+
+
+def page_text(runs: list[Run], height: float, body: float) -> str:
+    """The page's text with exponents marked, markers and footnotes dropped."""
+    out: list[str] = []
+    base: Run | None = None  # the last run of ordinary text, whose baseline a superscript rises from
+    i = 0
+    while i < len(runs):
+        end = _footnotes_end(runs, i, height, body)
+        if end is not None:
+            out.append("\n")
+            i, base = end, None
+            continue
+        run = runs[i]
+        if run.text.strip() and base is not None and _raised(run, base):
+            out.append(_superscript(run.text, "".join(out[-3:])))
+        else:
+            out.append(run.text)
+            if run.text.strip():
+                base = run
+        i += 1
+    return "".join(out)
