@@ -215,7 +215,7 @@ def _styled_heading(heading: str, style: str) -> str:
         return f"{_ROMAN[int(number) - 1]}. {name.upper()}"
     if style == "amsart":  # amsart: "3. Method"
         return f"{number}. {name}"
-    if style == "bookmarked":  # unnumbered, capitalised; only the PDF's outline says what they are
+    if style in ("bookmarked", "unnumbered"):  # capitalised, no numbers: the outline or the bold type
         return name.upper()
     return heading
 
@@ -237,7 +237,8 @@ class _StyledPdf(FPDF):
 def styled_pdf(paper: PaperText, style: str) -> bytes:
     """The paper in one column, in the style of a real class: ``revtex`` (Roman, upper-case
     headings, no "Abstract" heading), ``amsart`` ("1. Introduction", the abstract run in),
-    ``bookmarked`` (unnumbered headings that only the PDF's outline names) or ``toc`` (a table of
+    ``bookmarked`` (unnumbered headings that only the PDF's outline names), ``unnumbered`` (the
+    same headings with no outline: only their bold type says what they are) or ``toc`` (a table of
     contents before the body). Every page after the first has a running header and all have a
     page number, and the introduction ends on an exponent and a footnote (at the page's foot)."""
     pdf = _StyledPdf(format="letter")

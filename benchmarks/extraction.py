@@ -6,9 +6,12 @@ For each document: which of Introduction / Method / Results / Conclusion the pap
 were found, whether appendices were kept out, the share of the text kept, defects left (ligatures,
 words split at a line end, arXiv's margin stamp) and the time per page. The paper's own headings are
 the truth: its PDF outline (bookmarks) where it has one, else the numbered headings printed in it,
-listed below; the HTML page's sections as LaTeXML marks them. The same PDFs also go through
-pypdfium2's text layer and our splitter when pypdfium2 is installed (`pip install pypdfium2`), to
-compare the extractor apart from the splitter. Figures are printed beside their targets (issue 31).
+listed below; the HTML page's sections as LaTeXML marks them. The pipeline's own `extract_pdf`
+(outline, numbered headings, superscripts and footnotes from the type) is measured first; then the
+same PDFs with headings found by their type alone (bold or large lines, the fallback for a paper
+that neither numbers its headings nor has an outline); then pypdfium2's text layer through the
+numbered-heading splitter when pypdfium2 is installed (`pip install pypdfium2`), to compare the
+extractor apart from the splitter. Figures are printed beside their targets (issue 31).
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from arxiv_pipeline.core.fulltext import END_OF_BODY, clean, section_kind
+from arxiv_pipeline.core.fulltext import END_OF_BODY, Section, clean, section_kind
 from arxiv_pipeline.core.fulltext.html import extract_html
-from arxiv_pipeline.core.fulltext.pdf import split_sections, strip_page_furniture
+from arxiv_pipeline.core.fulltext.pdf import extract_pdf, split_sections, strip_page_furniture
+from arxiv_pipeline.core.fulltext.pdf_layout import body_size, page_runs, page_text, styled_headings
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("introduction", "method", "results", "conclusion")
@@ -44,6 +48,8 @@ PRINTED_HEADINGS = {
 _LIGATURE = re.compile("[\ufb00-\ufb06]")
 # "experi- ments": a line-end hyphen left ("single- or multi-document" is English).
 _SPLIT_WORD = re.compile(r"\b[a-z]{2,}- (?!(?:or|and|to|nor)\b)[a-z]{2,}\b")
+# A URL in the body text is nearly always a footnote's (they are how papers cite code and data).
+_URL = re.compile(r"https?://")
 _STAMP = re.compile(r"arXiv:\d{4}\.\d{4,5}v\d+\s+\[[^\]]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}")
 
 
@@ -73,19 +79,38 @@ def pypdf_pages(data: bytes) -> list[str]:
     return [p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages]
 
 
-def pdfium_pages(data: bytes) -> list[str]:
+def pipeline_sections(data: bytes) -> list[Section]:
+    return extract_pdf(data).sections
+
+
+def by_type_sections(data: bytes) -> list[Section]:
+    """Headings from bold or large type alone, as for a paper with no numbers and no outline."""
+    import io
+
+    from pypdf import PdfReader
+
+    from arxiv_pipeline.core.fulltext.pdf import _heading_key, _split
+
+    laid_out = [page_runs(p) for p in PdfReader(io.BytesIO(data)).pages]
+    body = body_size(laid_out)
+    text = "\n".join(strip_page_furniture([page_text(runs, h, body) for runs, h in laid_out]))
+    return _split(text, [_heading_key(t) for t in styled_headings(laid_out, body)])
+
+
+def pdfium_sections(data: bytes) -> list[Section]:
     import pypdfium2 as pdfium  # type: ignore[import-not-found]
 
     doc = pdfium.PdfDocument(data)
-    return [doc[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(doc))]
+    pages = [doc[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(doc))]
+    return split_sections("\n".join(strip_page_furniture(pages)))
 
 
-def measure(name: str, pages_of: Callable[[bytes], list[str]], path: Path) -> dict[str, object]:
+def measure(name: str, sections_of: Callable[[bytes], list[Section]], path: Path) -> dict[str, object]:
     data = path.read_bytes()
     started = time.perf_counter()
-    pages = pages_of(data)
-    sections = split_sections("\n".join(strip_page_furniture(pages)))
+    sections = sections_of(data)
     seconds = time.perf_counter() - started
+    pages = pypdf_pages(data)  # the document's whole text, for the share kept (not timed)
     text = " ".join(s.text for s in sections)
     truth, appendix = truth_of_pdf(path)
     found = {s.kind for s in sections}
@@ -100,18 +125,20 @@ def measure(name: str, pages_of: Callable[[bytes], list[str]], path: Path) -> di
         "ligatures": len(_LIGATURE.findall(text)),
         "split_words": len(_SPLIT_WORD.findall(text)),
         "stamps": len(_STAMP.findall(text)),
+        "footnote_urls": len(_URL.findall(text)),
         "ms_per_page": 1000 * seconds / max(1, len(pages)),
     }
 
 
 def report(rows: list[dict[str, object]], label: str) -> None:
     print(f"\n{label}")
-    print(f"  {'document':<30} {'found / in the paper':<44} appx lig split stamp  kept  ms/page")
+    print(f"  {'document':<30} {'found / in the paper':<44} appx lig split stamp  urls  kept  ms/page")
     for r in rows:
         have = ", ".join(k[:5] + ("" if k in r["found"] else "✗") for k in KINDS if k in r["truth"])  # type: ignore[operator]
         print(
             f"  {str(r['doc'])[:30]:<30} {have:<44} {r['appendix_kept']:>4} {r['ligatures']:>3} "
-            f"{r['split_words']:>5} {r['stamps']:>5} {float(r['kept']):>5.0%} {float(r['ms_per_page']):>8.1f}"
+            f"{r['split_words']:>5} {r['stamps']:>5} {r['footnote_urls']:>5} {float(r['kept']):>5.0%} "
+            f"{float(r['ms_per_page']):>8.1f}"
         )
     for kind in KINDS:
         having = [r for r in rows if kind in r["truth"]]  # type: ignore[operator]
@@ -121,7 +148,8 @@ def report(rows: list[dict[str, object]], label: str) -> None:
     print(
         f"  ligatures {sum(int(r['ligatures']) for r in rows)} (target 0), words split at a line end "
         f"{sum(int(r['split_words']) for r in rows)} (target 0), margin stamps "
-        f"{sum(int(r['stamps']) for r in rows)}, appendix sections kept "
+        f"{sum(int(r['stamps']) for r in rows)}, URLs left in the text (footnotes') "
+        f"{sum(int(r['footnote_urls']) for r in rows)}, appendix sections kept "
         f"{sum(int(r['appendix_kept']) for r in rows)}, "
         f"{max(float(r['ms_per_page']) for r in rows):.1f} ms a page at most (target ≤ 50)"
     )
@@ -157,13 +185,17 @@ def main() -> int:
     if not pdfs:
         print(f"no PDFs under {args.realtext / 'pdf'}", file=sys.stderr)
         return 2
-    report([measure("pypdf", pypdf_pages, p) for p in pdfs], "PDF: pypdf (what the pipeline uses)")
+    report([measure("pypdf", pipeline_sections, p) for p in pdfs], "PDF: the pipeline (pypdf)")
+    report(
+        [measure("by type", by_type_sections, p) for p in pdfs],
+        "PDF: headings by their type alone (the fallback without numbers or an outline)",
+    )
     try:
         import pypdfium2  # type: ignore[import-not-found]  # noqa: F401
     except ImportError:
         print("\n(pypdfium2 is not installed: `pip install pypdfium2` to compare it)")
     else:
-        report([measure("pypdfium2", pdfium_pages, p) for p in pdfs], "PDF: pypdfium2, same splitter")
+        report([measure("pypdfium2", pdfium_sections, p) for p in pdfs], "PDF: pypdfium2, numbered headings")
     html_report(args.realtext / "html")
     return 0
 

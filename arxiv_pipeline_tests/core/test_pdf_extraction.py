@@ -134,6 +134,7 @@ def test_headings_with_a_one_letter_word_and_papers_without_numbered_headings() 
         ("revtex", "I. INTRODUCTION"),  # Roman, upper case, no "Abstract" heading
         ("amsart", "1. Introduction"),  # the abstract run in: "Abstract. We study ..."
         ("bookmarked", "INTRODUCTION"),  # no numbers: only the PDF's outline says what is a heading
+        ("unnumbered", "INTRODUCTION"),  # no numbers and no outline: only the bold type says it
         ("toc", "1 Introduction"),  # a table of contents first, whose lines are not the headings
     ],
 )

@@ -18,7 +18,7 @@ from arxiv_pipeline.core.fulltext import (
     section_kind,
     vocabulary,
 )
-from arxiv_pipeline.core.fulltext.pdf_layout import body_size, page_runs, page_text
+from arxiv_pipeline.core.fulltext.pdf_layout import body_size, page_runs, page_text, styled_headings
 
 # "3 Method", "3. Method", "III. METHOD", "3 A Model of X"; a subsection ("3.1 Setup") stays
 # inside its section.
@@ -61,6 +61,7 @@ def extract_pdf(data: bytes, max_pages: int = 60) -> FullText:
         text = "\n".join(strip_page_furniture(pages))
         page_count = len(reader.pages)
         outline = outline_titles(reader)
+        styled = styled_headings(laid_out, body) if len(outline) < 3 else []
     except ExtractionError:
         raise
     except Exception as exc:  # pypdf raises many kinds on a broken file; all mean "no text"
@@ -68,7 +69,7 @@ def extract_pdf(data: bytes, max_pages: int = 60) -> FullText:
     if len(clean(text)) < 500:
         raise ExtractionError("the PDF holds no text layer (a scan?) or almost none")
     notes = [f"read the first {max_pages} of {page_count} pages"] if page_count > max_pages else []
-    sections = split_sections(text, outline)
+    sections = split_sections(text, outline, styled)
     if not sections:
         raise ExtractionError("the PDF holds no text between its title and its references")
     return FullText("pdf", sections, pages=page_count, notes=notes)
@@ -120,15 +121,20 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     return out
 
 
-def split_sections(text: str, outline: list[str] | None = None) -> list[Section]:
+def split_sections(
+    text: str, outline: list[str] | None = None, styled: list[str] | None = None
+) -> list[Section]:
     """Cut at the headings: the PDF's own bookmarks when it has at least three (they need no
-    numbers), or numbered headings in order, whichever finds more; the references end the body."""
+    numbers), or numbered headings in order, whichever finds more; the references end the body.
+    Without either, the lines ``styled`` as headings (bold or large type) are matched in order."""
     keys = [_heading_key(t) for t in outline or []]
     numbered = _split(text, [])
     if len([k for k in keys if k]) < 3:
-        return numbered
-    bookmarked = _split(text, keys)
-    return bookmarked if len(bookmarked) > len(numbered) else numbered
+        if len(numbered) >= 3 or not styled:
+            return numbered
+        keys = [_heading_key(t) for t in styled]
+    by_name = _split(text, keys)
+    return by_name if len(by_name) > len(numbered) else numbered
 
 
 def _split(text: str, keys: list[str]) -> list[Section]:

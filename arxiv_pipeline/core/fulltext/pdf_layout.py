@@ -28,21 +28,29 @@ _FOOTNOTE_MARK = re.compile(r"^([0-9]{1,2}|[*∗†‡§¶♦♣♠♢♡⋄□�
 _BASE = re.compile(r"((^|[\s(\[×·*−-])\d+|[\U0001d400-\U0001d7ff]|[α-ωΑ-Ω]|\d\s?[A-Za-zµμÅΩ]{1,3})$")
 
 
+_BOLD = re.compile(r"bold|black|heavy|demi|medi|cmbx|-b$|tb$|\.b$", re.I)
+# A heading line: short, capitalised, no sentence's end, not a caption.
+_HEADING_LINE = re.compile(r"^(?!(?i:figure|fig\.|table|algorithm|listing)\b)[A-Z0-9][^.!?:;\]]{2,79}(?<!-)$")
+_HEADING_SIZE = 1.1  # larger than the body by this much, or bold
+
+
 @dataclass(slots=True)
 class Run:
     text: str
     size: float
     y: float
+    bold: bool = False
 
 
 def page_runs(page: Any) -> tuple[list[Run], float]:
     """The page's runs of text in pypdf's order, and the page's height."""
     runs: list[Run] = []
 
-    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if text:
             scale = abs(tm[3] or 1) * abs(cm[3] or 1)
-            runs.append(Run(text, abs(size) * scale, tm[5] * (cm[3] or 1) + cm[5]))
+            name = str(font.get("/BaseFont", "")) if hasattr(font, "get") else ""
+            runs.append(Run(text, abs(size) * scale, tm[5] * (cm[3] or 1) + cm[5], bool(_BOLD.search(name))))
 
     page.extract_text(visitor_text=visit)
     return runs, float(page.mediabox.height)
@@ -115,3 +123,33 @@ def page_text(runs: list[Run], height: float, body: float) -> str:
                 base = run
         i += 1
     return "".join(out)
+
+
+def styled_headings(pages: list[tuple[list[Run], float]], body: float) -> list[str]:
+    """The lines set whole in bold or larger than the body, that read like headings, in order:
+    the headings of a paper that neither numbers them nor has an outline. The title (the first
+    page's largest type, when nothing later is set as large) is not one."""
+    found: list[tuple[str, float, int]] = []
+    for number, (runs, _height) in enumerate(pages):
+        line, styled, size = "", True, 0.0
+        for run in runs:
+            pieces = run.text.split("\n")
+            for k, piece in enumerate(pieces):
+                if k:  # a line ended
+                    if styled and _HEADING_LINE.match(line.strip()):
+                        found.append((line.strip(), size, number))
+                    line, styled, size = "", True, 0.0
+                line += piece
+                if piece.strip():  # a figure's or a table's bold small type is not a heading
+                    styled = (
+                        styled and run.size >= 0.95 * body and (run.bold or run.size >= _HEADING_SIZE * body)
+                    )
+                    size = max(size, run.size)
+        if styled and _HEADING_LINE.match(line.strip()):
+            found.append((line.strip(), size, number))
+    abstract = next((i for i, (text, _, _) in enumerate(found) if text.lower() == "abstract"), 0)
+    found = found[abstract:]  # bold author names are not headings
+    largest = max((size for _, size, _ in found), default=0.0)
+    if all(page == 0 for _, size, page in found if size == largest):
+        found = [f for f in found if f[1] < largest]
+    return [text for text, _, _ in found]
