@@ -257,9 +257,11 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     except ImportError:
         pass
     shipped = config_for(None)
-    settings = ProfileSettings(
-        min_ratings=shipped.reader.min_ratings, half_life_days=shipped.reader.half_life_days, today=test_from
-    )
+    sweep = [
+        (ProfileSettings(min_ratings=m, half_life_days=h, today=test_from), h, m)
+        for h in args.half_lives or [shipped.reader.half_life_days]
+        for m in args.min_ratings or [shipped.reader.min_ratings]
+    ]
     rng = random.Random(args.seed)
     rows: dict[str, list[dict[str, float]]] = defaultdict(list)
     fit_seconds: dict[str, list[float]] = defaultdict(list)
@@ -286,16 +288,19 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         for name, ranker in rankers:
             for what, ratings in (("library", 0), ("library + ratings", args.ratings)):
                 known = known_for(reader, history, random.Random(args.seed), ratings, args.background)
-                started = time.perf_counter()
-                profile = ranker.fit(known, settings)
-                fit_seconds[f"{name}: {what}"].append(time.perf_counter() - started)
-                scored = profile_scores(profile, by_day)
-                for weight in args.weights:
-                    label = f"your keywords + {name} {what} ({profile.kind})"
-                    if len(args.weights) > 1:
-                        label += f", weight {weight:g}"
-                    ranked = rank_days(config_for(keywords, weight), by_day, scored, profile.kind)
-                    rows[label].append(measure(ranked, reader.wanted, others, top))
+                for settings, half_life, min_ratings in sweep:
+                    started = time.perf_counter()
+                    profile = ranker.fit(known, settings)
+                    fit_seconds[f"{name}: {what}"].append(time.perf_counter() - started)
+                    scored = profile_scores(profile, by_day)
+                    for weight in args.weights:
+                        label = f"your keywords + {name} {what} ({profile.kind})"
+                        if len(args.weights) > 1:
+                            label += f", weight {weight:g}"
+                        if len(sweep) > 1:
+                            label += f", half-life {half_life:g} d, min_ratings {min_ratings}"
+                        ranked = rank_days(config_for(keywords, weight), by_day, scored, profile.kind)
+                        rows[label].append(measure(ranked, reader.wanted, others, top))
     return {
         "data": {
             "papers": len(papers),
@@ -335,6 +340,18 @@ def main() -> None:
         type=lambda t: [float(w) for w in t.split(",")],
         default=None,
         help="reader.weight values to compare (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--half-lives",
+        type=lambda t: [float(w) for w in t.split(",")],
+        default=None,
+        help="reader.half_life_days values to compare (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--min-ratings",
+        type=lambda t: [int(w) for w in t.split(",")],
+        default=None,
+        help="reader.min_ratings values to compare (default: the shipped one)",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", type=Path, default=REPO / "test-artifacts" / "ranking_real.json")

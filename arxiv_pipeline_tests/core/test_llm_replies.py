@@ -100,6 +100,7 @@ def test_a_timed_out_try_counts_the_prompt_it_sent() -> None:
     [
         ("title_echo", "only repeats the title"),
         ("long_tldr", "the TL;DR is 96 words; at most 60"),
+        ("short_tldr", "the TL;DR is 4 words, too few to say what was done and found"),
         ("repeat", "the tldr and the motivation say the same"),
         ("invented_number", "the result gives 97.3, 12.5, which the paper does not"),
         ("ungrounded", "the TL;DR is not about this paper (only 0% of its words are the paper's)"),

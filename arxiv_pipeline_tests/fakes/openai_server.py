@@ -25,7 +25,7 @@ _ID = re.compile(r"arXiv id: (\S+)")
 _RANK_ID = re.compile(r'<paper id="([^"]+)">')
 _PERCENT = re.compile(r"\d+\.\d+%")
 # What the paper is about, as the prompt gives it: the abstract, else the title.
-_JUNK = ("title_echo", "long_tldr", "repeat", "invented_number", "ungrounded")
+_JUNK = ("title_echo", "long_tldr", "short_tldr", "repeat", "invented_number", "ungrounded")
 _ABOUT = re.compile(r"^(?:Abstract|Title): (.+)$", re.M)
 _LIMIT = re.compile(r"limitation is that ([^.]+)\.")
 _TITLE = re.compile(r"^Title: (.+)$", re.M)
@@ -132,15 +132,15 @@ class FakeOpenAI(LocalServer):
                 content = self._summary(paper_id, chinese and fault != "wrong_language", text)
                 if fault == "wrong_language":
                     content = self._summary(paper_id, not chinese, text)
-        if fault in ("title_echo", "long_tldr", "repeat", "invented_number", "ungrounded") and isinstance(
-            content, dict
-        ):
+        if fault in _JUNK and isinstance(content, dict):
             # Junk a small model sends as if it were a summary (seen with SmolLM2-135M).
             title = (_TITLE.findall(text) or ["A title"])[-1].strip()
             if fault == "title_echo":
                 content = dict.fromkeys(content, title)
             elif fault == "long_tldr":
                 content["tldr"] = " ".join(["The paper studies the problem in great detail"] * 12) + "."
+            elif fault == "short_tldr":  # SmolLM2-135M's TL;DR of two papers on the real sample day
+                content["tldr"] = "The Art of Persuasion"
             elif fault == "repeat":
                 content["motivation"] = content["tldr"]
             elif fault == "ungrounded":  # as SmolLM2-135M answered a full-text prompt
