@@ -188,3 +188,21 @@ def test_the_extraction_benchmark_runs_and_prints_its_targets(realtext: Path) ->
     assert done.returncode == 0, done.stderr
     assert "recall introduction  7/7 = 100%   target ≥ 90 %" in done.stdout
     assert "ligatures 0 (target 0), words split at a line end 0 (target 0)" in done.stdout
+
+
+def test_numbered_headings_may_hold_abbreviations_but_not_a_sentence() -> None:
+    from arxiv_pipeline.core.fulltext.pdf import split_sections
+
+    text = (
+        "1 Introduction\nWe ask why.\n2 A Model of U.S. Courts\nIt has parts. 3 judges sat.\n"
+        "3 Results vs. GPT-4.5 on the U.S. Data\nIt works.\n4 We stop here. Then we go on\n"
+        "4 Conclusion\nDone.\nReferences\n[1] A."
+    )
+    sections = split_sections(text)
+    assert [s.title for s in sections] == [
+        "1 Introduction",
+        "2 A Model of U.S. Courts",
+        "3 Results vs. GPT-4.5 on the U.S. Data",
+        "4 Conclusion",
+    ]
+    assert "We stop here" in sections[2].text

@@ -20,9 +20,13 @@ from arxiv_pipeline.core.fulltext import (
 )
 from arxiv_pipeline.core.fulltext.pdf_layout import body_size, page_runs, page_text, styled_headings
 
-# "3 Method", "3. Method", "III. METHOD", "3 A Model of X"; a subsection ("3.1 Setup") stays
-# inside its section.
-_HEADING = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,5})\.?\s+(?P<title>[A-Z](?:[A-Za-z]|\s+[A-Z])[^.!?]{1,70})$")
+# "3 Method", "3. Method", "III. METHOD", "3 A Model of X", "4 Results on U.S. Data vs. GPT-4.5";
+# a subsection ("3.1 Setup") stays inside its section. A period only in an abbreviation or a
+# number: a line with a sentence's end is text.
+_TITLE_CHAR = r"(?:[^.!?]|(?<=\b[A-Z])\.|(?<=\bvs)\.|(?<=\be\.g)\.|(?<=\bi\.e)\.|\.(?=[A-Za-z0-9]))"
+_HEADING = re.compile(
+    rf"^(?P<num>\d{{1,2}}|[IVX]{{1,5}})\.?\s+(?P<title>[A-Z](?:[A-Za-z]|\s+[A-Z]){_TITLE_CHAR}{{1,70}})$"
+)
 # The stamp arXiv prints down the first page's margin.
 _STAMP = re.compile(r"^\s*arXiv:\d{4}\.\d{4,5}(v\d+)?\s+\[[^\]]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re.I)
