@@ -186,6 +186,12 @@ def main() -> int:
         print(f"no PDFs under {args.realtext / 'pdf'}", file=sys.stderr)
         return 2
     report([measure("pypdf", pipeline_sections, p) for p in pdfs], "PDF: the pipeline (pypdf)")
+    floor = []
+    for path in pdfs:  # the baseline: pypdf's text layer alone, no splitting, in the same run
+        started = time.perf_counter()
+        pages = pypdf_pages(path.read_bytes())
+        floor.append(1000 * (time.perf_counter() - started) / max(1, len(pages)))
+    print(f"  baseline, pypdf's extract_text alone: {min(floor):.1f}–{max(floor):.1f} ms a page")
     report(
         [measure("by type", by_type_sections, p) for p in pdfs],
         "PDF: headings by their type alone (the fallback without numbers or an outline)",
