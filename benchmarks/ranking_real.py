@@ -253,7 +253,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     try:
         import sentence_transformers  # noqa: F401
 
-        rankers.append(("embeddings", EmbeddingRanker()))
+        rankers.append(("embeddings", EmbeddingRanker(memo_size=200_000)))  # a day, once for all readers
     except ImportError:
         pass
     shipped = config_for(None)

@@ -46,3 +46,20 @@ def test_embeddings_rank_the_library_topic_first_and_learn_from_ratings(monkeypa
     top = sorted(zip(day, got, strict=True), key=lambda ps: -ps[1].value)[:6]
     assert sum(p.topic in ("quantization", "diffusion models") for p, _ in top) >= 5
     assert top[0][1].reasons[0].startswith("learned from your ratings (embeddings)")
+
+
+def test_a_memo_gives_the_same_vectors_and_stays_bounded(monkeypatch, tmp_path) -> None:
+    from arxiv_pipeline.core.profile.reader import Encoder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = [f"{p.title}. {p.abstract}" for p in build_corpus(12, seed=3)]
+    plain = Encoder("all-MiniLM-L6-v2").encode(texts)
+    memo = Encoder("all-MiniLM-L6-v2", memo_size=8)
+    first = memo.encode(texts[:6] + texts[:2])  # repeats within one call
+    assert first.shape == (8, plain.shape[1])
+    assert abs(first[:6] - plain[:6]).max() < 1e-5 and abs(first[6:] - plain[:2]).max() < 1e-5
+    assert len(memo._memo) == 6
+    again = memo.encode(texts)  # 6 known, 6 new: over the bound, so it starts afresh
+    assert abs(again - plain).max() < 1e-5
+    assert len(memo._memo) == 6 and set(memo._memo) == set(texts[6:])
+    assert abs(memo.encode(texts[6:]) - plain[6:]).max() < 1e-5

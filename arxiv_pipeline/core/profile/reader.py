@@ -266,8 +266,11 @@ class EmbeddingRanker:
     # background is a sample, not the whole history.
     max_background = 500
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2") -> None:
+    def __init__(self, model: str = "all-MiniLM-L6-v2", memo_size: int = 0) -> None:
         self.model_name = model
+        # One encoder for every fit: the weights load once, and with ``memo_size`` a text met
+        # again (the same library refitted, a day scored for many readers) is not encoded twice.
+        self.encoder = Encoder(model, memo_size)
 
     def fit(self, known: Sequence[KnownPaper], settings: ProfileSettings) -> FittedProfile | None:
         from sklearn.linear_model import LogisticRegression
@@ -277,7 +280,7 @@ class EmbeddingRanker:
             return None
         disliked = [k for k in known if k.label == "down" and k.text.strip()]
         background = [k for k in known if k.label == "background" and k.text.strip()][: self.max_background]
-        encoder = Encoder(self.model_name)
+        encoder = self.encoder
         liked_x = encoder.encode([k.text for k in liked])
         weights = np.array([recency_weight(k.when, settings.today, settings.half_life_days) for k in liked])
         ratings = ratings_count(known)
@@ -301,19 +304,32 @@ class EmbeddingRanker:
 class Encoder:
     """A sentence-transformers model loaded from a package that ships its weights (no download)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, memo_size: int = 0) -> None:
         self.name = name
+        self.memo_size = memo_size
         self._model: Any = None
+        self._memo: dict[str, np.ndarray] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"name": self.name, "_model": None}  # weights are reloaded, never pickled
+        # Weights are reloaded, never pickled; nor is the memo.
+        return {"name": self.name, "memo_size": self.memo_size, "_model": None, "_memo": {}}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if self._model is None:
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(model_path(self.name), device="cpu")
-        return np.asarray(self._model.encode(list(texts), normalize_embeddings=True))
+        if not self.memo_size or not texts:
+            return np.asarray(self._model.encode(list(texts), normalize_embeddings=True))
+        found = {t: self._memo[t] for t in texts if t in self._memo}
+        new = [t for t in dict.fromkeys(texts) if t not in found]
+        if new:
+            found.update(zip(new, self._model.encode(new, normalize_embeddings=True), strict=True))
+            if len(self._memo) + len(new) > self.memo_size:
+                self._memo.clear()  # bounded: start afresh rather than grow
+            if len(new) <= self.memo_size:
+                self._memo.update((t, found[t]) for t in new)
+        return np.vstack([found[t] for t in texts])
 
 
 def model_path(name: str) -> str:
