@@ -74,6 +74,18 @@ def test_real_pdfs_lose_their_footnotes_and_keep_exponents(realtext: Path) -> No
     assert "𝜒^2" in chi
 
 
+@pytest.mark.slow
+def test_real_pdfs_leave_their_vector_figures_out(realtext: Path) -> None:
+    pdf = realtext / "pdf"
+    # Its Figure 1 quotes a paragraph and lists six labels ("Grouping", "Summarizing" …); read,
+    # they sat in the introduction, and reading the figure took 60 % of the paper's time.
+    writing = extract_pdf((pdf / "2304.02623v1.pdf").read_bytes()).text
+    assert "Summarizing\nContrasting" not in writing and "Several studies have shown" not in writing
+    assert "The advent of large language models (LLMs)" in writing
+    demo = extract_pdf((pdf / "papermage_emnlp2023demo.pdf").read_bytes()).text
+    assert ">>> doc.paragraphs[0]" not in demo  # a code figure's listing
+
+
 def test_superscripts_read_as_exponents_or_go_as_marks() -> None:
     from arxiv_pipeline.core.fulltext.pdf_layout import Run, page_text
 
@@ -206,3 +218,20 @@ def test_numbered_headings_may_hold_abbreviations_but_not_a_sentence() -> None:
         "4 Conclusion",
     ]
     assert "We stop here" in sections[2].text
+
+
+def test_an_included_vector_figure_is_not_read_and_included_pages_are() -> None:
+    from arxiv_pipeline_tests.pdf_forms import FIGURE_LABELS, figure_pdf, framed_pdf, with_figure
+
+    paper = make_paper("2611.00013")
+    plain = extract_pdf(paper_pdf(paper)).text
+    assert "Throughput" not in plain
+    # A plot drawn as vectors on a page of text: its labels would land inside a section.
+    figured = extract_pdf(with_figure(paper_pdf(paper), figure_pdf(), page=0)).text
+    assert not any(word in figured for word in ("Throughput", "Speculative")), figured[:400]
+    assert figured == plain
+    # A stamped copy is the paper's pages included whole: they are its text and stay.
+    framed = extract_pdf(framed_pdf(paper_pdf(paper)))
+    assert {"introduction", "conclusion"} <= set(framed.kinds())
+    assert paper.sections[1][1][0][:60] in " ".join(framed.text.split())
+    assert FIGURE_LABELS.split()[0] not in framed.text

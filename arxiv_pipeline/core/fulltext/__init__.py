@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 # Bumped when extraction changes what it produces from the same document.
-EXTRACTION_VERSION = "fulltext.5"
+EXTRACTION_VERSION = "fulltext.6"
 
 # What a section is, from its heading; the first rule that matches wins.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -6,10 +6,12 @@ superscript: an exponent keeps its meaning ("10^25", not "1025"), a footnote or 
 marker goes (it cuts into sentences). A raised marker at the foot of a page, followed by small
 text, starts the footnotes, which go too: they are not part of the section they sit under.
 Positions are as pdfTeX writes them (a superscript is a run moved up, not a text rise).
+A figure included from a PDF file is not read: its labels and legends are not the paper's text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -32,6 +34,10 @@ _BOLD = re.compile(r"bold|black|heavy|demi|medi|cmbx|-b$|tb$|\.b$", re.I)
 # A heading line: short, capitalised, no sentence's end, not a caption.
 _HEADING_LINE = re.compile(r"^(?!(?i:figure|fig\.|table|algorithm|listing)\b)[A-Z0-9][^.!?:;\]]{2,79}(?<!-)$")
 _HEADING_SIZE = 1.1  # larger than the body by this much, or bold
+# pdfTeX marks a PDF it includes (\includegraphics) with these keys.
+_INCLUDED = ("/PTEX.FileName", "/PTEX.InfoDict", "/PTEX.PageNumber")
+# A page that shows this little text itself only frames an included page (a proceedings stamp).
+_OWN_TEXT = 20
 
 
 @dataclass(slots=True)
@@ -45,6 +51,8 @@ class Run:
 def page_runs(page: Any) -> tuple[list[Run], float]:
     """The page's runs of text in pypdf's order, and the page's height."""
     runs: list[Run] = []
+    with contextlib.suppress(Exception):  # a figure that cannot be judged is read, as before
+        skip_figures(page)
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if text:
@@ -54,6 +62,48 @@ def page_runs(page: Any) -> tuple[list[Run], float]:
 
     page.extract_text(visitor_text=visit)
     return runs, float(page.mediabox.height)
+
+
+def skip_figures(page: Any) -> int:
+    """Blank, for reading, the PDF figures included on a page that has text of its own, and say
+    how many. A figure drawn as vectors can hold thousands of runs (axis ticks, legends, quoted
+    examples) that would land inside the sections, and reading it can cost more than the page's
+    text; a page made of one included page (a proceedings' stamped copy) keeps it. Only the
+    reader's parsed objects change, never the file."""
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return 0
+    xobjects = xobjects.get_object()
+    figures = [
+        name
+        for name, ref in xobjects.items()
+        if (form := ref.get_object()).get("/Subtype") == "/Form" and any(key in form for key in _INCLUDED)
+    ]
+    if not figures or _own_text_operators(page) < _OWN_TEXT:
+        return 0
+    for name in figures:
+        blank = DecodedStreamObject()
+        blank[NameObject("/Type")] = NameObject("/XObject")
+        blank[NameObject("/Subtype")] = NameObject("/Form")
+        if "/BBox" in (form := xobjects[name].get_object()):
+            blank[NameObject("/BBox")] = form["/BBox"]
+        xobjects[NameObject(name)] = blank
+    return len(figures)
+
+
+def _own_text_operators(page: Any) -> int:
+    """How often the page's own content stream shows text (counted in its bytes, not parsed)."""
+    from pypdf.generic import ArrayObject
+
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = [s.get_object() for s in contents] if isinstance(contents, ArrayObject) else [contents]
+    return sum(data.count(b"Tj") + data.count(b"TJ") for data in (s.get_data() for s in streams))
 
 
 def body_size(pages: list[tuple[list[Run], float]]) -> float:
