@@ -20,7 +20,6 @@ time to fit a profile and to score 2,000 papers. Not a test: it prints figures.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import time
@@ -40,6 +39,7 @@ from arxiv_pipeline.core.profile.reader import (
 from arxiv_pipeline.core.score.scoring import Weights, keyword_scores, rank_scores, with_reader
 from arxiv_pipeline.core.select.selection import select_candidates
 from arxiv_pipeline_tests.ranking_corpus import CorpusPaper, build_corpus
+from benchmarks.results import write_json
 
 REPO = Path(__file__).resolve().parents[1]
 LIBRARY_TOPIC = "speculative decoding"
@@ -233,9 +233,7 @@ def main() -> None:
     print("\nTime (fit on the history; score 2,000 papers):")
     for name, t in result["timing"].items():
         print(f"  {name:<28} fit {t['fit_s']:.2f} s, score {t['score_2000_s']:.2f} s, cv AUC {t['cv_auc']}")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_json(args.output, result)
 
 
 if __name__ == "__main__":

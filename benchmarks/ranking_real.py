@@ -53,6 +53,7 @@ from arxiv_pipeline.core.profile.reader import (
     TfidfRanker,
 )
 from benchmarks.ranking import REPO, ndcg_at, precision_at, ranked_scores, reader_config
+from benchmarks.results import write_json
 
 DIGEST_PAPERS = load_config(DEFAULT_CONFIG_PATH).digest.max_papers  # the shipped digest's length: 30
 # Scholar Inbox (Flicke et al., 2025): per-user logistic regression on GTE-large embeddings of
@@ -416,9 +417,7 @@ def main() -> None:
     )
     print("\n  Fit time (median): " + ", ".join(f"{k} {v:.2f} s" for k, v in result["fit_s"].items()))
     print(f"  Wall time: {time.perf_counter() - started:.0f} s")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_json(args.output, result)
 
 
 if __name__ == "__main__":

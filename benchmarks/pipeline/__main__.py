@@ -19,6 +19,7 @@ from typing import Any
 from benchmarks.pipeline import days, fulltext, runs
 from benchmarks.pipeline.harness import REPO, run_day_process
 from benchmarks.pipeline.report import print_table
+from benchmarks.results import write_json
 
 DESCRIPTION = "Benchmarks: a day, a rerun, a big day and a backfill, against the simple serial way."
 
@@ -142,9 +143,7 @@ def main() -> None:
         return
     results = run_all(args)
     print_table(results)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_json(args.output, results)
 
 
 if __name__ == "__main__":
