@@ -12,6 +12,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from benchmarks.ranking_real import auc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +63,7 @@ def test_auc_counts_the_pairs_a_ranking_gets_right() -> None:
     assert auc([1.0], [1.0, 0.0]) == 0.75
 
 
+@pytest.mark.slow
 def test_the_real_days_benchmark_runs_on_a_small_folder(tmp_path: Path) -> None:
     write_days(tmp_path)
     output = tmp_path / "result.json"
