@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
 FIGURE_LABELS = "Throughput tokens per second Baseline Ours Speculative"
@@ -24,9 +24,8 @@ def figure_pdf(labels: str = FIGURE_LABELS) -> bytes:
     return bytes(pdf.output())
 
 
-def _include(writer: PdfWriter, number: int, source: PdfReader, scale: float, at: tuple[int, int]) -> None:
-    """Draw ``source``'s page ``number`` on the writer's page ``number`` as a marked form."""
-    page = source.pages[number]
+def _include(writer: PdfWriter, number: int, page: PageObject, scale: float, at: tuple[int, int]) -> None:
+    """Draw ``page`` on the writer's page ``number`` as a marked form."""
     form = DecodedStreamObject()
     form.set_data(page.get_contents().get_data())
     form.update(
@@ -58,17 +57,8 @@ def _written(writer: PdfWriter) -> bytes:
 def with_figure(document: bytes, figure: bytes, page: int = 0) -> bytes:
     """``document`` with the vector ``figure`` drawn at half size on its page ``page``."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
-    _include(writer, page, _padded(figure, page), 0.5, (72, 300))
+    _include(writer, page, PdfReader(io.BytesIO(figure)).pages[0], 0.5, (72, 300))
     return _written(writer)
-
-
-def _padded(single: bytes, page: int) -> PdfReader:
-    """A reader whose page ``page`` is the first page of ``single``."""
-    source = PdfReader(io.BytesIO(single))
-    writer = PdfWriter()
-    for _ in range(page + 1):
-        writer.add_page(source.pages[0])
-    return PdfReader(io.BytesIO(_written(writer)))
 
 
 def framed_pdf(document: bytes) -> bytes:
@@ -82,5 +72,5 @@ def framed_pdf(document: bytes) -> bytes:
         stamp.text(20, 275, "Proceedings of the Workshop, 2026")
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(stamp.output()))))
     for number in range(len(source.pages)):
-        _include(writer, number, source, 1.0, (0, 0))
+        _include(writer, number, source.pages[number], 1.0, (0, 0))
     return _written(writer)

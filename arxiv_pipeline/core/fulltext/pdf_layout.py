@@ -77,18 +77,15 @@ def skip_figures(page: Any) -> int:
     if xobjects is None:
         return 0
     xobjects = xobjects.get_object()
-    figures = [
-        name
-        for name, ref in xobjects.items()
-        if (form := ref.get_object()).get("/Subtype") == "/Form" and any(key in form for key in _INCLUDED)
-    ]
+    forms = ((name, ref.get_object()) for name, ref in xobjects.items())
+    figures = [(n, f) for n, f in forms if f.get("/Subtype") == "/Form" and any(k in f for k in _INCLUDED)]
     if not figures or _own_text_operators(page) < _OWN_TEXT:
         return 0
-    for name in figures:
+    for name, form in figures:
         blank = DecodedStreamObject()
         blank[NameObject("/Type")] = NameObject("/XObject")
         blank[NameObject("/Subtype")] = NameObject("/Form")
-        if "/BBox" in (form := xobjects[name].get_object()):
+        if "/BBox" in form:
             blank[NameObject("/BBox")] = form["/BBox"]
         xobjects[NameObject(name)] = blank
     return len(figures)
